@@ -1,0 +1,76 @@
+# Action Hub: the one place to look for how to do things. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+PACK ?= campaign_packs/uyghur-solidarity
+
+# Production-like variables for `check --deploy`: nothing here is a real secret.
+DEPLOY_ENV := DJANGO_ENV=production DJANGO_SECRET_KEY=deploy-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	DJANGO_ALLOWED_HOSTS=campaign.example.org EMAIL_HOST=smtp.example.org
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-python lint format check bench lock organiser-password clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
+
+$(PY):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	@$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian or Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+
+$(VENV)/.installed-main: requirements/main.txt | $(PY)
+	$(PIP) install --quiet -r requirements/main.txt
+	@touch $@
+
+$(VENV)/.installed-test: requirements/test.txt $(VENV)/.installed-main
+	$(PIP) install --quiet -r requirements/test.txt
+	@touch $@
+
+var:
+	@mkdir -p var/mail
+
+run: $(VENV)/.installed-main var ## Install, migrate, load the default campaign and serve it at http://127.0.0.1:8000
+	DJANGO_ENV=development $(PY) manage.py migrate --no-input -v 0
+	DJANGO_ENV=development $(PY) manage.py load_campaign $(PACK)
+	DJANGO_ENV=development $(PY) manage.py ensure_organiser
+	DJANGO_ENV=development scripts/run-dev
+
+test: $(VENV)/.installed-test lint check test-python ## Run every gate and the whole test suite
+
+check: $(VENV)/.installed-main ## Django's system checks, migrations, and the deploy checks on production settings
+	DJANGO_ENV=test $(PY) manage.py check --fail-level WARNING
+	DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+test-python: $(VENV)/.installed-test
+	DJANGO_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test ## ruff check and ruff format --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test ## Format the code and apply ruff's safe fixes
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(VENV)/.installed-test ## Run every benchmark in benchmarks/ (each prints ratios to its baseline)
+	@set -e; found=0; for script in benchmarks/bench_*.py; do \
+		[ -e "$$script" ] || continue; found=1; echo "== $$script"; DJANGO_ENV=test $(PY) "$$script"; \
+	done; [ $$found = 1 ] || echo "No benchmarks yet: later features add them to benchmarks/."
+
+lock: ## Re-pin requirements/*.txt from pyproject.toml in a throwaway virtualenv
+	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
+	$(PYTHON) scripts/pyproject-deps > var/lock-main.in
+	$(PYTHON) scripts/pyproject-deps test > var/lock-test.in
+	var/lock-venv/bin/pip install --quiet --disable-pip-version-check -r var/lock-main.in
+	var/lock-venv/bin/pip freeze > requirements/main.txt
+	var/lock-venv/bin/pip install --quiet --disable-pip-version-check -r var/lock-test.in
+	(echo "-r main.txt"; var/lock-venv/bin/pip freeze | grep -vxFf requirements/main.txt) > requirements/test.txt
+	rm -rf var/lock-venv var/lock-*.in
+
+organiser-password: $(VENV)/.installed-main ## Set a new password for an organiser (USER=organiser)
+	DJANGO_ENV=development $(PY) manage.py changepassword $(or $(USER_NAME),organiser)
+
+clean: ## Remove the virtualenv (keeps var/, where the database and emails are)
+	rm -rf $(VENV)

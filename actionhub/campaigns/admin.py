@@ -1,0 +1,79 @@
+from django.contrib import admin
+
+from actionhub.campaigns.models import (
+    Appeal,
+    AppealCall,
+    CallToAction,
+    Campaign,
+    Demonstration,
+    EngagementPlan,
+    EngagementStep,
+    LetterTemplate,
+    Page,
+    Pledge,
+    PledgeDemand,
+)
+from actionhub.core.admin import AuditedModelAdmin
+
+
+@admin.register(Campaign)
+class CampaignAdmin(AuditedModelAdmin):
+    list_display = ["name", "slug", "is_default", "updated_at"]
+    readonly_fields = ["pack_path", "pack_digest", "created_at", "updated_at"]
+
+
+class PledgeDemandInline(admin.TabularInline):
+    model = PledgeDemand
+    extra = 0
+
+
+@admin.register(Pledge)
+class PledgeAdmin(AuditedModelAdmin):
+    list_display = ["title", "campaign", "slug"]
+    inlines = [PledgeDemandInline]
+
+
+class AppealCallInline(admin.TabularInline):
+    model = AppealCall
+    extra = 0
+
+
+@admin.register(Appeal)
+class AppealAdmin(AuditedModelAdmin):
+    list_display = ["title", "campaign", "target", "raised", "updated_at"]
+    fieldsets = [
+        ("Progress", {"fields": ["currency", "target", "raised"]}),
+        ("Content", {"fields": ["campaign", "title", "summary", "body", "url", "link_text"]}),
+    ]
+    inlines = [AppealCallInline]
+
+
+@admin.register(CallToAction)
+class CallToActionAdmin(AuditedModelAdmin):
+    list_display = ["title", "campaign"]
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(AuditedModelAdmin):
+    list_display = ["title", "campaign", "slug", "position"]
+
+
+@admin.register(Demonstration)
+class DemonstrationAdmin(AuditedModelAdmin):
+    list_display = ["title", "campaign", "start_time", "timezone"]
+
+
+class EngagementStepInline(admin.StackedInline):
+    model = EngagementStep
+    extra = 0
+
+
+@admin.register(EngagementPlan)
+class EngagementPlanAdmin(AuditedModelAdmin):
+    list_display = ["title", "campaign"]
+    inlines = [EngagementStepInline]
+
+
+@admin.register(Page)
+class PageAdmin(AuditedModelAdmin):
+    list_display = ["title", "campaign", "slug"]

@@ -1,0 +1,259 @@
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.rrule import rrulestr
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from actionhub.core.models import BaseModel
+
+# The site's tools a step of the engagement plan can point to.
+TOOLS = {
+    "pledge": "Sign the pledge",
+    "write-to-your-mp": "Write to your MP",
+    "briefings": "Read the briefings",
+    "demonstration": "Join the demonstration",
+    "brands": "Ask brands to act",
+    "appeal": "Support the appeal",
+}
+
+
+def validate_timezone(value):
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{value!r} is not a time zone name like Europe/London.") from None
+
+
+def validate_rrule(value):
+    if "\n" in value or not value.startswith("FREQ="):
+        raise ValidationError("Write the rule like FREQ=WEEKLY;BYDAY=TU.")
+    try:
+        rrulestr(value)
+    except (ValueError, TypeError) as error:
+        raise ValidationError(f"This is not a valid recurrence rule: {error}.") from None
+
+
+def validate_tool_lines(value):
+    unknown = [line for line in value.split() if line not in TOOLS]
+    if unknown:
+        raise ValidationError(
+            f"Unknown tool(s): {', '.join(unknown)}. Use one per line from: {', '.join(TOOLS)}."
+        )
+
+
+class Campaign(BaseModel):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    tagline = models.CharField(max_length=300, blank=True)
+    organisation_name = models.CharField(max_length=200)
+    contact_email = models.EmailField(help_text="Where supporters send data protection requests.")
+    statement_title = models.CharField(max_length=200)
+    statement = models.TextField(help_text="Markdown.")
+    is_default = models.BooleanField(
+        default=False, help_text="The campaign the home page shows. Only one can be the default."
+    )
+    pack_path = models.CharField(max_length=500, blank=True, editable=False)
+    pack_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_campaign",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Pledge(BaseModel):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="pledges")
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(help_text="Markdown.")
+    commitment = models.TextField(help_text="The sentence that leads into the demands.")
+
+    def __str__(self):
+        return self.title
+
+
+class PledgeDemand(BaseModel):
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="demands")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "position"], name="one_demand_per_position")
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.text[:60]}"
+
+
+class Appeal(BaseModel):
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="appeal")
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    body = models.TextField(blank=True, help_text="Markdown.")
+    url = models.URLField(help_text="The appeal's own page, where people give.")
+    link_text = models.CharField(max_length=200)
+    currency = models.CharField(max_length=3, default="GBP")
+    target = models.PositiveIntegerField(
+        null=True, blank=True, help_text="In whole units of the currency. Leave empty to hide."
+    )
+    raised = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Amount raised so far, as shown on the appeal's page."
+    )
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def progress_percent(self) -> int | None:
+        if not self.target or self.raised is None:
+            return None
+        return min(100, round(100 * self.raised / self.target))
+
+
+class AppealCall(BaseModel):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="calls")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "position"], name="one_call_per_position")
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class CallToAction(BaseModel):
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="call_to_action"
+    )
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    body = models.TextField(help_text="Markdown.")
+    url = models.URLField(blank=True)
+    link_text = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "Call to Action"
+
+    def __str__(self):
+        return self.title
+
+
+class LetterTemplate(BaseModel):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="letters")
+    slug = models.SlugField()
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text="Plain text, without the greeting or sign-off, which the site adds."
+    )
+    briefing_title = models.CharField(max_length=200)
+    briefing_summary = models.TextField()
+    briefing = models.TextField(help_text="Markdown, with the sources of every fact stated.")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "slug"], name="one_letter_per_slug")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Demonstration(BaseModel):
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="demonstration"
+    )
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    description = models.TextField(help_text="Markdown.")
+    safety = models.TextField(help_text="Markdown: safety guidance for those who come.")
+    venue_name = models.CharField(max_length=200)
+    street = models.CharField(max_length=200)
+    locality = models.CharField(max_length=100, blank=True)
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=10)
+    recurrence = models.CharField(
+        max_length=200, validators=[validate_rrule], help_text="RFC 5545 rule."
+    )
+    start_time = models.TimeField(help_text="Local time at the venue.")
+    duration_minutes = models.PositiveSmallIntegerField()
+    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def address_lines(self) -> list[str]:
+        town = f"{self.town} {self.postcode}".strip()
+        return [line for line in (self.venue_name, self.street, self.locality, town) if line]
+
+
+class EngagementPlan(BaseModel):
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="engagement")
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    introduction = models.TextField(help_text="Markdown.")
+
+    def __str__(self):
+        return self.title
+
+
+class EngagementStep(BaseModel):
+    plan = models.ForeignKey(EngagementPlan, on_delete=models.CASCADE, related_name="steps")
+    slug = models.SlugField()
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    body = models.TextField(help_text="Markdown.")
+    needs = models.TextField(help_text="What the step needs, one item per line.")
+    tools = models.TextField(
+        blank=True,
+        validators=[validate_tool_lines],
+        help_text=f"The site's tools it uses, one per line: {', '.join(TOOLS)}.",
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "slug"], name="one_step_per_slug")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def needs_list(self) -> list[str]:
+        return [line.strip() for line in self.needs.splitlines() if line.strip()]
+
+    @property
+    def tools_list(self) -> list[str]:
+        return self.tools.split()
+
+
+class Page(BaseModel):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="pages")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "slug"], name="one_page_per_slug")
+        ]
+
+    def __str__(self):
+        return self.title

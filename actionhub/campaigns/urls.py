@@ -1,0 +1,17 @@
+from django.urls import path
+
+from actionhub.campaigns import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("pledge/", views.pledge_default, name="pledge-default"),
+    path("pledge/<slug:slug>/", views.pledge, name="pledge"),
+    path("write-to-your-mp/", views.letters, name="letters"),
+    path("write-to-your-mp/<slug:slug>/", views.letter, name="letter"),
+    path("briefings/<slug:slug>/", views.briefing, name="briefing"),
+    path("demonstration/", views.demonstration, name="demonstration"),
+    path("brands/", views.brands, name="brands"),
+    path("appeal/", views.appeal, name="appeal"),
+    path("get-involved/", views.engagement, name="engagement"),
+    path("<slug:slug>/", views.page, name="page"),
+]

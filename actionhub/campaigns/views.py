@@ -1,0 +1,100 @@
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from actionhub.campaigns.models import TOOLS, LetterTemplate, Page
+from actionhub.campaigns.selectors import campaign_get_default, demonstration_next_dates
+
+TOOL_URL_NAMES = {
+    "pledge": "pledge-default",
+    "write-to-your-mp": "letters",
+    "briefings": "letters",
+    "demonstration": "demonstration",
+    "brands": "brands",
+    "appeal": "appeal",
+}
+
+
+def home(request):
+    campaign = campaign_get_default()
+    return render(request, "campaigns/home.html", {"campaign": campaign})
+
+
+def pledge_default(request):
+    pledge = campaign_get_default().pledges.order_by("pk").first()
+    if pledge is None:
+        raise Http404("This campaign has no pledge.")
+    return redirect("pledge", slug=pledge.slug)
+
+
+def pledge(request, slug):
+    campaign = campaign_get_default()
+    pledge = get_object_or_404(campaign.pledges, slug=slug)
+    return render(request, "campaigns/pledge.html", {"campaign": campaign, "pledge": pledge})
+
+
+def letters(request):
+    campaign = campaign_get_default()
+    return render(
+        request, "campaigns/letters.html", {"campaign": campaign, "letters": campaign.letters.all()}
+    )
+
+
+def letter(request, slug):
+    campaign = campaign_get_default()
+    letter = get_object_or_404(LetterTemplate, campaign=campaign, slug=slug)
+    return render(request, "campaigns/letter.html", {"campaign": campaign, "letter": letter})
+
+
+def briefing(request, slug):
+    campaign = campaign_get_default()
+    letter = get_object_or_404(LetterTemplate, campaign=campaign, slug=slug)
+    return render(request, "campaigns/briefing.html", {"campaign": campaign, "letter": letter})
+
+
+def demonstration(request):
+    campaign = campaign_get_default()
+    demonstration = campaign.demonstration
+    address = ", ".join(demonstration.address_lines[1:])
+    context = {
+        "campaign": campaign,
+        "demonstration": demonstration,
+        "next_dates": demonstration_next_dates(demonstration=demonstration),
+        "map_url": "https://www.openstreetmap.org/search?" + urlencode({"query": address}),
+    }
+    return render(request, "campaigns/demonstration.html", context)
+
+
+def brands(request):
+    campaign = campaign_get_default()
+    return render(
+        request,
+        "campaigns/brands.html",
+        {"campaign": campaign, "call_to_action": campaign.call_to_action},
+    )
+
+
+def appeal(request):
+    campaign = campaign_get_default()
+    return render(
+        request, "campaigns/appeal.html", {"campaign": campaign, "appeal": campaign.appeal}
+    )
+
+
+def engagement(request):
+    campaign = campaign_get_default()
+    plan = campaign.engagement
+    steps = [
+        (step, [(TOOLS[key], reverse(TOOL_URL_NAMES[key])) for key in step.tools_list])
+        for step in plan.steps.all()
+    ]
+    context = {"campaign": campaign, "plan": plan, "steps": steps}
+    return render(request, "campaigns/engagement.html", context)
+
+
+def page(request, slug):
+    campaign = campaign_get_default()
+    page = get_object_or_404(Page, campaign=campaign, slug=slug)
+    return render(request, "campaigns/page.html", {"campaign": campaign, "page": page})

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from actionhub.core.audit import audit_record
+from actionhub.core.models import AuditEntry
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose every addition, change and deletion is written to the audit log."""
+
+    def log_addition(self, request, obj, message):
+        audit_record(action="content.added", obj=obj, summary=str(obj), request=request)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        changed = ", ".join(
+            field for part in message if "changed" in part for field in part["changed"]["fields"]
+        )
+        summary = f"{obj}: {changed}" if changed else str(obj)
+        audit_record(action="content.changed", obj=obj, summary=summary, request=request)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            audit_record(action="content.deleted", obj=obj, summary=str(obj), request=request)
+        return super().log_deletions(request, queryset)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_label", "action", "object_type", "object_id", "summary"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_label", "action", "summary", "object_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

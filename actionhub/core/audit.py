@@ -1,0 +1,35 @@
+"""The audit log service: every staff sign-in and every change of content is written here."""
+
+from django.db import models
+
+from actionhub.core.models import AuditEntry
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    obj: models.Model | None = None,
+    summary: str = "",
+    request=None,
+) -> AuditEntry:
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    entry = AuditEntry(
+        action=action,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor.get_username() if actor is not None else "",
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=summary,
+        ip_address=client_ip(request),
+    )
+    entry.full_clean()
+    entry.save()
+    return entry

@@ -1,0 +1,36 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from actionhub.core.audit import audit_record
+
+
+class Command(BaseCommand):
+    help = "Make sure an organiser (superuser) account exists; print how to sign in the first time."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="organiser")
+
+    def handle(self, *args, username, **options):
+        User = get_user_model()
+        sign_in_url = f"{settings.SITE_URL}/admin/"
+        existing = list(User.objects.filter(is_superuser=True, is_active=True))
+        if existing:
+            names = ", ".join(user.get_username() for user in existing)
+            self.stdout.write(
+                f"Organiser account(s): {names}. Sign in at {sign_in_url}\n"
+                "Forgotten the password? Run: make organiser-password"
+            )
+            return
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_superuser(username=username, email="", password=password)
+        audit_record(action="staff.account_created", obj=user, summary="First organiser account")
+        self.stdout.write(
+            self.style.SUCCESS("Created the first organiser account.")
+            + f"\n  Sign in at: {sign_in_url}\n  Username:   {username}\n  Password:   {password}\n"
+            "  This password is shown only once: keep it in a password manager.\n"
+            "  At first sign-in you will set up an authenticator app (such as Aegis, Google\n"
+            "  Authenticator or 1Password) for the 6-digit codes every sign-in needs."
+        )

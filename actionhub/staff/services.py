@@ -1,0 +1,138 @@
+"""Organiser sign-in: a password (rate limited by django-axes), then a TOTP code, always.
+
+Between the two steps the account is only *pending* in the session: nothing is signed in until
+the code is right. An organiser without an authenticator yet sets one up as the second step.
+"""
+
+import time
+from base64 import b32encode
+
+import segno
+from django.contrib.auth import get_user_model, login, logout
+from django.db import transaction
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from actionhub.core.audit import audit_record
+
+PENDING_KEY = "staff_pending_sign_in"
+PENDING_LIFETIME_SECONDS = 10 * 60
+DEVICE_NAME = "Authenticator app"
+
+
+class CodeRejected(Exception):
+    """The code was wrong, reused, or asked for too soon after earlier failures."""
+
+
+def staff_sign_in_begin(*, request, user, next_url: str) -> None:
+    request.session.cycle_key()
+    request.session[PENDING_KEY] = {
+        "user_id": user.pk,
+        "backend": user.backend,
+        "started": time.time(),
+        "next": safe_next_url(request=request, next_url=next_url),
+    }
+
+
+def staff_pending(request) -> dict | None:
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["started"] > PENDING_LIFETIME_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        return None
+    return pending
+
+
+def staff_pending_user(request):
+    pending = staff_pending(request)
+    if pending is None:
+        return None
+    return get_user_model().objects.filter(pk=pending["user_id"], is_active=True).first()
+
+
+def safe_next_url(*, request, next_url: str) -> str:
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
+def staff_confirmed_device(*, user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def staff_setup_device(*, user) -> TOTPDevice:
+    """The unconfirmed device an organiser is setting up, made on first need."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice(user=user, name=DEVICE_NAME, confirmed=False)
+        device.full_clean()
+        device.save()
+    return device
+
+
+def staff_setup_qr_svg(*, device: TOTPDevice) -> str:
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=5, border=2, title="QR code for your authenticator app", dark="#000", light="#fff"
+    )
+
+
+def staff_setup_secret_groups(*, device: TOTPDevice) -> list[str]:
+    """The key in base32, in groups of four, for typing into an app by hand."""
+    key = b32encode(device.bin_key).decode().rstrip("=")
+    return [key[i : i + 4] for i in range(0, len(key), 4)]
+
+
+def staff_code_check(*, device: TOTPDevice, code: str) -> None:
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise CodeRejected("Too many wrong codes. Wait a minute, then try the newest code.")
+    if not device.verify_token(code):
+        raise CodeRejected("That code is not right. Enter the 6-digit code your app shows now.")
+
+
+@transaction.atomic
+def staff_sign_in_complete(*, request, user, device: TOTPDevice, code: str) -> str:
+    """Check the code; on success sign the organiser in and return where to go next."""
+    pending = staff_pending(request) or {}
+    try:
+        staff_code_check(device=device, code=code)
+    except CodeRejected:
+        audit_record(action="staff.code_rejected", actor=user, request=request)
+        raise
+    newly_confirmed = not device.confirmed
+    if newly_confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    user.backend = pending.get("backend", "django.contrib.auth.backends.ModelBackend")
+    login(request, user)
+    otp_login(request, device)
+    request.session.pop(PENDING_KEY, None)
+    audit_record(
+        action="staff.signed_in",
+        actor=user,
+        request=request,
+        summary="Set up an authenticator and signed in" if newly_confirmed else "Signed in",
+    )
+    return pending.get("next") or ""
+
+
+def staff_sign_out(*, request) -> None:
+    if request.user.is_authenticated:
+        audit_record(action="staff.signed_out", actor=request.user, request=request)
+    logout(request)
+
+
+@transaction.atomic
+def staff_two_factor_reset(*, user, actor=None) -> int:
+    """Remove an organiser's authenticators, e.g. after a lost phone; they set up a new one."""
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    audit_record(
+        action="staff.two_factor_reset",
+        actor=actor,
+        obj=user,
+        summary=f"Removed {deleted} authenticator(s) of {user.get_username()}",
+    )
+    return deleted

@@ -1,0 +1,90 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from actionhub.staff.forms import CodeForm, SignInForm
+from actionhub.staff.services import (
+    CodeRejected,
+    staff_confirmed_device,
+    staff_pending_user,
+    staff_setup_device,
+    staff_setup_qr_svg,
+    staff_setup_secret_groups,
+    staff_sign_in_begin,
+    staff_sign_in_complete,
+    staff_sign_out,
+)
+
+
+def _after_sign_in(next_url: str):
+    return redirect(next_url or reverse("admin:index"))
+
+
+@never_cache
+def sign_in(request):
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect("admin:index")
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        staff_sign_in_begin(request=request, user=form.get_user(), next_url=next_url)
+        return redirect("staff:code")
+    return render(request, "staff/sign_in.html", {"form": form, "next": next_url})
+
+
+@never_cache
+def code(request):
+    user = staff_pending_user(request)
+    if user is None:
+        return redirect("staff:sign-in")
+    device = staff_confirmed_device(user=user)
+    if device is None:
+        return redirect("staff:set-up")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            next_url = staff_sign_in_complete(
+                request=request, user=user, device=device, code=form.cleaned_data["code"]
+            )
+        except CodeRejected as rejected:
+            form.add_error("code", str(rejected))
+        else:
+            return _after_sign_in(next_url)
+    return render(request, "staff/code.html", {"form": form, "organiser": user})
+
+
+@never_cache
+def set_up(request):
+    user = staff_pending_user(request)
+    if user is None:
+        return redirect("staff:sign-in")
+    if staff_confirmed_device(user=user) is not None:
+        return redirect("staff:code")
+    device = staff_setup_device(user=user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            next_url = staff_sign_in_complete(
+                request=request, user=user, device=device, code=form.cleaned_data["code"]
+            )
+        except CodeRejected as rejected:
+            form.add_error("code", str(rejected))
+        else:
+            messages.success(request, "Your authenticator app is set up. You are signed in.")
+            return _after_sign_in(next_url)
+    context = {
+        "form": form,
+        "organiser": user,
+        "qr_svg": staff_setup_qr_svg(device=device),
+        "secret_groups": staff_setup_secret_groups(device=device),
+    }
+    return render(request, "staff/set_up.html", context)
+
+
+@require_POST
+def sign_out(request):
+    staff_sign_out(request=request)
+    messages.info(request, "You have signed out.")
+    return redirect("home")
