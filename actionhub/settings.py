@@ -256,7 +256,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# collectstatic fills STATIC_ROOT in production; elsewhere files are served from the apps.
+STATIC_ROOT = VAR_DIR / "static" if IS_PRODUCTION else None
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 STATICFILES_DIRS = [BASE_DIR / "actionhub" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -15,6 +15,8 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email, validate_slug
 
+from actionhub.campaigns.models import validate_rrule, validate_timezone, validate_tool_lines
+
 PACK_FILE = "campaign.yaml"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1_000_000
@@ -145,6 +147,15 @@ class _Reader:
         except ValueError:
             self.problem(where, f'{value!r} must be a 24-hour time like "18:00"')
             return ""
+        return value
+
+    def checked(self, value: str, validator, where: str) -> str:
+        if value:
+            try:
+                validator(value)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.problem(where, message)
         return value
 
     def file_text(self, data: dict, key: str, where: str, *, required=True) -> str:
@@ -350,10 +361,18 @@ def _read_demonstration(r: _Reader, data: dict) -> dict:
         "locality": r.text(venue, "locality", "demonstration.venue.locality", required=False),
         "town": r.text(venue, "town", "demonstration.venue.town"),
         "postcode": r.text(venue, "postcode", "demonstration.venue.postcode"),
-        "recurrence": r.text(data, "recurrence", "demonstration.recurrence"),
+        "recurrence": r.checked(
+            r.text(data, "recurrence", "demonstration.recurrence"),
+            validate_rrule,
+            "demonstration.recurrence",
+        ),
         "start_time": r.clock_time(data, "start_time", "demonstration.start_time"),
         "duration_minutes": duration,
-        "timezone": r.text(data, "timezone", "demonstration.timezone"),
+        "timezone": r.checked(
+            r.text(data, "timezone", "demonstration.timezone"),
+            validate_timezone,
+            "demonstration.timezone",
+        ),
     }
 
 
@@ -378,8 +397,12 @@ def _read_engagement(r: _Reader, data: dict) -> dict:
                 "needs": "\n".join(
                     r.item_text(need, f"{where}.needs[{n}]") for n, need in enumerate(needs, 1)
                 ),
-                "tools": "\n".join(
-                    r.item_text(tool, f"{where}.tools[{n}]") for n, tool in enumerate(tools, 1)
+                "tools": r.checked(
+                    "\n".join(
+                        r.item_text(tool, f"{where}.tools[{n}]") for n, tool in enumerate(tools, 1)
+                    ),
+                    validate_tool_lines,
+                    f"{where}.tools",
                 ),
             }
         )

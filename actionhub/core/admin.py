@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from actionhub.core.audit import audit_record
 from actionhub.core.models import AuditEntry
@@ -6,6 +7,8 @@ from actionhub.core.models import AuditEntry
 
 class AuditedModelAdmin(admin.ModelAdmin):
     """A ModelAdmin whose every addition, change and deletion is written to the audit log."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def log_addition(self, request, obj, message):
         audit_record(action="content.added", obj=obj, summary=str(obj), request=request)

@@ -25,7 +25,7 @@ def audit_record(
         action=action,
         actor=actor if actor is not None and actor.pk else None,
         actor_label=actor.get_username() if actor is not None else "",
-        object_type=obj._meta.label if obj is not None else "",
+        object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         summary=summary,
         ip_address=client_ip(request),

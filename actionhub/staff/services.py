@@ -92,15 +92,23 @@ def staff_code_check(*, device: TOTPDevice, code: str) -> None:
         raise CodeRejected("That code is not right. Enter the 6-digit code your app shows now.")
 
 
-@transaction.atomic
 def staff_sign_in_complete(*, request, user, device: TOTPDevice, code: str) -> str:
-    """Check the code; on success sign the organiser in and return where to go next."""
-    pending = staff_pending(request) or {}
+    """Check the code; on success sign the organiser in and return where to go next.
+
+    A wrong code is recorded (the device's throttle and the audit log) before CodeRejected is
+    raised, so it must not run inside a transaction that the error would roll back.
+    """
     try:
         staff_code_check(device=device, code=code)
     except CodeRejected:
         audit_record(action="staff.code_rejected", actor=user, request=request)
         raise
+    with transaction.atomic():
+        return _sign_in(request=request, user=user, device=device)
+
+
+def _sign_in(*, request, user, device: TOTPDevice) -> str:
+    pending = staff_pending(request) or {}
     newly_confirmed = not device.confirmed
     if newly_confirmed:
         device.confirmed = True

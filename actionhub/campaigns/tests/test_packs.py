@@ -1,0 +1,249 @@
+"""Loading campaign packs through the command organisers use: `manage.py load_campaign`."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from actionhub.campaigns.models import Appeal, Campaign, LetterTemplate, Page, PledgeDemand
+from actionhub.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def load(folder, *options):
+    out = StringIO()
+    call_command("load_campaign", str(folder), *options, stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    """Every content row with its last-updated time: any write shows up as a difference."""
+    from django.apps import apps
+
+    rows = {}
+    for model in apps.get_app_config("campaigns").get_models():
+        for row in model.objects.all():
+            rows[(model.__name__, row.pk)] = row.updated_at
+    return rows
+
+
+def test_loading_the_default_pack_creates_the_campaign(pack_copy):
+    output = load(pack_copy)
+
+    campaign = Campaign.objects.get()
+    assert campaign.is_default
+    assert campaign.name == "Jewish Action Against Persecution of Uyghurs"
+    assert PledgeDemand.objects.count() == 6
+    assert LetterTemplate.objects.count() == 2
+    assert "created" in output
+    assert AuditEntry.objects.filter(action="campaign.pack_loaded").count() == 1
+
+
+def test_loading_twice_changes_nothing(pack_copy):
+    load(pack_copy)
+    before = snapshot()
+
+    assert "unchanged" in load(pack_copy)
+    assert "nothing needed changing" in load(pack_copy, "--force")
+
+    assert snapshot() == before
+    assert AuditEntry.objects.filter(action="campaign.pack_loaded").count() == 1
+
+
+def test_editing_a_markdown_file_and_loading_again_updates_the_page(pack_copy, client):
+    load(pack_copy)
+    privacy = pack_copy / "pages" / "privacy.md"
+    privacy.write_text(privacy.read_text() + "\nA sentence added by the organisers.\n")
+
+    output = load(pack_copy)
+
+    assert "0 created, 2 updated, 0 deleted" in output  # the page, and the pack digest
+    response = client.get("/privacy/")
+    assert "A sentence added by the organisers." in response.text
+
+
+def test_a_removed_demand_is_removed_from_the_site(pack_copy):
+    load(pack_copy)
+    yaml_file = pack_copy / "campaign.yaml"
+    text = yaml_file.read_text()
+    sixth = text.index("    - >-\n      I will also support")
+    end = text.index("\nappeal:")
+    yaml_file.write_text(text[:sixth] + text[end:])
+
+    load(pack_copy)
+
+    assert PledgeDemand.objects.count() == 5
+
+
+def test_reloading_keeps_the_amount_raised_that_organisers_entered(pack_copy):
+    load(pack_copy)
+    Appeal.objects.update(target=50_000, raised=12_345)
+    statement = pack_copy / "statement.md"
+    statement.write_text(statement.read_text() + "\nMore.\n")
+
+    load(pack_copy)
+
+    appeal = Appeal.objects.get()
+    assert (appeal.target, appeal.raised) == (50_000, 12_345)
+
+
+def replace_in(path, old, new):
+    text = path.read_text()
+    assert old in text, f"{old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+BAD_PACKS = {
+    "yaml syntax": (
+        lambda pack: replace_in(pack / "campaign.yaml", "slug: uyghur-solidarity", "slug: [oops"),
+        "campaign.yaml: line",
+    ),
+    "missing field": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml",
+            "  url: https://www.gofundme.com/f/stop-uyghur-genocide\n",
+            "",
+        ),
+        "campaign.yaml: appeal.url: is missing",
+    ),
+    "missing markdown file": (
+        lambda pack: (pack / "briefings" / "general.md").unlink(),
+        "campaign.yaml: letters[1].briefing.body: names 'briefings/general.md', which does not exist",
+    ),
+    "file outside the pack": (
+        lambda pack: replace_in(pack / "campaign.yaml", "body: statement.md", "body: ../secret.md"),
+        "campaign.yaml: statement.body: '../secret.md' must be a file inside the pack folder",
+    ),
+    "not utf-8": (
+        lambda pack: (pack / "appeal.md").write_bytes(b"Caf\xe9 au lait\n"),
+        "appeal.md: (file): is not UTF-8 text (byte 3)",
+    ),
+    "empty markdown": (
+        lambda pack: (pack / "statement.md").write_text("  \n"),
+        "statement.md: (file): is empty",
+    ),
+    "insecure url": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml",
+            "https://www.gofundme.com/f/stop-uyghur-genocide",
+            "http://www.gofundme.com/f/stop-uyghur-genocide",
+        ),
+        "campaign.yaml: appeal.url: 'http://www.gofundme.com/f/stop-uyghur-genocide' must be a "
+        "full https:// address",
+    ),
+    "time without quotes": (
+        lambda pack: replace_in(pack / "campaign.yaml", 'start_time: "18:00"', "start_time: 18:00"),
+        'campaign.yaml: demonstration.start_time: must be a time in quotes, like "18:00"',
+    ),
+    "impossible time": (
+        lambda pack: replace_in(pack / "campaign.yaml", 'start_time: "18:00"', 'start_time: "25:00"'),
+        "campaign.yaml: demonstration.start_time: '25:00' must be a 24-hour time",
+    ),
+    "unknown time zone": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml", "timezone: Europe/London", "timezone: Europe/Londres"
+        ),
+        "campaign.yaml: demonstration.timezone: 'Europe/Londres' is not a time zone name",
+    ),
+    "bad recurrence": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml", "FREQ=WEEKLY;BYDAY=TU", "FREQ=WEEKLY;BYDAY=TUESDAY"
+        ),
+        "campaign.yaml: demonstration.recurrence: This is not a valid recurrence rule",
+    ),
+    "misspelt field": (
+        lambda pack: replace_in(pack / "campaign.yaml", "  link_text: Give", "  link_txt: Give"),
+        "campaign.yaml: appeal.link_txt: is not a known field",
+    ),
+    "unknown tool": (
+        lambda pack: replace_in(pack / "campaign.yaml", "tools: [briefings, pledge]", "tools: [petition]"),
+        "campaign.yaml: engagement.steps[1].tools: Unknown tool(s): petition",
+    ),
+    "repeated slug": (
+        lambda pack: replace_in(pack / "campaign.yaml", "slug: uyghur-women", "slug: general"),
+        "campaign.yaml: letters[2].slug: 'general' is used twice",
+    ),
+    "no demands": (
+        lambda pack: replace_in(pack / "campaign.yaml", "  demands:\n", "  demands: []\n  old:\n"),
+        "campaign.yaml: pledge.demands: must have at least one entry",
+    ),
+    "privacy page missing": (
+        lambda pack: replace_in(pack / "campaign.yaml", "slug: privacy", "slug: privacy-notice"),
+        "campaign.yaml: pages: must include the page(s): privacy",
+    ),
+    "bad contact email": (
+        lambda pack: replace_in(pack / "campaign.yaml", "privacy@example.org", "privacy-at-example"),
+        "campaign.yaml: organisation.contact_email: 'privacy-at-example' is not an email address",
+    ),
+    "text too long for its field": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml",
+            "  title: Sign our Pledge – Stop Uyghur Genocide",
+            "  title: " + "Very long title " * 20,
+        ),
+        "campaign.yaml: pledge.title: Ensure this value has at most 200 characters",
+    ),
+    "not a mapping": (
+        lambda pack: (pack / "campaign.yaml").write_text("- just\n- a list\n"),
+        "campaign.yaml: (file): must be a YAML mapping of fields",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BAD_PACKS)
+def test_a_malformed_pack_is_refused_with_a_message_and_the_site_keeps_its_content(
+    name, pack_copy, client
+):
+    load(pack_copy)
+    before = snapshot()
+    home_before = client.get("/").text
+    break_pack, expected = BAD_PACKS[name]
+    statement = pack_copy / "statement.md"
+    if name != "empty markdown":
+        # A real change alongside the mistake, to prove none of it is applied.
+        statement.write_text(statement.read_text() + "\nThis sentence must not appear.\n")
+    break_pack(pack_copy)
+
+    with pytest.raises(CommandError) as refused:
+        load(pack_copy)
+
+    assert expected in str(refused.value)
+    assert "the site keeps its current content" in str(refused.value)
+    assert snapshot() == before
+    assert client.get("/").text == home_before
+
+
+def test_every_problem_is_reported_at_once(pack_copy):
+    replace_in(pack_copy / "campaign.yaml", "timezone: Europe/London", "timezone: Mars/Base")
+    (pack_copy / "appeal.md").unlink()
+
+    with pytest.raises(CommandError) as refused:
+        load(pack_copy)
+
+    message = str(refused.value)
+    assert "appeal.body: names 'appeal.md', which does not exist" in message
+    assert "demonstration.timezone" in message
+    assert not Campaign.objects.exists()
+
+
+def test_a_folder_without_a_pack_is_refused(tmp_path):
+    with pytest.raises(CommandError) as refused:
+        load(tmp_path)
+    assert "campaign.yaml: (file): not found" in str(refused.value)
+
+
+def test_pages_removed_from_the_pack_leave_the_site(pack_copy, client):
+    yaml_file = pack_copy / "campaign.yaml"
+    (pack_copy / "pages" / "about.md").write_text("About us.\n")
+    yaml_file.write_text(
+        yaml_file.read_text() + "  - slug: about\n    title: About us\n    body: pages/about.md\n"
+    )
+    load(pack_copy)
+    assert client.get("/about/").status_code == 200
+
+    replace_in(yaml_file, "  - slug: about\n    title: About us\n    body: pages/about.md\n", "")
+    load(pack_copy)
+
+    assert not Page.objects.filter(slug="about").exists()
+    assert client.get("/about/").status_code == 404

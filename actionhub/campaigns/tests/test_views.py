@@ -1,0 +1,133 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from actionhub.campaigns.models import Appeal, Demonstration
+from actionhub.campaigns.selectors import demonstration_next_dates
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+
+PAGES = [
+    "/",
+    "/pledge/stop-uyghur-genocide/",
+    "/write-to-your-mp/",
+    "/write-to-your-mp/general/",
+    "/write-to-your-mp/uyghur-women/",
+    "/briefings/general/",
+    "/briefings/uyghur-women/",
+    "/demonstration/",
+    "/brands/",
+    "/appeal/",
+    "/get-involved/",
+    "/privacy/",
+    "/accessibility/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_has_one_main_heading_and_its_title(campaign, client, url):
+    content = client.get(url).content.decode()
+    assert content.count("<h1") == 1
+    assert "<title>" in content and "Jewish Action Against Persecution of Uyghurs" in content
+
+
+def test_pages_for_actions_still_being_built_say_what_is_coming(campaign, client):
+    for url in ["/pledge/stop-uyghur-genocide/", "/write-to-your-mp/", "/demonstration/", "/brands/"]:
+        assert "Coming to this site" in client.get(url).content.decode(), url
+
+
+def test_an_unknown_address_gets_the_friendly_not_found_page(campaign, client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert "Go to the home page" in response.content.decode()
+
+
+def test_before_any_campaign_is_loaded_the_site_says_not_found_not_error(client):
+    response = client.get("/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_a_server_error_gets_the_friendly_error_page(campaign, client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("actionhub.campaigns.views.campaign_get_default", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "Sorry, something went wrong" in response.content.decode()
+
+
+def test_the_appeal_shows_progress_only_when_a_target_is_set(campaign, client):
+    assert "<progress" not in client.get("/appeal/").content.decode()
+
+    Appeal.objects.update(target=20_000, raised=5_000)
+
+    content = client.get("/appeal/").content.decode()
+    assert '<progress aria-labelledby="appeal-progress" max="100" value="25">' in content
+    assert "GBP 5000 of a GBP 20000 target (25%)" in content
+
+
+def test_appeal_progress_never_passes_one_hundred_percent(campaign):
+    appeal = Appeal.objects.get()
+    appeal.target, appeal.raised = 100, 250
+    assert appeal.progress_percent == 100
+
+
+def test_demonstration_dates_stay_at_six_pm_across_the_clock_change(campaign):
+    demonstration = Demonstration.objects.get()
+    # Monday 19 October 2026, BST; the clocks go back on Sunday 25 October.
+    now = datetime(2026, 10, 19, 12, 0, tzinfo=LONDON)
+
+    dates = demonstration_next_dates(demonstration=demonstration, count=3, now=now)
+
+    assert [start.strftime("%a %d %b %H:%M %Z") for start, _ in dates] == [
+        "Tue 20 Oct 18:00 BST",
+        "Tue 27 Oct 18:00 GMT",
+        "Tue 03 Nov 18:00 GMT",
+    ]
+    assert [end.strftime("%H:%M") for _, end in dates] == ["19:00", "19:00", "19:00"]
+    utc_hours = [start.astimezone(ZoneInfo("UTC")).hour for start, _ in dates]
+    assert utc_hours == [17, 18, 18]
+
+
+def test_a_demonstration_under_way_is_listed_until_it_ends(campaign):
+    demonstration = Demonstration.objects.get()
+    during = datetime(2026, 12, 1, 18, 30, tzinfo=LONDON)
+    after = datetime(2026, 12, 1, 19, 1, tzinfo=LONDON)
+
+    assert demonstration_next_dates(demonstration=demonstration, count=1, now=during)[0][0].day == 1
+    assert demonstration_next_dates(demonstration=demonstration, count=1, now=after)[0][0].day == 8
+
+
+def test_the_demonstration_page_lists_the_next_eight_tuesdays(campaign, client):
+    with time_machine.travel(datetime(2027, 3, 22, 9, 0, tzinfo=LONDON)):
+        content = client.get("/demonstration/").content.decode()
+    assert content.count('<li><time datetime="') == 8
+    assert "Tuesday 23 March 2027, 18:00–19:00" in content
+    # The clocks go forward on 28 March 2027: still 18:00 local time.
+    assert '<time datetime="2027-03-30T18:00:00+01:00">' in content
+
+
+def test_the_map_link_goes_to_openstreetmap_without_embedding_it(campaign, client):
+    content = client.get("/demonstration/").content.decode()
+    assert (
+        'href="https://www.openstreetmap.org/search?query=11+West+Heath+Road%2C+Hampstead%2C'
+        '+London+NW3+7UX"' in content
+    )
+    assert "<iframe" not in content
+
+
+def test_content_cannot_inject_scripts(campaign, client):
+    Appeal.objects.update(
+        body='Hello <script>alert(1)</script> [click](javascript:alert(1)) <img src="https://x.example/t.gif">'
+    )
+    content = client.get("/appeal/").content.decode()
+    assert "<script>alert(1)" not in content
+    assert "javascript:" not in content
+    assert "x.example" not in content

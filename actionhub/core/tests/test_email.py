@@ -1,0 +1,95 @@
+"""Email leaves only through a task: tested against a real SMTP server (aiosmtpd)."""
+
+import email
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+from django.core import mail
+
+from actionhub.core.email import email_send
+from actionhub.core.mail_backends import FolderEmailBackend
+
+
+class Inbox(Message):
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield inbox
+    controller.stop()
+
+
+@pytest.mark.django_db
+def test_a_task_delivers_the_message_to_a_real_smtp_server(
+    smtp_server, run_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        email_send(
+            to=["supporter@example.org"],
+            subject="Please confirm your signature",
+            body="Follow this link to confirm: http://127.0.0.1:8000/confirm/abc",
+            reply_to=["organisers@example.org"],
+            headers={"List-Unsubscribe": "<http://127.0.0.1:8000/unsubscribe/abc>"},
+        )
+    assert smtp_server.messages == [], "email must not be sent inside the request"
+
+    run_tasks()
+
+    [received] = smtp_server.messages
+    assert received["To"] == "supporter@example.org"
+    assert received["Subject"] == "Please confirm your signature"
+    assert received["Reply-To"] == "organisers@example.org"
+    assert received["List-Unsubscribe"] == "<http://127.0.0.1:8000/unsubscribe/abc>"
+    assert "http://127.0.0.1:8000/confirm/abc" in received.get_payload()
+
+
+@pytest.mark.django_db
+def test_nothing_is_sent_when_the_transaction_rolls_back(smtp_server, run_tasks):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        email_send(to=["supporter@example.org"], subject="Never", body="Never")
+        raise RuntimeError("the signature was not saved")
+
+    run_tasks()
+    assert smtp_server.messages == []
+    assert mail.outbox == []
+
+
+def test_the_folder_backend_writes_one_readable_file_per_message(tmp_path, caplog):
+    backend = FolderEmailBackend(folder=tmp_path / "mail")
+    messages = [
+        mail.EmailMessage("Confirm", "Link: http://127.0.0.1:8000/c/1", to=["a@example.org"]),
+        mail.EmailMessage("Ünïcode subject", "Body ✓", to=["b@example.org"]),
+    ]
+
+    with caplog.at_level("INFO", logger="actionhub.mail"):
+        assert backend.send_messages(messages) == 2
+
+    files = sorted((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 2
+    parsed = [email.message_from_bytes(path.read_bytes()) for path in files]
+    assert {message["To"] for message in parsed} == {"a@example.org", "b@example.org"}
+    assert all(str(tmp_path / "mail") in record.getMessage() for record in caplog.records)

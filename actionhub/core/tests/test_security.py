@@ -1,0 +1,196 @@
+"""Security headers on every page, and no page that makes the browser contact another site."""
+
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+REPO = Path(__file__).resolve().parents[3]
+
+PUBLIC_PAGES = [
+    "/",
+    "/pledge/stop-uyghur-genocide/",
+    "/write-to-your-mp/",
+    "/write-to-your-mp/general/",
+    "/write-to-your-mp/uyghur-women/",
+    "/briefings/general/",
+    "/briefings/uyghur-women/",
+    "/demonstration/",
+    "/brands/",
+    "/appeal/",
+    "/get-involved/",
+    "/privacy/",
+    "/accessibility/",
+    "/organisers/sign-in/",
+    "/no-such-page/",
+]
+ORGANISER_PAGES = ["/admin/", "/admin/campaigns/appeal/", "/admin/core/auditentry/"]
+
+RESOURCE_ATTRIBUTES = {
+    "script": ["src"],
+    "link": ["href"],
+    "img": ["src", "srcset"],
+    "iframe": ["src"],
+    "frame": ["src"],
+    "source": ["src", "srcset"],
+    "video": ["src", "poster"],
+    "audio": ["src"],
+    "embed": ["src"],
+    "object": ["data"],
+    "form": ["action"],
+    "input": ["formaction", "src"],
+    "button": ["formaction"],
+    "use": ["href", "xlink:href"],
+    "image": ["href", "xlink:href"],
+}
+
+
+class ResourceFinder(HTMLParser):
+    """Collects every address a page makes the browser fetch, and inline code or styles."""
+
+    def __init__(self):
+        super().__init__()
+        self.addresses = []
+        self.inline = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for name in RESOURCE_ATTRIBUTES.get(tag, []):
+            if attributes.get(name):
+                self.addresses.extend(part.split()[0] for part in attributes[name].split(","))
+        if tag == "base":
+            self.inline.append("<base>")
+        if tag == "style" or "style" in attributes:
+            self.inline.append(f"style on <{tag}>")
+        if tag == "script" and "src" not in attributes:
+            self.inline.append("inline <script>")
+        self.inline.extend(f"{name} on <{tag}>" for name in attributes if name.startswith("on"))
+        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
+            self.inline.append("meta refresh")
+
+
+def other_origins(addresses):
+    return [
+        address
+        for address in addresses
+        if urlsplit(address).netloc not in ("", "testserver") or address.startswith("//")
+    ]
+
+
+def assert_secure_headers(response, url):
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'none'" in csp, url
+    assert "script-src 'self'" in csp, url
+    assert "style-src 'self'" in csp, url
+    assert "frame-ancestors 'none'" in csp, url
+    assert "form-action 'self'" in csp, url
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, url
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000"), url
+    assert response["Referrer-Policy"] == "same-origin", url
+    assert response["X-Content-Type-Options"] == "nosniff", url
+    assert response["X-Frame-Options"] == "DENY", url
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_every_public_page_sends_the_security_headers(campaign, client, url):
+    response = client.get(url, secure=True)
+    assert response.status_code in (200, 404)
+    assert_secure_headers(response, url)
+
+
+@pytest.mark.parametrize("url", ORGANISER_PAGES)
+def test_every_organiser_page_sends_the_security_headers(campaign, organiser_client, url):
+    response = organiser_client.get(url, secure=True)
+    assert response.status_code == 200
+    assert_secure_headers(response, url)
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_no_public_page_references_another_origin_or_inline_code(campaign, client, url):
+    finder = ResourceFinder()
+    finder.feed(client.get(url).content.decode())
+    assert finder.addresses, "the page should at least load its stylesheet"
+    assert other_origins(finder.addresses) == []
+    assert finder.inline == []
+
+
+def test_the_resource_finder_notices_other_origins_and_inline_code():
+    finder = ResourceFinder()
+    finder.feed(
+        '<link rel="stylesheet" href="https://cdn.example.com/a.css">'
+        '<img src="//tracker.example.net/p.gif"><script>alert(1)</script>'
+        '<p style="color: red" onclick="x()">Hi</p><img srcset="/a.png 1x, https://e.example/b.png 2x">'
+    )
+    assert other_origins(finder.addresses) == [
+        "https://cdn.example.com/a.css",
+        "//tracker.example.net/p.gif",
+        "https://e.example/b.png",
+    ]
+    assert finder.inline == ["inline <script>", "style on <p>", "onclick on <p>"]
+
+
+def test_the_500_page_needs_nothing_from_another_origin():
+    finder = ResourceFinder()
+    finder.feed((REPO / "actionhub" / "templates" / "500.html").read_text())
+    assert other_origins(finder.addresses) == [] and finder.inline == []
+
+
+def run_settings(env, code):
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    clean.pop("DATABASE_URL", None)
+    return subprocess.run(  # noqa: S603  (our own interpreter and code)
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "actionhub.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "a-long-random-secret-used-only-by-this-test-0123456789abcdefghij",
+    "DJANGO_ALLOWED_HOSTS": "campaign.example.org",
+    "EMAIL_HOST": "smtp.example.org",
+}
+
+
+def test_production_settings_pass_the_deploy_checks_and_secure_cookies():
+    result = run_settings(
+        PRODUCTION,
+        "import django; django.setup()\n"
+        "from django.conf import settings as s\n"
+        "from django.core.management import call_command\n"
+        "call_command('check', deploy=True, fail_level='WARNING')\n"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
+        " s.SESSION_COOKIE_SAMESITE, s.SECURE_SSL_REDIRECT, s.DEBUG)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True True True Lax True False"
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY must be set in production"),
+        ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS must be set in production"),
+    ],
+)
+def test_production_refuses_to_start_without_its_secrets(missing, message):
+    env = {key: value for key, value in PRODUCTION.items() if key != missing}
+    result = run_settings(env, "import django; django.setup()")
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_a_mistyped_setting_gets_a_clear_message():
+    result = run_settings({**PRODUCTION, "DJANGO_HSTS_SECONDS": "one year"}, "import django; django.setup()")
+    assert "DJANGO_HSTS_SECONDS must be a whole number, not 'one year'" in result.stderr

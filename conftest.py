@@ -1,0 +1,56 @@
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from actionhub.campaigns.services import campaign_pack_load
+from actionhub.staff.tests.factories import OrganiserFactory, TOTPDeviceFactory
+
+DEFAULT_PACK = Path(__file__).parent / "campaign_packs" / "uyghur-solidarity"
+
+
+@pytest.fixture
+def campaign(db):
+    """The default campaign, loaded from its pack exactly as `make run` does."""
+    return campaign_pack_load(folder=DEFAULT_PACK).campaign
+
+
+@pytest.fixture
+def pack_copy(tmp_path):
+    """A private copy of the default pack that a test may edit or break."""
+    folder = tmp_path / "pack"
+    shutil.copytree(DEFAULT_PACK, folder)
+    return folder
+
+
+@pytest.fixture
+def run_tasks():
+    """Run every queued task with the real database worker, as `make run` does."""
+
+    def run():
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    return run
+
+
+@pytest.fixture
+def organiser(db):
+    return OrganiserFactory(username="organiser")
+
+
+@pytest.fixture
+def organiser_device(organiser):
+    return TOTPDeviceFactory(user=organiser)
+
+
+@pytest.fixture
+def organiser_client(client, organiser, organiser_device):
+    """A client signed in as an organiser who has passed both steps (password and code)."""
+    client.force_login(organiser)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = organiser_device.persistent_id
+    session.save()
+    return client
