@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from actionhub.campaigns.services import campaign_pack_load
@@ -27,8 +26,12 @@ def pack_copy(tmp_path):
 
 
 @pytest.fixture
-def run_tasks():
-    """Run every queued task with the real database worker, as `make run` does."""
+def run_tasks(transactional_db):
+    """Run every queued task with the real database worker, as `make run` does.
+
+    The worker closes database connections between tasks, so tests using it work on committed
+    data (transactional_db), as the site and the worker do.
+    """
 
     def run():
         call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from actionhub.core.views import robots_txt
+from actionhub.core.views import favicon, robots_txt
 
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("organisers/", include("actionhub.staff.urls")),
     path("", include("actionhub.campaigns.urls")),

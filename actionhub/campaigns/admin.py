@@ -22,7 +22,7 @@ class CampaignAdmin(AuditedModelAdmin):
     readonly_fields = ["pack_path", "pack_digest", "created_at", "updated_at"]
 
 
-class PledgeDemandInline(admin.TabularInline):
+class PledgeDemandInline(admin.StackedInline):
     model = PledgeDemand
     extra = 0
 
@@ -33,7 +33,7 @@ class PledgeAdmin(AuditedModelAdmin):
     inlines = [PledgeDemandInline]
 
 
-class AppealCallInline(admin.TabularInline):
+class AppealCallInline(admin.StackedInline):
     model = AppealCall
     extra = 0
 

@@ -31,7 +31,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "actor_label", "action", "object_type", "object_id", "summary"]
-    list_filter = ["action", "object_type"]
+    list_filter = ["action"]
     search_fields = ["actor_label", "action", "summary", "object_id"]
     date_hierarchy = "at"
 

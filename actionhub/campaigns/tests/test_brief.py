@@ -82,7 +82,14 @@ def test_the_statement_is_on_the_home_page(campaign, client):
 
 def test_the_home_page_calls_to_every_action(campaign, client):
     content = client.get("/").content.decode()
-    for url in ["/pledge/", "/write-to-your-mp/", "/demonstration/", "/brands/", "/appeal/", "/get-involved/"]:
+    for url in [
+        "/pledge/",
+        "/write-to-your-mp/",
+        "/demonstration/",
+        "/brands/",
+        "/appeal/",
+        "/get-involved/",
+    ]:
         assert f'href="{url}' in content, url
 
 
@@ -140,5 +147,10 @@ def test_the_engagement_plan_is_practical_for_community_groups(campaign, client)
     for group in ["synagogues", "schools", "youth movements", "societies"]:
         assert group in text
     content = client.get("/get-involved/").content.decode()
-    for tool in ['href="/pledge/"', 'href="/write-to-your-mp/"', 'href="/demonstration/"', 'href="/brands/"']:
+    for tool in [
+        'href="/pledge/"',
+        'href="/write-to-your-mp/"',
+        'href="/demonstration/"',
+        'href="/brands/"',
+    ]:
         assert tool in content

@@ -109,7 +109,8 @@ BAD_PACKS = {
     ),
     "missing markdown file": (
         lambda pack: (pack / "briefings" / "general.md").unlink(),
-        "campaign.yaml: letters[1].briefing.body: names 'briefings/general.md', which does not exist",
+        "campaign.yaml: letters[1].briefing.body: names 'briefings/general.md', "
+        "which does not exist",
     ),
     "file outside the pack": (
         lambda pack: replace_in(pack / "campaign.yaml", "body: statement.md", "body: ../secret.md"),
@@ -137,7 +138,9 @@ BAD_PACKS = {
         'campaign.yaml: demonstration.start_time: must be a time in quotes, like "18:00"',
     ),
     "impossible time": (
-        lambda pack: replace_in(pack / "campaign.yaml", 'start_time: "18:00"', 'start_time: "25:00"'),
+        lambda pack: replace_in(
+            pack / "campaign.yaml", 'start_time: "18:00"', 'start_time: "25:00"'
+        ),
         "campaign.yaml: demonstration.start_time: '25:00' must be a 24-hour time",
     ),
     "unknown time zone": (
@@ -157,7 +160,9 @@ BAD_PACKS = {
         "campaign.yaml: appeal.link_txt: is not a known field",
     ),
     "unknown tool": (
-        lambda pack: replace_in(pack / "campaign.yaml", "tools: [briefings, pledge]", "tools: [petition]"),
+        lambda pack: replace_in(
+            pack / "campaign.yaml", "tools: [briefings, pledge]", "tools: [petition]"
+        ),
         "campaign.yaml: engagement.steps[1].tools: Unknown tool(s): petition",
     ),
     "repeated slug": (
@@ -173,7 +178,9 @@ BAD_PACKS = {
         "campaign.yaml: pages: must include the page(s): privacy",
     ),
     "bad contact email": (
-        lambda pack: replace_in(pack / "campaign.yaml", "privacy@example.org", "privacy-at-example"),
+        lambda pack: replace_in(
+            pack / "campaign.yaml", "privacy@example.org", "privacy-at-example"
+        ),
         "campaign.yaml: organisation.contact_email: 'privacy-at-example' is not an email address",
     ),
     "text too long for its field": (

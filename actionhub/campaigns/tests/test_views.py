@@ -35,7 +35,12 @@ def test_every_page_has_one_main_heading_and_its_title(campaign, client, url):
 
 
 def test_pages_for_actions_still_being_built_say_what_is_coming(campaign, client):
-    for url in ["/pledge/stop-uyghur-genocide/", "/write-to-your-mp/", "/demonstration/", "/brands/"]:
+    for url in [
+        "/pledge/stop-uyghur-genocide/",
+        "/write-to-your-mp/",
+        "/demonstration/",
+        "/brands/",
+    ]:
         assert "Coming to this site" in client.get(url).content.decode(), url
 
 

@@ -7,6 +7,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from django.core import mail
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from actionhub.core.email import email_send
 from actionhub.core.mail_backends import FolderEmailBackend
@@ -41,11 +43,8 @@ def smtp_server(settings):
     controller.stop()
 
 
-@pytest.mark.django_db
-def test_a_task_delivers_the_message_to_a_real_smtp_server(
-    smtp_server, run_tasks, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_a_task_delivers_the_message_to_a_real_smtp_server(smtp_server, run_tasks):
+    with transaction.atomic():
         email_send(
             to=["supporter@example.org"],
             subject="Please confirm your signature",
@@ -53,6 +52,8 @@ def test_a_task_delivers_the_message_to_a_real_smtp_server(
             reply_to=["organisers@example.org"],
             headers={"List-Unsubscribe": "<http://127.0.0.1:8000/unsubscribe/abc>"},
         )
+        assert not DBTaskResult.objects.exists(), "queued only once the transaction commits"
+    assert DBTaskResult.objects.count() == 1
     assert smtp_server.messages == [], "email must not be sent inside the request"
 
     run_tasks()
@@ -65,15 +66,13 @@ def test_a_task_delivers_the_message_to_a_real_smtp_server(
     assert "http://127.0.0.1:8000/confirm/abc" in received.get_payload()
 
 
-@pytest.mark.django_db
 def test_nothing_is_sent_when_the_transaction_rolls_back(smtp_server, run_tasks):
-    from django.db import transaction
-
     with pytest.raises(RuntimeError), transaction.atomic():
         email_send(to=["supporter@example.org"], subject="Never", body="Never")
         raise RuntimeError("the signature was not saved")
 
     run_tasks()
+    assert not DBTaskResult.objects.exists()
     assert smtp_server.messages == []
     assert mail.outbox == []
 

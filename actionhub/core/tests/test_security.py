@@ -126,7 +126,8 @@ def test_the_resource_finder_notices_other_origins_and_inline_code():
     finder.feed(
         '<link rel="stylesheet" href="https://cdn.example.com/a.css">'
         '<img src="//tracker.example.net/p.gif"><script>alert(1)</script>'
-        '<p style="color: red" onclick="x()">Hi</p><img srcset="/a.png 1x, https://e.example/b.png 2x">'
+        '<p style="color: red" onclick="x()">Hi</p>'
+        '<img srcset="/a.png 1x, https://e.example/b.png 2x">'
     )
     assert other_origins(finder.addresses) == [
         "https://cdn.example.com/a.css",
@@ -192,5 +193,7 @@ def test_production_refuses_to_start_without_its_secrets(missing, message):
 
 
 def test_a_mistyped_setting_gets_a_clear_message():
-    result = run_settings({**PRODUCTION, "DJANGO_HSTS_SECONDS": "one year"}, "import django; django.setup()")
+    result = run_settings(
+        {**PRODUCTION, "DJANGO_HSTS_SECONDS": "one year"}, "import django; django.setup()"
+    )
     assert "DJANGO_HSTS_SECONDS must be a whole number, not 'one year'" in result.stderr

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def sign_in_with_password(client, username="organiser", password=PASSWORD, **extra):
-    return client.post("/organisers/sign-in/", {"username": username, "password": password, **extra})
+    return client.post(
+        "/organisers/sign-in/", {"username": username, "password": password, **extra}
+    )
 
 
 def test_the_admin_sends_visitors_to_the_sign_in_page(client):

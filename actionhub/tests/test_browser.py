@@ -1,0 +1,123 @@
+"""Every page in a real browser: no console errors, no axe violations, nothing from elsewhere."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from actionhub.staff.tests.factories import PASSWORD
+from actionhub.staff.tests.totp import current_code
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PUBLIC_PAGES = [
+    "/",
+    "/pledge/stop-uyghur-genocide/",
+    "/write-to-your-mp/",
+    "/write-to-your-mp/general/",
+    "/write-to-your-mp/uyghur-women/",
+    "/briefings/general/",
+    "/briefings/uyghur-women/",
+    "/demonstration/",
+    "/brands/",
+    "/appeal/",
+    "/get-involved/",
+    "/privacy/",
+    "/accessibility/",
+    "/organisers/sign-in/",
+    "/no-such-page/",
+]
+ORGANISER_PAGES = [
+    "/admin/",
+    "/admin/campaigns/appeal/",
+    "/admin/campaigns/appeal/1/change/",
+    "/admin/campaigns/engagementplan/1/change/",
+    "/admin/core/auditentry/",
+]
+
+
+def check_page(page, url, status=200):
+    """Open `url` and assert what every page must satisfy."""
+    response = page.goto(url)
+    assert response is not None and response.status == status, url
+    page.wait_for_load_state("networkidle")
+    # Console errors are read before axe runs: axe's own probes may trip the page's CSP.
+    errors = list(page.watch.console_errors)
+    if status == 404:  # the browser reports the page's own status; nothing else may fail
+        errors.remove(next(error for error in errors if "status of 404" in error))
+    assert errors == [], url
+    assert page.watch.outside_requests == [], url
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, f"{url}\n{results.generate_report()}"
+    page.watch.console_errors.clear()
+    return response
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_page_in_the_browser(campaign, page, url):
+    check_page(page, url, status=404 if url == "/no-such-page/" else 200)
+    assert page.locator("h1").count() == 1
+
+
+def sign_in(page, organiser):
+    page.goto("/organisers/sign-in/?next=/admin/")
+    page.get_by_label("Username").fill(organiser.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_first_sign_in_and_every_organiser_page(campaign, organiser, page):
+    sign_in(page, organiser)
+    page.wait_for_url("**/organisers/sign-in/set-up/")
+    check_page(page, "/organisers/sign-in/set-up/")
+    page.get_by_label("6-digit code").fill("12")
+    page.get_by_role("button", name="Finish setting up and sign in").click()
+    assert page.get_by_role("alert").get_by_text("Enter the code as 6 digits").is_visible()
+    check_page(page, page.url)
+
+    device = TOTPDevice.objects.get(user=organiser)
+    page.get_by_label("6-digit code").fill(current_code(device))
+    page.get_by_role("button", name="Finish setting up and sign in").click()
+    page.wait_for_url("**/admin/")
+
+    for url in ORGANISER_PAGES:
+        check_page(page, url)
+
+
+def test_the_code_page_for_a_returning_organiser(campaign, organiser, organiser_device, page):
+    sign_in(page, organiser)
+    page.wait_for_url("**/organisers/sign-in/code/")
+    check_page(page, page.url)
+    page.get_by_label("6-digit code").fill(current_code(organiser_device))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/admin/")
+    assert page.get_by_role("heading", name="Campaign administration").is_visible()
+
+
+def test_the_skip_link_moves_keyboard_focus_to_the_content(campaign, page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("element => element === document.activeElement")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_pages_work_without_javascript(campaign, browser, live_server):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/demonstration/")
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert page.get_by_text("11 West Heath Road").first.is_visible()
+    page.get_by_role("link", name="Appeal").click()
+    assert "/appeal/" in page.url
+    context.close()
+
+
+def test_the_layout_fits_a_small_phone_without_sideways_scrolling(campaign, page):
+    page.set_viewport_size({"width": 320, "height": 640})
+    for url in ["/", "/get-involved/", "/demonstration/", "/write-to-your-mp/general/"]:
+        page.goto(url)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, url
