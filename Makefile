@@ -38,7 +38,7 @@ run: $(VENV)/.installed-main var ## Install, migrate, load the default campaign 
 
 test: $(VENV)/.installed-test lint check test-python ## Run every gate and the whole test suite
 
-check: $(VENV)/.installed-main ## Django's system checks, migrations, and the deploy checks on production settings
+check: $(VENV)/.installed-main var ## Django's system checks, migrations, and the deploy checks on production settings
 	DJANGO_ENV=test $(PY) manage.py check --fail-level WARNING
 	DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING

@@ -19,11 +19,13 @@ from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-ENVIRONMENT = os.environ.get("DJANGO_ENV") or ("test" if "pytest" in sys.modules else "production")
+UNDER_PYTEST = "pytest" in sys.modules
+if os.environ.get("DJANGO_ENV") != "test" and not UNDER_PYTEST:
+    load_dotenv(BASE_DIR / ".env", override=False)  # the real environment wins
+
+ENVIRONMENT = os.environ.get("DJANGO_ENV") or ("test" if UNDER_PYTEST else "production")
 if ENVIRONMENT not in {"production", "development", "test"}:
     raise ImproperlyConfigured("DJANGO_ENV must be production, development or test.")
-if ENVIRONMENT != "test":
-    load_dotenv(BASE_DIR / ".env", override=False)
 
 IS_PRODUCTION = ENVIRONMENT == "production"
 IS_DEVELOPMENT = ENVIRONMENT == "development"
