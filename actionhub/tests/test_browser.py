@@ -40,6 +40,11 @@ def check_page(page, url, status=200):
     """Open `url` and assert what every page must satisfy."""
     response = page.goto(url)
     assert response is not None and response.status == status, url
+    check_current_page(page, url, status)
+    return response
+
+
+def check_current_page(page, url, status=200):
     page.wait_for_load_state("networkidle")
     # Console errors are read before axe runs: axe's own probes may trip the page's CSP.
     errors = list(page.watch.console_errors)
@@ -50,7 +55,6 @@ def check_page(page, url, status=200):
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{url}\n{results.generate_report()}"
     page.watch.console_errors.clear()
-    return response
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
@@ -73,7 +77,7 @@ def test_first_sign_in_and_every_organiser_page(campaign, organiser, page):
     page.get_by_label("6-digit code").fill("12")
     page.get_by_role("button", name="Finish setting up and sign in").click()
     assert page.get_by_role("alert").get_by_text("Enter the code as 6 digits").is_visible()
-    check_page(page, page.url)
+    check_current_page(page, "set-up page with an error")
 
     device = TOTPDevice.objects.get(user=organiser)
     page.get_by_label("6-digit code").fill(current_code(device))
@@ -121,3 +125,21 @@ def test_the_layout_fits_a_small_phone_without_sideways_scrolling(campaign, page
         page.goto(url)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, url
+
+
+def test_the_wrong_password_and_lockout_pages(campaign, organiser, page, settings):
+    page.goto("/organisers/sign-in/")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        page.get_by_label("Username").fill(organiser.username)
+        page.get_by_label("Password").fill(f"wrong guess {attempt}")
+        page.get_by_role("button", name="Continue").click()
+        if attempt == 0:
+            assert page.get_by_role("alert").is_visible()
+            assert page.get_by_label("Username").input_value() == organiser.username
+            check_current_page(page, "sign-in with an error")
+    assert page.get_by_role("heading", name="Sign-in paused").is_visible()
+    # The browser logs the lockout's 429 status itself: that is the only error allowed.
+    page.watch.console_errors.remove(
+        next(error for error in page.watch.console_errors if "status of 429" in error)
+    )
+    check_current_page(page, "locked out")
