@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 PACK ?= campaign_packs/uyghur-solidarity
+ORGANISER ?= organiser
 
 # Production-like variables for `check --deploy`: nothing here is a real secret.
 DEPLOY_ENV := DJANGO_ENV=production DJANGO_SECRET_KEY=deploy-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
@@ -69,8 +70,8 @@ lock: ## Re-pin requirements/*.txt from pyproject.toml in a throwaway virtualenv
 	(echo "-r main.txt"; var/lock-venv/bin/pip freeze | grep -vxFf requirements/main.txt) > requirements/test.txt
 	rm -rf var/lock-venv var/lock-*.in
 
-organiser-password: $(VENV)/.installed-main ## Set a new password for an organiser (USER=organiser)
-	DJANGO_ENV=development $(PY) manage.py changepassword $(or $(USER_NAME),organiser)
+organiser-password: $(VENV)/.installed-main ## Set a new password for an organiser (ORGANISER=organiser)
+	DJANGO_ENV=development $(PY) manage.py changepassword $(ORGANISER)
 
 clean: ## Remove the virtualenv (keeps var/, where the database and emails are)
 	rm -rf $(VENV)
