@@ -16,11 +16,12 @@ DEPLOY_ENV := DJANGO_ENV=production DJANGO_SECRET_KEY=deploy-check-$$(head -c 32
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
 
-$(PY):
+$(VENV)/bin/pip:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
-	@$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian or Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "Could not create $(VENV). On Debian or Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 
-$(VENV)/.installed-main: requirements/main.txt | $(PY)
+$(VENV)/.installed-main: requirements/main.txt | $(VENV)/bin/pip
 	$(PIP) install --quiet -r requirements/main.txt
 	@touch $@
 
@@ -33,7 +34,8 @@ var:
 
 run: $(VENV)/.installed-main var ## Install, migrate, load the default campaign and serve it at http://127.0.0.1:8000
 	DJANGO_ENV=development $(PY) manage.py migrate --no-input -v 0
-	DJANGO_ENV=development $(PY) manage.py load_campaign $(PACK)
+	DJANGO_ENV=development $(PY) manage.py load_campaign $(PACK) \
+		|| echo "make run goes on: the site keeps the content it had."
 	DJANGO_ENV=development $(PY) manage.py ensure_organiser
 	DJANGO_ENV=development scripts/run-dev
 
@@ -44,7 +46,7 @@ check: $(VENV)/.installed-main var ## Django's system checks, migrations, and th
 	DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
-test-python: $(VENV)/.installed-test
+test-python: $(VENV)/.installed-test ## Just the pytest suite; pass options with PYTEST_ARGS="-k pledge"
 	DJANGO_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test ## ruff check and ruff format --check

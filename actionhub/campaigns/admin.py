@@ -16,6 +16,13 @@ from actionhub.campaigns.models import (
 from actionhub.core.admin import AuditedModelAdmin
 
 
+class OnePerCampaignAdmin(AuditedModelAdmin):
+    """Parts every campaign page relies on: edit them, but do not delete them."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Campaign)
 class CampaignAdmin(AuditedModelAdmin):
     list_display = ["name", "slug", "is_default", "updated_at"]
@@ -39,7 +46,7 @@ class AppealCallInline(admin.StackedInline):
 
 
 @admin.register(Appeal)
-class AppealAdmin(AuditedModelAdmin):
+class AppealAdmin(OnePerCampaignAdmin):
     list_display = ["title", "campaign", "target", "raised", "updated_at"]
     fieldsets = [
         ("Progress", {"fields": ["currency", "target", "raised"]}),
@@ -49,7 +56,7 @@ class AppealAdmin(AuditedModelAdmin):
 
 
 @admin.register(CallToAction)
-class CallToActionAdmin(AuditedModelAdmin):
+class CallToActionAdmin(OnePerCampaignAdmin):
     list_display = ["title", "campaign"]
 
 
@@ -59,7 +66,7 @@ class LetterTemplateAdmin(AuditedModelAdmin):
 
 
 @admin.register(Demonstration)
-class DemonstrationAdmin(AuditedModelAdmin):
+class DemonstrationAdmin(OnePerCampaignAdmin):
     list_display = ["title", "campaign", "start_time", "timezone"]
 
 
@@ -69,7 +76,7 @@ class EngagementStepInline(admin.StackedInline):
 
 
 @admin.register(EngagementPlan)
-class EngagementPlanAdmin(AuditedModelAdmin):
+class EngagementPlanAdmin(OnePerCampaignAdmin):
     list_display = ["title", "campaign"]
     inlines = [EngagementStepInline]
 

@@ -1,3 +1,6 @@
+import re
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
@@ -24,13 +27,33 @@ def validate_timezone(value):
         raise ValidationError(f"{value!r} is not a time zone name like Europe/London.") from None
 
 
+RRULE_SHAPE = re.compile(r"FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[A-Z0-9,+-]+)*")
+WEEKDAYS = {
+    "MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
+    "SA": "Saturday", "SU": "Sunday",
+}  # fmt: skip
+# Addresses the site's own pages use: a content page cannot take them.
+RESERVED_PAGE_SLUGS = {
+    "admin", "organisers", "pledge", "write-to-your-mp", "briefings", "demonstration", "brands",
+    "appeal", "get-involved", "static", "media", "robots-txt", "favicon-ico",
+}  # fmt: skip
+
+
 def validate_rrule(value):
-    if "\n" in value or not value.startswith("FREQ="):
-        raise ValidationError("Write the rule like FREQ=WEEKLY;BYDAY=TU.")
+    if not RRULE_SHAPE.fullmatch(value or "") or "DTSTART" in value:
+        raise ValidationError(
+            "Write the rule like FREQ=WEEKLY;BYDAY=TU (daily, weekly, monthly or yearly; "
+            "no DTSTART, since the start time is its own field)."
+        )
     try:
-        rrulestr(value)
+        rrulestr(value, dtstart=datetime(2000, 1, 1))
     except (ValueError, TypeError) as error:
         raise ValidationError(f"This is not a valid recurrence rule: {error}.") from None
+
+
+def validate_page_slug(value):
+    if value in RESERVED_PAGE_SLUGS:
+        raise ValidationError(f"{value!r} is the address of another part of the site.")
 
 
 def validate_tool_lines(value):
@@ -54,6 +77,7 @@ class Campaign(BaseModel):
     )
     pack_path = models.CharField(max_length=500, blank=True, editable=False)
     pack_digest = models.CharField(max_length=64, blank=True, editable=False)
+    pack_loaded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -70,10 +94,15 @@ class Campaign(BaseModel):
 
 class Pledge(BaseModel):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="pledges")
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField()
     title = models.CharField(max_length=200)
     introduction = models.TextField(help_text="Markdown.")
     commitment = models.TextField(help_text="The sentence that leads into the demands.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "slug"], name="one_pledge_per_slug")
+        ]
 
     def __str__(self):
         return self.title
@@ -203,6 +232,37 @@ class Demonstration(BaseModel):
         town = f"{self.town} {self.postcode}".strip()
         return [line for line in (self.venue_name, self.street, self.locality, town) if line]
 
+    @property
+    def map_url(self) -> str:
+        """A search on OpenStreetMap for the address: a link, never an embedded map."""
+        return "https://www.openstreetmap.org/search?" + urlencode(
+            {"query": ", ".join(self.address_lines[1:])}
+        )
+
+    @property
+    def end_time(self):
+        start = datetime.combine(date(2000, 1, 1), self.start_time)
+        return (start + timedelta(minutes=self.duration_minutes)).time()
+
+    @property
+    def timezone_label(self) -> str:
+        return "UK time" if self.timezone == "Europe/London" else f"{self.timezone} time"
+
+    @property
+    def schedule_text(self) -> str:
+        """'Every Tuesday' for a weekly rule on named days; otherwise the pack's summary says it."""
+        parts = dict(part.split("=", 1) for part in self.recurrence.split(";"))
+        days = parts.get("BYDAY", "").split(",")
+        if (
+            parts.get("FREQ") != "WEEKLY"
+            or "INTERVAL" in parts
+            or not all(d in WEEKDAYS for d in days)
+        ):
+            return ""
+        names = [WEEKDAYS[day] for day in days]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"Every {listed}"
+
 
 class EngagementPlan(BaseModel):
     campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="engagement")
@@ -246,7 +306,7 @@ class EngagementStep(BaseModel):
 
 class Page(BaseModel):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="pages")
-    slug = models.SlugField()
+    slug = models.SlugField(validators=[validate_page_slug])
     title = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown.")
 

@@ -15,11 +15,17 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email, validate_slug
 
-from actionhub.campaigns.models import validate_rrule, validate_timezone, validate_tool_lines
+from actionhub.campaigns.models import (
+    validate_page_slug,
+    validate_rrule,
+    validate_timezone,
+    validate_tool_lines,
+)
 
 PACK_FILE = "campaign.yaml"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1_000_000
+MAX_AMOUNT = 2_000_000_000  # fits the database's integer column everywhere
 
 
 @dataclass(frozen=True)
@@ -84,8 +90,8 @@ class _Reader:
             if required:
                 self.problem(where, "is missing")
             return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(where, "must be text")
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            self.problem(where, "must be text (put it in quotes if it looks like a number)")
             return ""
         return " ".join(str(value).split())
 
@@ -129,8 +135,8 @@ class _Reader:
         value = data.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.problem(where, "must be a whole number of 0 or more, or null")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
+            self.problem(where, f"must be a whole number from 0 to {MAX_AMOUNT:,}, or null")
             return None
         return value
 
@@ -162,14 +168,18 @@ class _Reader:
         name = self.text(data, key, where, required=required)
         if not name:
             return ""
-        path = (self.root / name).resolve()
-        if not path.is_relative_to(self.root):
-            self.problem(where, f"{name!r} must be a file inside the pack folder")
+        try:
+            path = (self.root / name).resolve()
+            if not path.is_relative_to(self.root):
+                self.problem(where, f"{name!r} must be a file inside the pack folder")
+                return ""
+            if not path.is_file():
+                self.problem(where, f"names {name!r}, which does not exist")
+                return ""
+            raw = path.read_bytes()
+        except (OSError, ValueError) as error:
+            self.problem(where, f"{name[:100]!r} cannot be read as a file name ({error})")
             return ""
-        if not path.is_file():
-            self.problem(where, f"names {name!r}, which does not exist")
-            return ""
-        raw = path.read_bytes()
         if len(raw) > MAX_FILE_BYTES:
             self.problem("(file)", f"is larger than {MAX_FILE_BYTES // 1000} kB", file=name)
             return ""
@@ -227,7 +237,7 @@ def _read_campaign(r: _Reader, data: dict) -> dict:
         },
         "",
     )  # fmt: skip
-    if data.get("format") != FORMAT_VERSION:
+    if type(data.get("format")) is not int or data["format"] != FORMAT_VERSION:
         r.problem("format", f"must be {FORMAT_VERSION} (the version of the format this site reads)")
     organisation = r.mapping(data, "organisation", "organisation")
     r.only_keys(organisation, {"name", "contact_email"}, "organisation")
@@ -428,7 +438,9 @@ def _read_pages(r: _Reader, items: list) -> list[dict]:
         r.only_keys(item, {"slug", "title", "body"}, where)
         pages.append(
             {
-                "slug": r.slug(item, "slug", f"{where}.slug"),
+                "slug": r.checked(
+                    r.slug(item, "slug", f"{where}.slug"), validate_page_slug, f"{where}.slug"
+                ),
                 "title": r.text(item, "title", f"{where}.title"),
                 "body": r.file_text(item, "body", f"{where}.body"),
             }

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,6 +14,14 @@ def campaign_get_default() -> Campaign:
     if campaign is None:
         raise Http404("No campaign has been loaded yet.")
     return campaign
+
+
+def campaign_part(campaign: Campaign, name: str):
+    """One of the campaign's one-of-a-kind parts (appeal, demonstration...), or a 404."""
+    try:
+        return getattr(campaign, name)
+    except ObjectDoesNotExist:
+        raise Http404(f"This campaign has no {name}.") from None
 
 
 def demonstration_next_dates(

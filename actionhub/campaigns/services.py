@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from actionhub.campaigns.models import (
     Appeal,
@@ -23,6 +24,7 @@ from actionhub.campaigns.models import (
 )
 from actionhub.campaigns.packs import PACK_FILE, InvalidPack, PackProblem, read_pack
 from actionhub.core.audit import audit_record
+from actionhub.core.models import AuditEntry
 
 
 @dataclass
@@ -91,14 +93,42 @@ class _Writer:
         instance.save()
 
 
+class AdminEditsWouldBeLost(Exception):
+    """The pack changed, and organisers edited the same campaign in the admin since it loaded."""
+
+    def __init__(self, edits: list[AuditEntry]):
+        self.edits = edits
+        listed = "; ".join(f"{entry.at:%d %b %H:%M} {entry.summary}" for entry in edits[:10])
+        super().__init__(f"{len(edits)} edit(s) in the admin since the pack was loaded: {listed}")
+
+
+def campaign_admin_edits_since_load(*, campaign: Campaign) -> list[AuditEntry]:
+    edits = AuditEntry.objects.filter(
+        action__startswith="content.", object_type__startswith="campaigns."
+    )
+    if campaign.pack_loaded_at is not None:
+        edits = edits.filter(at__gt=campaign.pack_loaded_at)
+    return list(edits.order_by("at"))
+
+
 def campaign_pack_load(*, folder: str | Path, force: bool = False) -> LoadReport:
-    """Load the pack in `folder`. A bad pack raises InvalidPack and changes nothing."""
+    """Load the pack in `folder`, all or nothing.
+
+    A bad pack raises InvalidPack. An unchanged pack is skipped, so edits made in the admin
+    stand; a changed pack that would overwrite such edits raises AdminEditsWouldBeLost unless
+    `force` is given.
+    """
     content = read_pack(folder)
     existing = Campaign.objects.filter(slug=content["slug"]).first()
-    if existing and existing.pack_digest == content["digest"] and not force:
-        return LoadReport(campaign=existing, skipped=True)
+    if existing and not force:
+        if existing.pack_digest == content["digest"]:
+            return LoadReport(campaign=existing, skipped=True)
+        edits = campaign_admin_edits_since_load(campaign=existing)
+        if edits:
+            raise AdminEditsWouldBeLost(edits)
     with transaction.atomic():
         report = _write_campaign(content)
+        Campaign.objects.filter(pk=report.campaign.pk).update(pack_loaded_at=timezone.now())
         if report.changed:
             audit_record(
                 action="campaign.pack_loaded",
@@ -157,8 +187,8 @@ def _write_pledge(writer: _Writer, campaign: Campaign, pledge: dict) -> None:
     row = writer.sync(
         Pledge,
         "pledge",
-        {"slug": pledge["slug"]},
-        {"campaign": campaign, **_without(pledge, "slug", "demands")},
+        {"campaign": campaign, "slug": pledge["slug"]},
+        _without(pledge, "slug", "demands"),
     )
     writer.prune(Pledge.objects.filter(campaign=campaign).exclude(pk=row.pk))
     for position, text in enumerate(pledge["demands"], start=1):

@@ -1,11 +1,13 @@
-from urllib.parse import urlencode
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from actionhub.campaigns.models import TOOLS, LetterTemplate, Page
-from actionhub.campaigns.selectors import campaign_get_default, demonstration_next_dates
+from actionhub.campaigns.selectors import (
+    campaign_get_default,
+    campaign_part,
+    demonstration_next_dates,
+)
 
 TOOL_URL_NAMES = {
     "pledge": "pledge-default",
@@ -56,13 +58,11 @@ def briefing(request, slug):
 
 def demonstration(request):
     campaign = campaign_get_default()
-    demonstration = campaign.demonstration
-    address = ", ".join(demonstration.address_lines[1:])
+    demonstration = campaign_part(campaign, "demonstration")
     context = {
         "campaign": campaign,
         "demonstration": demonstration,
         "next_dates": demonstration_next_dates(demonstration=demonstration),
-        "map_url": "https://www.openstreetmap.org/search?" + urlencode({"query": address}),
     }
     return render(request, "campaigns/demonstration.html", context)
 
@@ -72,20 +72,22 @@ def brands(request):
     return render(
         request,
         "campaigns/brands.html",
-        {"campaign": campaign, "call_to_action": campaign.call_to_action},
+        {"campaign": campaign, "call_to_action": campaign_part(campaign, "call_to_action")},
     )
 
 
 def appeal(request):
     campaign = campaign_get_default()
     return render(
-        request, "campaigns/appeal.html", {"campaign": campaign, "appeal": campaign.appeal}
+        request,
+        "campaigns/appeal.html",
+        {"campaign": campaign, "appeal": campaign_part(campaign, "appeal")},
     )
 
 
 def engagement(request):
     campaign = campaign_get_default()
-    plan = campaign.engagement
+    plan = campaign_part(campaign, "engagement")
     steps = [
         (step, [(TOOLS[key], reverse(TOOL_URL_NAMES[key])) for key in step.tools_list])
         for step in plan.steps.all()

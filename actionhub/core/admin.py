@@ -1,8 +1,11 @@
+import json
+
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.db import models
 
 from actionhub.core.audit import audit_record
-from actionhub.core.models import AuditEntry
+from actionhub.core.models import AuditEntry, OutboundEmail
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -15,17 +18,37 @@ class AuditedModelAdmin(admin.ModelAdmin):
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        changed = ", ".join(
-            field for part in message if "changed" in part for field in part["changed"]["fields"]
+        audit_record(
+            action="content.changed",
+            obj=obj,
+            summary=f"{obj}: {describe_change(message)}",
+            request=request,
         )
-        summary = f"{obj}: {changed}" if changed else str(obj)
-        audit_record(action="content.changed", obj=obj, summary=summary, request=request)
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
             audit_record(action="content.deleted", obj=obj, summary=str(obj), request=request)
         return super().log_deletions(request, queryset)
+
+
+def describe_change(message) -> str:
+    """The admin's own words for a change, inline rows included ("Changed Text for demand ...")."""
+    entry = LogEntry(change_message=message if isinstance(message, str) else json.dumps(message))
+    return entry.get_change_message() or "No fields changed."
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "subject", "status", "sent_at"]
+    list_filter = ["status"]
+    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditEntry)

@@ -2,19 +2,15 @@
 
 from django.db import models
 
+from actionhub.core.ip import client_ip
 from actionhub.core.models import AuditEntry
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(
     *,
     action: str,
     actor=None,
+    actor_label: str = "",
     obj: models.Model | None = None,
     summary: str = "",
     request=None,
@@ -24,7 +20,7 @@ def audit_record(
     entry = AuditEntry(
         action=action,
         actor=actor if actor is not None and actor.pk else None,
-        actor_label=actor.get_username() if actor is not None else "",
+        actor_label=actor.get_username() if actor is not None else actor_label,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         summary=summary,

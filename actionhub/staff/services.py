@@ -134,12 +134,13 @@ def staff_sign_out(*, request) -> None:
 
 
 @transaction.atomic
-def staff_two_factor_reset(*, user, actor=None) -> int:
+def staff_two_factor_reset(*, user, actor=None, actor_label: str = "") -> int:
     """Remove an organiser's authenticators, e.g. after a lost phone; they set up a new one."""
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
     audit_record(
         action="staff.two_factor_reset",
         actor=actor,
+        actor_label=actor_label,
         obj=user,
         summary=f"Removed {deleted} authenticator(s) of {user.get_username()}",
     )

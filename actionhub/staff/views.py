@@ -1,4 +1,5 @@
-from django.contrib import messages
+from django.conf import settings
+from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -24,14 +25,23 @@ def _after_sign_in(next_url: str):
 
 @never_cache
 def sign_in(request):
-    if request.user.is_authenticated and request.user.is_verified():
-        return redirect("admin:index")
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect("admin:index")
+        # Signed in, but no longer allowed in (an account changed meanwhile): start afresh.
+        staff_sign_out(request=request)
     next_url = request.POST.get("next") or request.GET.get("next", "")
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         staff_sign_in_begin(request=request, user=form.get_user(), next_url=next_url)
         return redirect("staff:code")
-    return render(request, "staff/sign_in.html", {"form": form, "next": next_url})
+    context = {
+        "form": form,
+        "next": next_url,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "staff/sign_in.html", context)
 
 
 @never_cache

@@ -2,8 +2,10 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from actionhub.campaigns.models import Appeal, EngagementPlan
 from actionhub.staff.tests.factories import PASSWORD
 from actionhub.staff.tests.totp import current_code
 
@@ -27,13 +29,19 @@ PUBLIC_PAGES = [
     "/organisers/sign-in/",
     "/no-such-page/",
 ]
-ORGANISER_PAGES = [
-    "/admin/",
-    "/admin/campaigns/appeal/",
-    "/admin/campaigns/appeal/1/change/",
-    "/admin/campaigns/engagementplan/1/change/",
-    "/admin/core/auditentry/",
-]
+
+
+def organiser_pages() -> list[str]:
+    appeal = Appeal.objects.get()
+    plan = EngagementPlan.objects.get()
+    return [
+        reverse("admin:index"),
+        reverse("admin:campaigns_appeal_changelist"),
+        reverse("admin:campaigns_appeal_change", args=[appeal.pk]),
+        reverse("admin:campaigns_engagementplan_change", args=[plan.pk]),
+        reverse("admin:core_auditentry_changelist"),
+        reverse("admin:auth_user_changelist"),
+    ]
 
 
 def check_page(page, url, status=200):
@@ -48,8 +56,8 @@ def check_current_page(page, url, status=200):
     page.wait_for_load_state("networkidle")
     # Console errors are read before axe runs: axe's own probes may trip the page's CSP.
     errors = list(page.watch.console_errors)
-    if status == 404:  # the browser reports the page's own status; nothing else may fail
-        errors.remove(next(error for error in errors if "status of 404" in error))
+    if status >= 400:  # the browser reports the page's own status; nothing else may fail
+        errors.remove(next(error for error in errors if f"status of {status}" in error))
     assert errors == [], url
     assert page.watch.outside_requests == [], url
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
@@ -84,8 +92,9 @@ def test_first_sign_in_and_every_organiser_page(campaign, organiser, page):
     page.get_by_role("button", name="Finish setting up and sign in").click()
     page.wait_for_url("**/admin/")
 
-    for url in ORGANISER_PAGES:
+    for url in organiser_pages():
         check_page(page, url)
+        assert page.url.endswith(url), "the page itself, not a redirect elsewhere"
 
 
 def test_the_code_page_for_a_returning_organiser(campaign, organiser, organiser_device, page):
@@ -143,3 +152,12 @@ def test_the_wrong_password_and_lockout_pages(campaign, organiser, page, setting
         next(error for error in page.watch.console_errors if "status of 429" in error)
     )
     check_current_page(page, "locked out")
+
+
+def test_the_server_error_page(campaign, page, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a fault for this test")
+
+    monkeypatch.setattr("actionhub.campaigns.views.campaign_get_default", broken)
+    check_page(page, "/", status=500)
+    assert page.get_by_role("heading", name="Sorry, something went wrong").is_visible()

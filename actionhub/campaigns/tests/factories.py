@@ -48,6 +48,25 @@ class AppealFactory(factory.django.DjangoModelFactory):
     link_text = "Give now"
 
 
+class AppealCallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.AppealCall
+
+    appeal = factory.SubFactory(AppealFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    text = "End to forced labour"
+
+
+class CallToActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CallToAction
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = "Call to Action"
+    summary = "Brands should act."
+    body = "Cut all ties within twelve months."
+
+
 class DemonstrationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Demonstration

@@ -191,6 +191,54 @@ BAD_PACKS = {
         ),
         "campaign.yaml: pledge.title: Ensure this value has at most 200 characters",
     ),
+    "file name with a nul byte": (
+        lambda pack: replace_in(pack / "campaign.yaml", "body: statement.md", 'body: "a\\0b.md"'),
+        "campaign.yaml: statement.body: 'a\\x00b.md' cannot be read as a file name",
+    ),
+    "file name too long": (
+        lambda pack: replace_in(pack / "campaign.yaml", "body: statement.md", "body: " + "x" * 300),
+        "campaign.yaml: statement.body: '" + "x" * 100 + "' cannot be read as a file name",
+    ),
+    "amount too large for the database": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml", "  target: null", "  target: 1000000000000"
+        ),
+        "campaign.yaml: appeal.target: must be a whole number from 0 to 2,000,000,000, or null",
+    ),
+    "format given as true": (
+        lambda pack: replace_in(pack / "campaign.yaml", "format: 1", "format: true"),
+        "campaign.yaml: format: must be 1",
+    ),
+    "a number where text belongs": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml",
+            "name: Jewish Action Against Persecution of Uyghurs",
+            "name: .nan",
+        ),
+        "campaign.yaml: name: must be text (put it in quotes if it looks like a number)",
+    ),
+    "recurrence with its own start": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml",
+            "recurrence: FREQ=WEEKLY;BYDAY=TU",
+            'recurrence: "FREQ=WEEKLY;BYDAY=TU\\nDTSTART:20200101T010000"',
+        ),
+        "campaign.yaml: demonstration.recurrence: Write the rule like FREQ=WEEKLY;BYDAY=TU",
+    ),
+    "recurrence every minute": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml", "FREQ=WEEKLY;BYDAY=TU", "FREQ=MINUTELY;INTERVAL=5"
+        ),
+        "campaign.yaml: demonstration.recurrence: Write the rule like FREQ=WEEKLY;BYDAY=TU",
+    ),
+    "page at a reserved address": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml",
+            "  - slug: accessibility\n",
+            "  - slug: appeal\n    title: Clash\n    body: appeal.md\n  - slug: accessibility\n",
+        ),
+        "campaign.yaml: pages[2].slug: 'appeal' is the address of another part of the site.",
+    ),
     "not a mapping": (
         lambda pack: (pack / "campaign.yaml").write_text("- just\n- a list\n"),
         "campaign.yaml: (file): must be a YAML mapping of fields",
@@ -254,3 +302,54 @@ def test_pages_removed_from_the_pack_leave_the_site(pack_copy, client):
 
     assert not Page.objects.filter(slug="about").exists()
     assert client.get("/about/").status_code == 404
+
+
+def test_another_campaign_cannot_take_over_a_pledge_with_the_same_slug(pack_copy, tmp_path):
+    load(pack_copy)
+    other = tmp_path / "other"
+    import shutil
+
+    shutil.copytree(pack_copy, other)
+    replace_in(other / "campaign.yaml", "slug: uyghur-solidarity", "slug: another-campaign")
+    replace_in(other / "campaign.yaml", "default: true", "default: false")
+
+    load(other)
+
+    first, second = Campaign.objects.order_by("pk")
+    assert first.pledges.get().demands.count() == 6
+    assert second.pledges.get().demands.count() == 6
+    assert first.is_default and not second.is_default
+
+
+def test_a_changed_pack_does_not_overwrite_edits_made_in_the_admin(
+    pack_copy, organiser_client, client
+):
+    load(pack_copy)
+    page = Page.objects.get(slug="privacy")
+    organiser_client.post(
+        f"/admin/campaigns/page/{page.pk}/change/",
+        {
+            "campaign": page.campaign_id,
+            "slug": "privacy",
+            "title": "Privacy notice",
+            "body": "Edited.",
+        },
+    )
+    assert Page.objects.get(slug="privacy").body == "Edited."
+    statement = pack_copy / "statement.md"
+    statement.write_text(statement.read_text() + "\nA change in the pack.\n")
+
+    with pytest.raises(CommandError) as refused:
+        load(pack_copy)
+
+    message = str(refused.value)
+    assert "organisers have edited this campaign in the admin" in message
+    assert "organiser: Privacy notice: Changed Body." in message
+    assert "load it with --force" in message
+    assert Page.objects.get(slug="privacy").body == "Edited."
+
+    load(pack_copy, "--force")
+
+    assert Page.objects.get(slug="privacy").body != "Edited."
+    assert "A change in the pack." in client.get("/").content.decode()
+    assert "unchanged" in load(pack_copy)

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,10 +29,12 @@ PAGES = [
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_every_page_has_one_main_heading_and_its_title(campaign, client, url):
+def test_every_page_is_titled_after_its_own_heading(campaign, client, url):
     content = client.get(url).content.decode()
-    assert content.count("<h1") == 1
-    assert "<title>" in content and "Jewish Action Against Persecution of Uyghurs" in content
+    [heading] = re.findall(r"<h1>(.*?)</h1>", content)
+    [title] = re.findall(r"<title>(.*?)</title>", content)
+    page_name = "Home" if url == "/" else heading
+    assert title == f"{page_name} – Jewish Action Against Persecution of Uyghurs"
 
 
 def test_pages_for_actions_still_being_built_say_what_is_coming(campaign, client):
@@ -136,3 +139,67 @@ def test_content_cannot_inject_scripts(campaign, client):
     assert "<script>alert(1)" not in content
     assert "javascript:" not in content
     assert "x.example" not in content
+
+
+def test_the_schedule_is_described_from_the_recurrence_rule(campaign, client):
+    Demonstration.objects.update(recurrence="FREQ=WEEKLY;BYDAY=WE,FR", duration_minutes=90)
+    content = client.get("/demonstration/").content.decode()
+    assert "<dt>When</dt><dd>Every Wednesday and Friday, 18:00 to 19:30 (UK time)</dd>" in content
+
+
+def test_a_series_that_has_ended_says_so(campaign, client):
+    Demonstration.objects.update(recurrence="FREQ=WEEKLY;BYDAY=TU;UNTIL=20200101T000000")
+    content = client.get("/demonstration/").content.decode()
+    assert "No dates are planned at the moment." in content
+    assert "18:00 to 19:00 (UK time)" in content
+
+
+def test_one_of_a_kind_parts_cannot_be_deleted_in_the_admin(campaign, organiser_client):
+    appeal = Appeal.objects.get()
+    response = organiser_client.post(
+        f"/admin/campaigns/appeal/{appeal.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert client_page_ok(organiser_client, "/appeal/")
+
+
+def client_page_ok(client, url):
+    return client.get(url).status_code == 200
+
+
+def test_a_missing_part_gives_not_found_not_an_error(campaign, client):
+    Demonstration.objects.all().delete()
+    assert client.get("/demonstration/").status_code == 404
+    assert client.get("/").status_code == 200
+
+
+def test_deleting_a_demand_in_the_admin_is_described_in_the_audit_log(campaign, organiser_client):
+    from actionhub.campaigns.models import Pledge
+    from actionhub.core.models import AuditEntry
+
+    pledge = Pledge.objects.get()
+    demands = list(pledge.demands.all())
+    form = {
+        "campaign": pledge.campaign_id,
+        "slug": pledge.slug,
+        "title": pledge.title,
+        "introduction": pledge.introduction,
+        "commitment": pledge.commitment,
+        "demands-TOTAL_FORMS": str(len(demands)),
+        "demands-INITIAL_FORMS": str(len(demands)),
+    }
+    for index, demand in enumerate(demands):
+        form |= {
+            f"demands-{index}-id": demand.pk,
+            f"demands-{index}-pledge": pledge.pk,
+            f"demands-{index}-position": demand.position,
+            f"demands-{index}-text": demand.text,
+        }
+    form["demands-5-DELETE"] = "on"
+
+    response = organiser_client.post(f"/admin/campaigns/pledge/{pledge.pk}/change/", form)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert pledge.demands.count() == 5
+    summary = AuditEntry.objects.get(action="content.changed").summary
+    assert "Deleted pledge demand" in summary and "I will also support" in summary

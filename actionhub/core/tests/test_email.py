@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from actionhub.core.email import email_send
 from actionhub.core.mail_backends import FolderEmailBackend
+from actionhub.core.models import OutboundEmail
 
 
 class Inbox(Message):
@@ -64,6 +65,26 @@ def test_a_task_delivers_the_message_to_a_real_smtp_server(smtp_server, run_task
     assert received["Reply-To"] == "organisers@example.org"
     assert received["List-Unsubscribe"] == "<http://127.0.0.1:8000/unsubscribe/abc>"
     assert "http://127.0.0.1:8000/confirm/abc" in received.get_payload()
+    record = OutboundEmail.objects.get()
+    assert record.status == OutboundEmail.Status.SENT and record.sent_at is not None
+    assert record.body == "", "the body is erased once delivered"
+    assert DBTaskResult.objects.get().args_kwargs == {"args": [record.pk], "kwargs": {}}
+
+
+def test_a_failed_delivery_is_recorded(settings, run_tasks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    with transaction.atomic():
+        email_send(to=["supporter@example.org"], subject="Confirm", body="Link")
+
+    run_tasks()
+
+    record = OutboundEmail.objects.get()
+    assert record.status == OutboundEmail.Status.FAILED
+    assert "ConnectionRefusedError" in record.last_error
+    assert record.body == "Link", "kept for another try"
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(smtp_server, run_tasks):
@@ -73,8 +94,8 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(smtp_server, run_tasks)
 
     run_tasks()
     assert not DBTaskResult.objects.exists()
+    assert not OutboundEmail.objects.exists()
     assert smtp_server.messages == []
-    assert mail.outbox == []
 
 
 def test_the_folder_backend_writes_one_readable_file_per_message(tmp_path, caplog):

@@ -51,6 +51,7 @@ def test_production_settings_pass_the_deploy_checks_and_secure_cookies():
     [
         ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY must be set in production"),
         ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS must be set in production"),
+        ("EMAIL_HOST", "EMAIL_HOST must be set in production"),
     ],
 )
 def test_production_refuses_to_start_without_its_secrets(missing, message):

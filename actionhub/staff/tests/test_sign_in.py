@@ -186,3 +186,79 @@ def test_a_second_organiser_sets_up_their_own_authenticator(client):
     assert client.get("/organisers/sign-in/code/")["Location"] == "/organisers/sign-in/set-up/"
     client.get("/organisers/sign-in/set-up/")
     assert TOTPDevice.objects.filter(user=second, confirmed=False).count() == 1
+
+
+def test_an_organiser_who_loses_access_is_signed_out_not_sent_round_in_circles(
+    organiser_client, organiser
+):
+    organiser.is_staff = False
+    organiser.save()
+
+    response = organiser_client.get("/admin/", follow=True)
+
+    assert response.status_code == 200
+    assert "Organiser sign-in" in response.content.decode()
+    assert len(response.redirect_chain) <= 3
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_behind_a_proxy_the_lockout_applies_to_the_visitor_not_the_proxy(
+    client, organiser, settings
+):
+    settings.PROXY_COUNT = 1
+    attacker = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/organisers/sign-in/", {"username": "organiser", "password": "guess"}, **attacker
+        )
+
+    organiser_visit = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    response = client.post(
+        "/organisers/sign-in/", {"username": "organiser", "password": PASSWORD}, **organiser_visit
+    )
+    assert response.status_code == 302, "the organiser's own address is not locked out"
+    spoofed = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.7"}
+    response = client.post(
+        "/organisers/sign-in/", {"username": "organiser", "password": PASSWORD}, **spoofed
+    )
+    assert response.status_code == 429, "a forged X-Forwarded-For entry does not escape the lock"
+
+
+def test_the_audit_log_records_the_visitors_address_behind_a_proxy(
+    client, organiser, organiser_device, settings
+):
+    settings.PROXY_COUNT = 1
+    visit = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    client.post("/organisers/sign-in/", {"username": "organiser", "password": PASSWORD}, **visit)
+    client.post("/organisers/sign-in/code/", {"code": current_code(organiser_device)}, **visit)
+    assert AuditEntry.objects.get(action="staff.signed_in").ip_address == "203.0.113.9"
+
+
+def test_account_changes_in_the_admin_are_audited(organiser_client, organiser):
+    volunteer = OrganiserFactory(username="volunteer", is_superuser=False)
+    form = {
+        "username": "volunteer",
+        "is_active": "on",
+        "is_staff": "on",
+        "is_superuser": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-11-30",
+        "date_joined_1": "09:00:00",
+    }
+    response = organiser_client.post(f"/admin/auth/user/{volunteer.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = AuditEntry.objects.get(action="content.changed", object_type="auth.user")
+    assert entry.actor == organiser
+    assert "Superuser status" in entry.summary
+
+
+def test_removing_an_authenticator_in_the_admin_is_audited(organiser_client):
+    other = TOTPDeviceFactory(user=OrganiserFactory(username="lostphone"))
+    response = organiser_client.post(
+        f"/admin/otp_totp/totpdevice/{other.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(
+        action="content.deleted", object_type="otp_totp.totpdevice"
+    ).exists()

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from actionhub.campaigns.packs import InvalidPack
-from actionhub.campaigns.services import campaign_pack_load
+from actionhub.campaigns.services import AdminEditsWouldBeLost, campaign_pack_load
 
 
 class Command(BaseCommand):
@@ -27,5 +27,16 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The campaign pack in {path} was not loaded; the site keeps its current "
                 f"content. Problems found:\n{lines}"
+            ) from None
+        except AdminEditsWouldBeLost as conflict:
+            lines = "\n".join(
+                f"  {entry.at:%Y-%m-%d %H:%M} {entry.actor_label or 'someone'}: {entry.summary}"
+                for entry in conflict.edits
+            )
+            raise CommandError(
+                f"The campaign pack in {path} has changed, and organisers have edited this "
+                f"campaign in the admin since it was last loaded:\n{lines}\n"
+                "Loading the pack would replace those edits, so it was not loaded; the site keeps "
+                "its current content. Copy the edits into the pack, then load it with --force."
             ) from None
         self.stdout.write(str(report))

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"There is no account with the username {username!r}.")
-        removed = staff_two_factor_reset(user=user)
+        removed = staff_two_factor_reset(user=user, actor_label="manage.py reset_two_factor")
         self.stdout.write(
             f"Removed {removed} authenticator(s) of {username}. At their next sign-in they will "
             "be asked to set up a new one."
