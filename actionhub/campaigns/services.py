@@ -46,6 +46,23 @@ class LoadReport:
         return f"{self.campaign.name}: loaded; {', '.join(parts)}."
 
 
+# Where a model field comes from in campaign.yaml, when the names differ.
+PACK_FIELD_NAMES = {
+    "venue_name": "venue.name",
+    "street": "venue.street",
+    "locality": "venue.locality",
+    "town": "venue.town",
+    "postcode": "venue.postcode",
+    "briefing_title": "briefing.title",
+    "briefing_summary": "briefing.summary",
+    "briefing": "briefing.body",
+    "statement_title": "statement.title",
+    "statement": "statement.body",
+    "organisation_name": "organisation.name",
+    "contact_email": "organisation.contact_email",
+}
+
+
 class _Writer:
     """Creates or updates rows to match the pack, saving only what differs."""
 
@@ -85,7 +102,7 @@ class _Writer:
             instance.full_clean(validate_unique=False)
         except ValidationError as error:
             problems = [
-                PackProblem(PACK_FILE, f"{where}.{name}" if name != "__all__" else where, message)
+                PackProblem(PACK_FILE, _pack_field(where, name), message)
                 for name, messages in error.message_dict.items()
                 for message in messages
             ]
@@ -109,6 +126,13 @@ def campaign_admin_edits_since_load(*, campaign: Campaign) -> list[AuditEntry]:
     if campaign.pack_loaded_at is not None:
         edits = edits.filter(at__gt=campaign.pack_loaded_at)
     return list(edits.order_by("at"))
+
+
+def _pack_field(where: str, name: str) -> str:
+    if name == "__all__":
+        return where
+    field = PACK_FIELD_NAMES.get(name, name)
+    return field if where == "campaign" else f"{where}.{field}"
 
 
 def campaign_pack_load(*, folder: str | Path, force: bool = False) -> LoadReport:

@@ -239,6 +239,12 @@ BAD_PACKS = {
         ),
         "campaign.yaml: pages[2].slug: 'appeal' is the address of another part of the site.",
     ),
+    "postcode too long for its field": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml", "postcode: NW3 7UX", "postcode: NW3 7UX LONDON"
+        ),
+        "campaign.yaml: demonstration.venue.postcode: Ensure this value has at most 10 characters",
+    ),
     "not a mapping": (
         lambda pack: (pack / "campaign.yaml").write_text("- just\n- a list\n"),
         "campaign.yaml: (file): must be a YAML mapping of fields",
