@@ -8,27 +8,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from actionhub.campaigns.models import Appeal, EngagementPlan
 from actionhub.staff.tests.factories import PASSWORD
 from actionhub.staff.tests.totp import current_code
+from actionhub.tests.pages import NOT_FOUND_PAGE, PUBLIC_PAGES
 
 pytestmark = pytest.mark.browser
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PUBLIC_PAGES = [
-    "/",
-    "/pledge/stop-uyghur-genocide/",
-    "/write-to-your-mp/",
-    "/write-to-your-mp/general/",
-    "/write-to-your-mp/uyghur-women/",
-    "/briefings/general/",
-    "/briefings/uyghur-women/",
-    "/demonstration/",
-    "/brands/",
-    "/appeal/",
-    "/get-involved/",
-    "/privacy/",
-    "/accessibility/",
-    "/organisers/sign-in/",
-    "/no-such-page/",
-]
 
 
 def organiser_pages() -> list[str]:
@@ -67,7 +51,7 @@ def check_current_page(page, url, status=200):
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
 def test_public_page_in_the_browser(campaign, page, url):
-    check_page(page, url, status=404 if url == "/no-such-page/" else 200)
+    check_page(page, url, status=404 if url == NOT_FOUND_PAGE else 200)
     assert page.locator("h1").count() == 1
 
 

@@ -6,26 +6,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from actionhub.tests.pages import PUBLIC_PAGES
+
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[3]
 
-PUBLIC_PAGES = [
-    "/",
-    "/pledge/stop-uyghur-genocide/",
-    "/write-to-your-mp/",
-    "/write-to-your-mp/general/",
-    "/write-to-your-mp/uyghur-women/",
-    "/briefings/general/",
-    "/briefings/uyghur-women/",
-    "/demonstration/",
-    "/brands/",
-    "/appeal/",
-    "/get-involved/",
-    "/privacy/",
-    "/accessibility/",
-    "/organisers/sign-in/",
-    "/no-such-page/",
-]
 ORGANISER_PAGES = ["/admin/", "/admin/campaigns/appeal/", "/admin/core/auditentry/"]
 
 RESOURCE_ATTRIBUTES = {
