@@ -2,6 +2,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -9,6 +10,20 @@ from actionhub.campaigns.services import campaign_pack_load
 from actionhub.staff.tests.factories import OrganiserFactory, TOTPDeviceFactory
 
 DEFAULT_PACK = Path(__file__).parent / "campaign_packs" / "uyghur-solidarity"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Counts and rate limits live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def immediate_tasks(settings, transactional_db):
+    """Run each task the moment it is enqueued, when the request's transaction commits."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

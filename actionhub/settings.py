@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "actionhub.core",
     "actionhub.staff",
     "actionhub.campaigns",
+    "actionhub.supporters",
+    "actionhub.pledges",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +259,25 @@ elif IS_PRODUCTION:
     )
 else:
     EMAIL_BACKEND = "actionhub.core.mail_backends.FolderEmailBackend"
+
+# Pledge signing: robots and floods are quarantined (kept for review, never counted or emailed).
+PLEDGE_MIN_FORM_SECONDS = env_int("PLEDGE_MIN_FORM_SECONDS", 2)
+PLEDGE_RATE_LIMITS = [
+    (env_int("PLEDGE_SIGNATURES_PER_MINUTE_PER_IP", 20), 60),
+    (env_int("PLEDGE_SIGNATURES_PER_HOUR_PER_IP", 200), 3600),
+]
+PLEDGE_COUNT_MAX_AGE = env_int("PLEDGE_COUNT_MAX_AGE", 10)
+DISPOSABLE_EMAIL_DOMAINS = {
+    domain.casefold()
+    for domain in env_list(
+        "DISPOSABLE_EMAIL_DOMAINS",
+        [
+            "10minutemail.com", "dispostable.com", "getnada.com", "guerrillamail.com",
+            "mailinator.com", "maildrop.cc", "sharklasers.com", "temp-mail.org",
+            "trashmail.com", "yopmail.com",
+        ],
+    )
+}  # fmt: skip
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -8,5 +8,6 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("organisers/", include("actionhub.staff.urls")),
+    path("", include("actionhub.pledges.urls")),
     path("", include("actionhub.campaigns.urls")),
 ]

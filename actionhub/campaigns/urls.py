@@ -4,8 +4,6 @@ from actionhub.campaigns import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("pledge/", views.pledge_default, name="pledge-default"),
-    path("pledge/<slug:slug>/", views.pledge, name="pledge"),
     path("write-to-your-mp/", views.letters, name="letters"),
     path("write-to-your-mp/<slug:slug>/", views.letter, name="letter"),
     path("briefings/<slug:slug>/", views.briefing, name="briefing"),

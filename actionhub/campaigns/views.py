@@ -1,5 +1,4 @@
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from actionhub.campaigns.models import TOOLS, LetterTemplate, Page
@@ -22,19 +21,6 @@ TOOL_URL_NAMES = {
 def home(request):
     campaign = campaign_get_default()
     return render(request, "campaigns/home.html", {"campaign": campaign})
-
-
-def pledge_default(request):
-    pledge = campaign_get_default().pledges.order_by("pk").first()
-    if pledge is None:
-        raise Http404("This campaign has no pledge.")
-    return redirect("pledge", slug=pledge.slug)
-
-
-def pledge(request, slug):
-    campaign = campaign_get_default()
-    pledge = get_object_or_404(campaign.pledges, slug=slug)
-    return render(request, "campaigns/pledge.html", {"campaign": campaign, "pledge": pledge})
 
 
 def letters(request):

@@ -1,18 +1,16 @@
 """Every page in a real browser: no console errors, no axe violations, nothing from elsewhere."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actionhub.campaigns.models import Appeal, EngagementPlan
 from actionhub.staff.tests.factories import PASSWORD
 from actionhub.staff.tests.totp import current_code
+from actionhub.tests.browser import check_current_page, check_page
 from actionhub.tests.pages import NOT_FOUND_PAGE, PUBLIC_PAGES
 
 pytestmark = pytest.mark.browser
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def organiser_pages() -> list[str]:
@@ -26,27 +24,6 @@ def organiser_pages() -> list[str]:
         reverse("admin:core_auditentry_changelist"),
         reverse("admin:auth_user_changelist"),
     ]
-
-
-def check_page(page, url, status=200):
-    """Open `url` and assert what every page must satisfy."""
-    response = page.goto(url)
-    assert response is not None and response.status == status, url
-    check_current_page(page, url, status)
-    return response
-
-
-def check_current_page(page, url, status=200):
-    page.wait_for_load_state("networkidle")
-    # Console errors are read before axe runs: axe's own probes may trip the page's CSP.
-    errors = list(page.watch.console_errors)
-    if status >= 400:  # the browser reports the page's own status; nothing else may fail
-        errors.remove(next(error for error in errors if f"status of {status}" in error))
-    assert errors == [], url
-    assert page.watch.outside_requests == [], url
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    assert results.violations_count == 0, f"{url}\n{results.generate_report()}"
-    page.watch.console_errors.clear()
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)

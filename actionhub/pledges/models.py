@@ -1,0 +1,41 @@
+from django.db import models
+
+from actionhub.campaigns.models import Pledge
+from actionhub.core.models import BaseModel
+from actionhub.supporters.models import Person
+
+
+class Signature(BaseModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for email confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        QUARANTINED = "quarantined", "Quarantined (over a rate limit or too fast)"
+        INVALIDATED = "invalidated", "Invalidated by organisers"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="signatures")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="signatures")
+    # A copy of the person's normalised address, so the database itself allows one signature
+    # per person per pledge, even for two identical submissions at the same moment.
+    email_normalised = models.CharField(max_length=254)
+    postcode = models.CharField(max_length=8, blank=True)
+    country = models.CharField(max_length=100, blank=True, help_text="For signers outside the UK.")
+    show_name = models.BooleanField(default=False)
+    source = models.CharField(max_length=40, blank=True, help_text="From ?source= on the link.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_nonce = models.CharField(max_length=32, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge", "email_normalised"], name="one_signature_per_person"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["pledge", "status", "confirmed_at"]),
+            models.Index(fields=["pledge", "source"]),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_status_display()}"

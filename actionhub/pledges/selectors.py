@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.core.cache import cache
+
+from actionhub.campaigns.models import Pledge
+from actionhub.pledges.milestones import next_milestone
+from actionhub.pledges.models import Signature
+
+
+def pledge_count(*, pledge: Pledge) -> int:
+    """Confirmed, valid signatures, recounted at most every PLEDGE_COUNT_MAX_AGE seconds.
+
+    Each recount is the true number, so the public figure never drifts; between recounts it is
+    served from the shared cache and signing touches no shared row.
+    """
+    key = f"pledge-count:{pledge.pk}"
+    count = cache.get(key)
+    if count is None:
+        count = Signature.objects.filter(pledge=pledge, status=Signature.Status.CONFIRMED).count()
+        cache.set(key, count, timeout=settings.PLEDGE_COUNT_MAX_AGE)
+    return count
+
+
+def pledge_progress(*, pledge: Pledge) -> dict:
+    count = pledge_count(pledge=pledge)
+    target = next_milestone(count)
+    return {"count": count, "target": target, "percent": int(100 * count / target)}
+
+
+def pledge_recent_signers(*, pledge: Pledge, limit: int = 10) -> list[str]:
+    """First names of the latest confirmed signers who chose to be shown: nothing else."""
+    key = f"pledge-recent:{pledge.pk}"
+    names = cache.get(key)
+    if names is None:
+        names = list(
+            Signature.objects.filter(
+                pledge=pledge, status=Signature.Status.CONFIRMED, show_name=True
+            )
+            .order_by("-confirmed_at")
+            .values_list("person__first_name", flat=True)[:limit]
+        )
+        cache.set(key, names, timeout=settings.PLEDGE_COUNT_MAX_AGE)
+    return names

@@ -1,0 +1,161 @@
+"""Signing and confirming. The signing path writes only its own rows: no shared counter."""
+
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from actionhub.campaigns.models import Pledge
+from actionhub.core.email import email_send
+from actionhub.core.ratelimit import rate_limit_exceeded
+from actionhub.pledges.forms import CAMPAIGN_EMAILS_WORDING, SHOW_NAME_WORDING, SIGN_WORDING
+from actionhub.pledges.models import Signature
+from actionhub.supporters.emails import normalise_email
+from actionhub.supporters.models import Consent
+from actionhub.supporters.services import consent_record, person_get_or_create
+
+CONFIRM_SALT = "pledge-confirm"
+CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
+
+
+class ConfirmationInvalid(Exception):
+    """The link is not one we sent, or its signature was withdrawn or invalidated."""
+
+
+class ConfirmationExpired(Exception):
+    """The link is older than seven days."""
+
+
+def signature_submit(*, pledge: Pledge, data: dict, ip_address: str | None, automated: bool):
+    """Record a signing. Whatever happened, the supporter sees the same page next.
+
+    New signers get a confirmation link; pending ones get it again; those who already signed
+    are told so. Robots (hidden field, too fast) and requests over the per-address limits are
+    quarantined: kept for organisers to review, never counted, never emailed.
+    """
+    if data.get("website"):
+        return None  # a robot filled the hidden field: keep nothing
+    over_limit = ip_address is not None and rate_limit_exceeded(
+        key=f"pledge-sign:{ip_address}", limits=settings.PLEDGE_RATE_LIMITS
+    )
+    quarantine = automated or over_limit
+    normalised = normalise_email(data["email"])
+    existing = Signature.objects.filter(pledge=pledge, email_normalised=normalised).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                existing = _signature_create(
+                    pledge=pledge, data=data, ip_address=ip_address, quarantine=quarantine
+                )
+        except IntegrityError:  # an identical submission got there first: it did the work
+            return Signature.objects.get(pledge=pledge, email_normalised=normalised)
+        if not quarantine:
+            _email_confirmation(existing)
+        return existing
+    if quarantine:
+        return existing
+    if existing.status == Signature.Status.PENDING:
+        _email_confirmation(existing)
+    elif existing.status == Signature.Status.CONFIRMED:
+        _email_already_signed(existing)
+    return existing
+
+
+def _signature_create(*, pledge, data, ip_address, quarantine) -> Signature:
+    person = person_get_or_create(
+        email=data["email"], first_name=data["first_name"], last_name=data["last_name"]
+    )
+    signature = Signature(
+        pledge=pledge,
+        person=person,
+        email_normalised=person.email_normalised,
+        postcode=data.get("postcode", ""),
+        country=data.get("country", ""),
+        show_name=bool(data.get("show_name")),
+        source=data.get("source", ""),
+        status=Signature.Status.QUARANTINED if quarantine else Signature.Status.PENDING,
+        confirmation_nonce=secrets.token_hex(16),
+        ip_address=ip_address,
+    )
+    signature.full_clean(validate_unique=False, validate_constraints=False)  # the database decides
+    signature.save()
+    method = f"Pledge form, /pledge/{pledge.slug}/"
+    consents = [(Consent.Purpose.SIGN_PLEDGE, f"{SIGN_WORDING}: {pledge.title}")]
+    if data.get("show_name"):
+        consents.append((Consent.Purpose.SHOW_NAME, SHOW_NAME_WORDING))
+    if data.get("campaign_emails"):
+        consents.append((Consent.Purpose.CAMPAIGN_EMAILS, CAMPAIGN_EMAILS_WORDING))
+    for purpose, wording in consents:
+        consent_record(person=person, purpose=purpose, wording=wording, method=method)
+    return signature
+
+
+def signature_confirmation_token(signature: Signature) -> str:
+    return signing.dumps(
+        {"s": signature.pk, "n": signature.confirmation_nonce}, salt=CONFIRM_SALT, compress=True
+    )
+
+
+def signature_confirm(*, pledge: Pledge, token: str) -> Signature:
+    try:
+        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ConfirmationExpired from None
+    except signing.BadSignature:
+        raise ConfirmationInvalid from None
+    with transaction.atomic():
+        signature = (
+            Signature.objects.select_for_update()
+            .filter(pk=payload.get("s"), pledge=pledge)
+            .select_related("person")
+            .first()
+        )
+        if signature is None:
+            raise ConfirmationInvalid
+        if signature.status == Signature.Status.CONFIRMED:
+            return signature  # following the link again just shows the thanks again
+        if signature.status != Signature.Status.PENDING or not secrets.compare_digest(
+            signature.confirmation_nonce, str(payload.get("n", ""))
+        ):
+            raise ConfirmationInvalid
+        signature.status = Signature.Status.CONFIRMED
+        signature.confirmed_at = timezone.now()
+        signature.save(update_fields=["status", "confirmed_at", "updated_at"])
+    return signature
+
+
+def _pledge_url(signature: Signature, name: str, **kwargs) -> str:
+    path = reverse(name, kwargs={"slug": signature.pledge.slug, **kwargs})
+    return f"{settings.SITE_URL}{path}"
+
+
+def _email_confirmation(signature: Signature) -> None:
+    context = {
+        "signature": signature,
+        "pledge": signature.pledge,
+        "confirm_url": _pledge_url(
+            signature, "pledge-confirm", token=signature_confirmation_token(signature)
+        ),
+    }
+    email_send(
+        to=[signature.person.email],
+        subject=f"Confirm your signature: {signature.pledge.title}",
+        body=render_to_string("pledges/email/confirm.txt", context),
+    )
+
+
+def _email_already_signed(signature: Signature) -> None:
+    context = {
+        "signature": signature,
+        "pledge": signature.pledge,
+        "pledge_url": _pledge_url(signature, "pledge"),
+    }
+    email_send(
+        to=[signature.person.email],
+        subject=f"You have already signed: {signature.pledge.title}",
+        body=render_to_string("pledges/email/already_signed.txt", context),
+    )

@@ -1,0 +1,141 @@
+"""Every bad input gets a clear message, keeps what was typed, and never causes an error."""
+
+import html
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.utils.html import escape
+
+from actionhub.pledges.models import Signature
+from actionhub.pledges.tests.conftest import FORM
+
+pytestmark = pytest.mark.usefixtures("immediate_tasks")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"first_name": ""}, "first_name", "Enter your first name."),
+        ({"last_name": "   "}, "last_name", "Enter your last name."),
+        (
+            {"first_name": "x" * 101},
+            "first_name",
+            "Your first name must be 100 characters or fewer.",
+        ),
+        ({"first_name": "1234"}, "first_name", "Enter your first name using letters."),
+        ({"last_name": "Co\u0007hen"}, "last_name", "Your last name has characters we cannot use."),
+        ({"first_name": "Mir\x00iam"}, "first_name", "Null characters are not allowed."),
+        ({"email": ""}, "email", "Enter your email address."),
+        ({"email": "miriam@"}, "email", "Enter an email address like name@example.com."),
+        ({"email": "a" * 250 + "@example.org"}, "email", "254 characters or fewer"),
+        (
+            {"email": "x@mailinator.com"},
+            "email",
+            "we cannot accept addresses from temporary email services",
+        ),
+        ({"postcode": ""}, "postcode", "Enter your UK postcode, or tick “I live outside the UK”."),
+        ({"postcode": "12345"}, "postcode", "Enter a UK postcode, like SW1A 1AA."),
+        ({"postcode": "'; DROP TABLE pledges_signature; --"}, "postcode", "Enter a UK postcode"),
+        (
+            {"postcode": "", "outside_uk": "on", "country": ""},
+            "country",
+            "Enter the country you live in.",
+        ),
+        ({"sign": ""}, "sign", "Tick “I sign this pledge” to sign it."),
+    ],
+)
+def test_a_bad_field_gets_a_message_beside_it_and_in_the_summary(
+    client, pledge, sign, changes, field, message
+):
+    response = sign(**{key: (value or None) for key, value in changes.items()})
+
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert page.count(message) >= 2, "beside the field and in the summary"
+    assert 'class="error-summary"' in page
+    assert f'href="#id_{field}"' in page
+    assert f'id="id_{field}_error"' in page
+    assert "<title>Error: " in page
+    assert not Signature.objects.exists()
+    assert mail.outbox == []
+
+
+def test_what_was_typed_is_kept_when_something_is_wrong(client, pledge, sign):
+    response = sign(postcode="not a postcode", first_name="Dilnur", show_name="on")
+    page = response.content.decode()
+    assert 'value="Dilnur"' in page
+    assert 'value="not a postcode"' in page
+    assert 'value="miriam@example.org"' in page
+    assert re.search(r'<input type="checkbox" name="show_name"[^>]* checked>', page)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["שרה", "ئابدۇرېھىم", "李明", "O'Brien", "Anne-Marie", "D’Souza", "<script>alert(1)</script>"],
+)
+def test_names_from_every_community_are_accepted_and_shown_escaped(
+    client, pledge, sign, last_link, name
+):
+    sign(first_name=name, show_name="on")
+    client.get(last_link())
+    cache.clear()  # as if the list's few seconds of caching had passed
+    page = client.get(f"/pledge/{pledge.slug}/").content.decode()
+
+    assert f"<li>{escape(name)}</li>" in page
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_an_empty_post_is_answered_with_messages(client, pledge):
+    response = client.post(f"/pledge/{pledge.slug}/", {})
+    assert response.status_code == 400
+    assert "Enter your first name." in response.content.decode()
+
+
+def test_invalid_utf8_and_huge_input_never_cause_a_server_error(client, pledge):
+    body = b"first_name=%FF%FE&last_name=" + b"x" * 200_000 + b"&email=%C3%28@example.org&sign=on"
+    response = client.post(
+        f"/pledge/{pledge.slug}/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert not Signature.objects.exists()
+
+
+def test_the_hidden_field_turns_robots_away_without_a_trace(client, pledge, sign):
+    response = sign(website="http://spam.example")
+    assert response.status_code == 303
+    assert not Signature.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_form_sent_too_fast_is_quarantined(client, pledge, sign, settings):
+    settings.PLEDGE_MIN_FORM_SECONDS = 60
+    response = sign()
+    assert response.status_code == 303
+    assert Signature.objects.get().status == Signature.Status.QUARANTINED
+    assert mail.outbox == []
+
+
+def test_a_form_without_its_timing_token_is_quarantined(client, pledge):
+    response = client.post(f"/pledge/{pledge.slug}/", {**FORM, "started": "forged"})
+    assert response.status_code == 303
+    assert Signature.objects.get().status == Signature.Status.QUARANTINED
+
+
+def test_over_the_rate_limit_signatures_are_quarantined_but_the_page_looks_the_same(
+    client, pledge, sign, settings
+):
+    settings.PLEDGE_RATE_LIMITS = [(3, 60), (100, 3600)]
+    responses = [sign(email=f"person{n}@example.org") for n in range(5)]
+
+    assert {response.status_code for response in responses} == {303}
+    statuses = list(Signature.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == ["pending"] * 3 + ["quarantined"] * 2
+    assert len(mail.outbox) == 3
+
+
+def test_the_disposable_domain_list_is_configurable(client, pledge, sign, settings):
+    settings.DISPOSABLE_EMAIL_DOMAINS = {"example.org"}
+    response = sign()
+    assert "temporary email services" in response.content.decode()

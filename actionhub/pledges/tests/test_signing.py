@@ -1,0 +1,194 @@
+"""Signing the pledge through the form, confirming by email, and the page that counts."""
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.cache import cache
+
+from actionhub.pledges.models import Signature
+from actionhub.supporters.models import Consent
+
+pytestmark = pytest.mark.usefixtures("immediate_tasks")
+
+
+def test_signing_sends_a_confirmation_link_and_following_it_counts_the_signature(
+    client, pledge, sign, last_link
+):
+    response = sign()
+
+    assert response.status_code == 303
+    assert response["Location"] == f"/pledge/{pledge.slug}/check-your-email/"
+    signature = Signature.objects.get()
+    assert signature.status == Signature.Status.PENDING
+    assert signature.postcode == "NW3 7UX"
+    [message] = mail.outbox
+    assert message.to == ["miriam@example.org"]
+    assert "Confirm your signature" in message.subject
+    assert client.get(f"/pledge/{pledge.slug}/count.json").json()["count"] == 0
+
+    thanks = client.get(last_link(), follow=True)
+
+    assert thanks.redirect_chain[-1][0] == f"/pledge/{pledge.slug}/thank-you/"
+    page = thanks.content.decode()
+    assert "Thank you for signing" in page
+    assert "/write-to-your-mp/?postcode=NW3%207UX" in page
+    assert "/demonstration/" in page
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.CONFIRMED
+    cache.clear()  # as if the count's few seconds of caching had passed
+    assert client.get(f"/pledge/{pledge.slug}/count.json").json()["count"] == 1
+
+
+def test_the_next_page_is_the_same_whether_new_pending_or_already_signed(
+    client, pledge, sign, last_link
+):
+    first = sign()
+    again_pending = sign()
+    client.get(last_link())
+    again_signed = sign(email="MIRIAM@example.org")
+
+    pages = [
+        client.get(response["Location"]).content
+        for response in (first, again_pending, again_signed)
+    ]
+    assert first["Location"] == again_pending["Location"] == again_signed["Location"]
+    assert pages[0] == pages[1] == pages[2]
+    subjects = [message.subject for message in mail.outbox]
+    assert subjects[0].startswith("Confirm") and subjects[1].startswith("Confirm")
+    assert subjects[2].startswith("You have already signed")
+    assert Signature.objects.count() == 1
+
+
+def test_gmail_dots_and_tags_cannot_sign_twice(pledge, sign):
+    sign(email="miriam.cohen@gmail.com")
+    sign(email="MiriamCohen+again@googlemail.com")
+    assert Signature.objects.count() == 1
+
+
+def test_the_source_code_is_kept_through_the_flow(pledge, sign):
+    sign(source="hampstead-shul")
+    assert Signature.objects.get().source == "hampstead-shul"
+
+
+def test_a_bad_source_code_is_dropped_not_stored(pledge, sign):
+    sign(source="<script>")
+    assert Signature.objects.get().source == ""
+
+
+def test_each_choice_is_recorded_as_its_own_consent(pledge, sign):
+    sign(show_name="on", campaign_emails="on")
+
+    consents = {consent.purpose: consent for consent in Consent.objects.all()}
+    assert set(consents) == {"sign-pledge", "show-name", "campaign-emails"}
+    assert consents["show-name"].wording == "Show my first name on the site"
+    assert consents["sign-pledge"].wording.startswith("I sign this pledge: ")
+    assert consents["sign-pledge"].wording_version == Consent.version_of(
+        consents["sign-pledge"].wording
+    )
+    assert consents["sign-pledge"].withdrawn_at is None
+    assert "Pledge form" in consents["sign-pledge"].method
+
+
+def test_unticked_choices_record_no_consent(pledge, sign):
+    sign()
+    assert list(Consent.objects.values_list("purpose", flat=True)) == ["sign-pledge"]
+    assert Signature.objects.get().show_name is False
+
+
+def test_the_choices_start_unticked(client, pledge):
+    page = client.get(f"/pledge/{pledge.slug}/").content.decode()
+    for name in ["sign", "show_name", "campaign_emails", "outside_uk"]:
+        tag = page[page.index(f'name="{name}"') - 60 : page.index(f'name="{name}"') + 60]
+        assert "checked" not in tag, name
+
+
+def test_signers_outside_the_uk_give_a_country(pledge, sign):
+    sign(postcode="", outside_uk="on", country="  Israel ")
+    signature = Signature.objects.get()
+    assert (signature.postcode, signature.country) == ("", "Israel")
+
+
+def test_a_confirmation_link_works_for_seven_days_only(client, pledge, sign, last_link):
+    sign()
+    link = last_link()
+    with time_machine.travel("2030-01-01"):
+        response = client.get(link)
+    assert response.status_code == 400
+    assert "This link has expired" in response.content.decode()
+    assert Signature.objects.get().status == Signature.Status.PENDING
+
+
+def test_a_tampered_link_is_refused(client, pledge, sign, last_link):
+    sign()
+    link = last_link()
+    response = client.get(link.replace("/confirm/", "/confirm/x"))
+    assert response.status_code == 400
+    assert "This link does not work" in response.content.decode()
+    assert Signature.objects.get().status == Signature.Status.PENDING
+
+
+def test_following_the_link_again_just_thanks_again(client, pledge, sign, last_link):
+    sign()
+    link = last_link()
+    client.get(link)
+    confirmed_at = Signature.objects.get().confirmed_at
+    response = client.get(link, follow=True)
+    assert "Thank you for signing" in response.content.decode()
+    assert Signature.objects.get().confirmed_at == confirmed_at
+
+
+def test_the_count_is_served_with_cache_headers(client, pledge):
+    response = client.get(f"/pledge/{pledge.slug}/count.json")
+    assert response["Cache-Control"] == "public, max-age=10"
+    assert response.json() == {"pledge": pledge.slug, "count": 0, "next_milestone": 1000}
+
+
+def test_the_public_count_lags_by_at_most_the_cache_age(client, pledge, settings):
+    from actionhub.pledges.tests.factories import SignatureFactory
+
+    SignatureFactory(pledge=pledge)
+    with time_machine.travel("2031-01-01 12:00:00", tick=False) as traveller:
+        assert client.get(f"/pledge/{pledge.slug}/count.json").json()["count"] == 1
+        SignatureFactory(pledge=pledge)
+        SignatureFactory(pledge=pledge, status=Signature.Status.PENDING)
+        SignatureFactory(pledge=pledge, status=Signature.Status.QUARANTINED)
+        SignatureFactory(pledge=pledge, status=Signature.Status.INVALIDATED)
+        assert client.get(f"/pledge/{pledge.slug}/count.json").json()["count"] == 1
+        traveller.shift(settings.PLEDGE_COUNT_MAX_AGE + 1)
+        assert client.get(f"/pledge/{pledge.slug}/count.json").json()["count"] == 2
+
+
+def test_recent_signers_show_only_first_names_of_those_who_chose(client, pledge):
+    from actionhub.pledges.tests.factories import SignatureFactory
+    from actionhub.supporters.tests.factories import PersonFactory
+
+    SignatureFactory(
+        pledge=pledge,
+        show_name=True,
+        person=PersonFactory(first_name="Dilnur", last_name="Abdulla"),
+    )
+    SignatureFactory(
+        pledge=pledge,
+        show_name=False,
+        person=PersonFactory(first_name="Hidden", last_name="Person"),
+    )
+
+    page = client.get(f"/pledge/{pledge.slug}/").content.decode()
+    assert "<li>Dilnur</li>" in page
+    assert "Abdulla" not in page and "Hidden" not in page
+    assert "NW3" not in page and "@example.org" not in page
+
+
+def test_the_pledge_page_shares_with_plain_links(client, pledge):
+    page = client.get(f"/pledge/{pledge.slug}/").content.decode()
+    share_url = f"http%3A//testserver/pledge/{pledge.slug}/"
+    for start in [
+        "mailto:?subject=",
+        "https://wa.me/?text=",
+        "https://x.com/intent/post?text=",
+        "https://www.facebook.com/sharer/sharer.php?u=",
+        "https://bsky.app/intent/compose?text=",
+    ]:
+        assert f'href="{start}' in page, start
+    assert share_url in page
+    assert "<script" not in page

@@ -1,0 +1,115 @@
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+
+from actionhub.campaigns.selectors import campaign_get_default
+from actionhub.core.ip import client_ip
+from actionhub.pledges.forms import SignatureForm, clean_source, form_started_token
+from actionhub.pledges.selectors import pledge_progress, pledge_recent_signers
+from actionhub.pledges.services import (
+    ConfirmationExpired,
+    ConfirmationInvalid,
+    signature_confirm,
+    signature_submit,
+)
+
+THANKS_KEY = "pledge_thanks"
+
+
+def _pledge(slug):
+    return get_object_or_404(campaign_get_default().pledges, slug=slug)
+
+
+def pledge_default(request):
+    pledge = campaign_get_default().pledges.order_by("pk").first()
+    if pledge is None:
+        raise Http404("This campaign has no pledge.")
+    url = reverse("pledge", kwargs={"slug": pledge.slug})
+    if request.META.get("QUERY_STRING"):
+        url += "?" + request.META["QUERY_STRING"]
+    return redirect(url)
+
+
+def pledge(request, slug):
+    pledge = _pledge(slug)
+    source = clean_source(request.GET.get("source"))
+    if request.method == "POST":
+        form = SignatureForm(request.POST)
+        if form.is_valid():
+            signature_submit(
+                pledge=pledge,
+                data=form.cleaned_data,
+                ip_address=client_ip(request),
+                automated=form.looks_automated,
+            )
+            # 303 See Other: the browser fetches the next page with GET, and a reload or the
+            # back button never sends the form twice.
+            response = redirect("pledge-check-email", slug=slug)
+            response.status_code = 303
+            return response
+        data = form.data.copy()
+        data["started"] = form_started_token()
+        form = SignatureForm(data)
+        form.is_valid()
+    else:
+        form = SignatureForm(initial={"source": source, "started": form_started_token()})
+    context = {
+        "campaign": pledge.campaign,
+        "pledge": pledge,
+        "form": form,
+        "progress": pledge_progress(pledge=pledge),
+        "recent_signers": pledge_recent_signers(pledge=pledge),
+        "share_url": request.build_absolute_uri(reverse("pledge", kwargs={"slug": slug})),
+    }
+    return render(request, "pledges/pledge.html", context, status=400 if form.errors else 200)
+
+
+def check_email(request, slug):
+    pledge = _pledge(slug)
+    return render(
+        request, "pledges/check_email.html", {"campaign": pledge.campaign, "pledge": pledge}
+    )
+
+
+@never_cache
+def confirm(request, slug, token):
+    pledge = _pledge(slug)
+    try:
+        signature = signature_confirm(pledge=pledge, token=token)
+    except (ConfirmationInvalid, ConfirmationExpired) as problem:
+        context = {
+            "campaign": pledge.campaign,
+            "pledge": pledge,
+            "expired": isinstance(problem, ConfirmationExpired),
+        }
+        return render(request, "pledges/confirm_failed.html", context, status=400)
+    request.session[THANKS_KEY] = {"pledge": pledge.slug, "postcode": signature.postcode}
+    return redirect("pledge-thanks", slug=slug)
+
+
+def thanks(request, slug):
+    pledge = _pledge(slug)
+    thanks = request.session.get(THANKS_KEY) or {}
+    postcode = thanks.get("postcode", "") if thanks.get("pledge") == slug else ""
+    letters_url = reverse("letters")
+    context = {
+        "campaign": pledge.campaign,
+        "pledge": pledge,
+        "letters_url": letters_url,
+        "postcode": postcode,
+        "progress": pledge_progress(pledge=pledge),
+        "share_url": request.build_absolute_uri(reverse("pledge", kwargs={"slug": slug})),
+    }
+    return render(request, "pledges/thanks.html", context)
+
+
+@require_GET
+@cache_control(public=True, max_age=10)
+def count_json(request, slug):
+    pledge = _pledge(slug)
+    progress = pledge_progress(pledge=pledge)
+    return JsonResponse(
+        {"pledge": pledge.slug, "count": progress["count"], "next_milestone": progress["target"]}
+    )

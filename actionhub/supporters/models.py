@@ -1,0 +1,47 @@
+import hashlib
+
+from django.db import models
+
+from actionhub.core.models import BaseModel
+
+
+class Person(BaseModel):
+    """One supporter, whatever they do on the site: one row per normalised email address."""
+
+    email = models.EmailField(help_text="As the person typed it.")
+    email_normalised = models.CharField(max_length=254, unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name[:1]}."
+
+
+class Consent(BaseModel):
+    """A choice a person made, with the exact words they agreed to and when."""
+
+    class Purpose(models.TextChoices):
+        SIGN_PLEDGE = "sign-pledge", "Sign the pledge"
+        SHOW_NAME = "show-name", "Show my first name on the site"
+        CAMPAIGN_EMAILS = "campaign-emails", "Email me about this campaign"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    wording = models.TextField(help_text="The words the person agreed to.")
+    wording_version = models.CharField(max_length=16, help_text="Hash of the wording.")
+    method = models.CharField(max_length=200, help_text="How and where it was given.")
+    given_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "purpose"])]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} ({self.given_at:%Y-%m-%d})"
+
+    @staticmethod
+    def version_of(wording: str) -> str:
+        return hashlib.sha256(wording.encode()).hexdigest()[:16]

@@ -1,0 +1,52 @@
+"""Signing the pledge in a real browser, confirming through the email the task wrote."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from actionhub.pledges.models import Signature
+from actionhub.tests.browser import check_current_page, check_page
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_confirm_and_thank_you_in_the_browser(campaign, page, settings, run_tasks):
+    settings.PLEDGE_MIN_FORM_SECONDS = 0
+    check_page(page, "/pledge/?source=hampstead-shul")
+    assert page.get_by_role("heading", name="Sign the pledge").is_visible()
+
+    page.get_by_role("button", name="Sign the pledge").click()
+    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    check_current_page(page, "pledge form with errors", status=400)
+
+    page.get_by_label("First name", exact=True).fill("Dilnur")
+    page.get_by_label("Last name", exact=True).fill("Abdulla")
+    page.get_by_label("Email address", exact=True).fill("dilnur@example.org")
+    page.get_by_label("UK postcode", exact=True).fill("nw3 7ux")
+    page.get_by_label("I sign this pledge", exact=True).check()
+    page.get_by_label("Show my first name on the site", exact=True).check()
+    page.get_by_role("button", name="Sign the pledge").click()
+
+    page.wait_for_url("**/check-your-email/")
+    check_current_page(page, "check your email")
+    assert Signature.objects.get().source == "hampstead-shul"
+
+    run_tasks()
+    [message] = mail.outbox
+    link = re.search(r"http://127\.0\.0\.1:8000(/pledge/\S+/confirm/\S+/)", message.body)[1]
+    page.goto(link)
+
+    page.wait_for_url("**/thank-you/")
+    check_current_page(page, "thank you")
+    assert page.get_by_role("heading", name="Thank you for signing").is_visible()
+    assert (
+        page.locator("#main")
+        .get_by_role("link", name="Write to your MP")
+        .get_attribute("href")
+        .endswith("?postcode=NW3%207UX")
+    )
+    assert Signature.objects.get().status == Signature.Status.CONFIRMED
+
+    check_page(page, link.replace("/confirm/", "/confirm/broken"), status=400)
+    assert page.get_by_role("heading", name="This link does not work").is_visible()
