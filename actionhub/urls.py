@@ -8,6 +8,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("organisers/", include("actionhub.staff.urls")),
+    path("supporters/", include("actionhub.supporters.urls")),
     path("", include("actionhub.pledges.urls")),
     path("", include("actionhub.campaigns.urls")),
 ]

@@ -35,7 +35,7 @@ WEEKDAYS = {
 # Addresses the site's own pages use: a content page cannot take them.
 RESERVED_PAGE_SLUGS = {
     "admin", "organisers", "pledge", "write-to-your-mp", "briefings", "demonstration", "brands",
-    "appeal", "get-involved", "static", "media", "robots-txt", "favicon-ico",
+    "appeal", "get-involved", "static", "media", "robots-txt", "favicon-ico", "supporters",
 }  # fmt: skip
 
 

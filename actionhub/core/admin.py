@@ -40,7 +40,7 @@ def describe_change(message) -> str:
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "subject", "status", "sent_at"]
+    list_display = ["created_at", "subject", "status"]
     list_filter = ["status"]
     readonly_fields = [field.name for field in OutboundEmail._meta.fields]
 

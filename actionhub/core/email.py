@@ -2,7 +2,6 @@
 
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
 
 from actionhub.core.models import OutboundEmail
 
@@ -30,11 +29,15 @@ def email_send(
     return email
 
 
-def email_deliver(*, email_id: int) -> OutboundEmail:
-    """Send a queued message. A failure is recorded, then raised so the task shows it too."""
-    email = OutboundEmail.objects.get(pk=email_id)
-    if email.status == OutboundEmail.Status.SENT:
-        return email
+def email_deliver(*, email_id: int) -> None:
+    """Send a queued message, then delete it: once delivered, nothing of it is kept.
+
+    A failure is recorded on the row (kept for another try and for organisers to see), then
+    raised so the task shows it too.
+    """
+    email = OutboundEmail.objects.filter(pk=email_id).first()
+    if email is None:
+        return  # already delivered, or erased at the supporter's request
     message = EmailMessage(
         subject=email.subject,
         body=email.body,
@@ -49,9 +52,16 @@ def email_deliver(*, email_id: int) -> OutboundEmail:
         email.last_error = f"{type(error).__name__}: {error}"[:2000]
         email.save(update_fields=["status", "last_error", "updated_at"])
         raise
-    email.status = OutboundEmail.Status.SENT
-    email.sent_at = timezone.now()
-    email.body = ""
-    email.last_error = ""
-    email.save(update_fields=["status", "sent_at", "body", "last_error", "updated_at"])
-    return email
+    email.delete()
+
+
+def email_erase_for(*, address: str) -> int:
+    """Delete every message still waiting for (or failed to reach) `address`."""
+    wanted = address.casefold()
+    doomed = [
+        email.pk
+        for email in OutboundEmail.objects.only("pk", "to")
+        if wanted in (recipient.casefold() for recipient in email.to)
+    ]
+    OutboundEmail.objects.filter(pk__in=doomed).delete()
+    return len(doomed)

@@ -57,14 +57,13 @@ class AuditEntry(models.Model):
 
 
 class OutboundEmail(BaseModel):
-    """One message the site sends. The task that delivers it takes only its id.
+    """A message waiting to be sent. The task that delivers it takes only its id.
 
-    Once delivered, the body is erased: it has done its job, and it may hold personal data.
+    Once delivered, the row is deleted: it has done its job, and it holds personal data.
     """
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
     to = models.JSONField(help_text="Recipient addresses.")
@@ -73,7 +72,6 @@ class OutboundEmail(BaseModel):
     reply_to = models.JSONField(default=list, blank=True)
     headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
     def __str__(self):

@@ -15,6 +15,7 @@ from actionhub.core.ratelimit import rate_limit_exceeded
 from actionhub.pledges.forms import CAMPAIGN_EMAILS_WORDING, SHOW_NAME_WORDING, SIGN_WORDING
 from actionhub.pledges.models import Signature
 from actionhub.supporters.emails import normalise_email
+from actionhub.supporters.links import supporter_email_headers, supporter_links
 from actionhub.supporters.models import Consent
 from actionhub.supporters.services import consent_record, person_get_or_create
 
@@ -133,29 +134,36 @@ def _pledge_url(signature: Signature, name: str, **kwargs) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _email_confirmation(signature: Signature) -> None:
-    context = {
+def _email_supporter(signature: Signature, *, subject: str, template: str, **context) -> None:
+    """Every email to a signer carries the unsubscribe and erase links, and RFC 8058 headers."""
+    person = signature.person
+    context |= {
         "signature": signature,
         "pledge": signature.pledge,
-        "confirm_url": _pledge_url(
-            signature, "pledge-confirm", token=signature_confirmation_token(signature)
-        ),
+        "links": supporter_links(person=person),
     }
     email_send(
-        to=[signature.person.email],
-        subject=f"Confirm your signature: {signature.pledge.title}",
-        body=render_to_string("pledges/email/confirm.txt", context),
+        to=[person.email],
+        subject=f"{subject}: {signature.pledge.title}",
+        body=render_to_string(template, context),
+        headers=supporter_email_headers(person=person),
+    )
+
+
+def _email_confirmation(signature: Signature) -> None:
+    token = signature_confirmation_token(signature)
+    _email_supporter(
+        signature,
+        subject="Confirm your signature",
+        template="pledges/email/confirm.txt",
+        confirm_url=_pledge_url(signature, "pledge-confirm", token=token),
     )
 
 
 def _email_already_signed(signature: Signature) -> None:
-    context = {
-        "signature": signature,
-        "pledge": signature.pledge,
-        "pledge_url": _pledge_url(signature, "pledge"),
-    }
-    email_send(
-        to=[signature.person.email],
-        subject=f"You have already signed: {signature.pledge.title}",
-        body=render_to_string("pledges/email/already_signed.txt", context),
+    _email_supporter(
+        signature,
+        subject="You have already signed",
+        template="pledges/email/already_signed.txt",
+        pledge_url=_pledge_url(signature, "pledge"),
     )

@@ -1,6 +1,8 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from actionhub.core.audit import audit_record
+from actionhub.core.email import email_erase_for
 from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.models import Consent, Person
 
@@ -35,3 +37,22 @@ def consent_record(*, person: Person, purpose: str, wording: str, method: str) -
     consent.full_clean()
     consent.save()
     return consent
+
+
+def consent_withdraw(*, person: Person, purpose: str) -> int:
+    """Mark the person's standing consents for `purpose` as withdrawn now."""
+    return Consent.objects.filter(person=person, purpose=purpose, withdrawn_at=None).update(
+        withdrawn_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def person_erase(*, person: Person) -> None:
+    """Erase a supporter at their request: their signatures, choices and queued emails go too."""
+    signatures = person.signatures.count()
+    email_erase_for(address=person.email)
+    person.delete()
+    audit_record(
+        action="supporter.erased",
+        summary=f"A supporter erased their details at their request ({signatures} signature(s)).",
+    )

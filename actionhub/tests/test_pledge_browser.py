@@ -50,3 +50,24 @@ def test_sign_confirm_and_thank_you_in_the_browser(campaign, page, settings, run
 
     check_page(page, link.replace("/confirm/", "/confirm/broken"), status=400)
     assert page.get_by_role("heading", name="This link does not work").is_visible()
+
+
+def test_unsubscribe_and_erase_pages_in_the_browser(campaign, page):
+    from actionhub.supporters.links import supporter_links
+    from actionhub.supporters.tests.factories import PersonFactory
+
+    links = supporter_links(person=PersonFactory())
+    unsubscribe = links["unsubscribe"].removeprefix("http://127.0.0.1:8000")
+    erase = links["erase"].removeprefix("http://127.0.0.1:8000")
+
+    check_page(page, unsubscribe)
+    page.get_by_role("button", name="Stop the emails").click()
+    assert page.get_by_role("heading", name="You will get no more campaign emails").is_visible()
+    check_current_page(page, "unsubscribed")
+
+    check_page(page, erase)
+    page.get_by_role("button", name="Erase my details").click()
+    assert page.get_by_role("heading", name="Your details are erased").is_visible()
+    check_current_page(page, "erased")
+
+    check_page(page, erase, status=400)

@@ -46,13 +46,13 @@ def smtp_server(settings):
 
 def test_a_task_delivers_the_message_to_a_real_smtp_server(smtp_server, run_tasks):
     with transaction.atomic():
-        email_send(
+        queued_id = email_send(
             to=["supporter@example.org"],
             subject="Please confirm your signature",
             body="Follow this link to confirm: http://127.0.0.1:8000/confirm/abc",
             reply_to=["organisers@example.org"],
             headers={"List-Unsubscribe": "<http://127.0.0.1:8000/unsubscribe/abc>"},
-        )
+        ).pk
         assert not DBTaskResult.objects.exists(), "queued only once the transaction commits"
     assert DBTaskResult.objects.count() == 1
     assert smtp_server.messages == [], "email must not be sent inside the request"
@@ -65,10 +65,9 @@ def test_a_task_delivers_the_message_to_a_real_smtp_server(smtp_server, run_task
     assert received["Reply-To"] == "organisers@example.org"
     assert received["List-Unsubscribe"] == "<http://127.0.0.1:8000/unsubscribe/abc>"
     assert "http://127.0.0.1:8000/confirm/abc" in received.get_payload()
-    record = OutboundEmail.objects.get()
-    assert record.status == OutboundEmail.Status.SENT and record.sent_at is not None
-    assert record.body == "", "the body is erased once delivered"
-    assert DBTaskResult.objects.get().args_kwargs == {"args": [record.pk], "kwargs": {}}
+    assert not OutboundEmail.objects.exists(), "nothing of a delivered message is kept"
+    [task] = DBTaskResult.objects.all()
+    assert task.args_kwargs["args"] == [queued_id], "the queue holds only the id"
 
 
 def test_a_failed_delivery_is_recorded(settings, run_tasks):
@@ -113,3 +112,16 @@ def test_the_folder_backend_writes_one_readable_file_per_message(tmp_path, caplo
     parsed = [email.message_from_bytes(path.read_bytes()) for path in files]
     assert {message["To"] for message in parsed} == {"a@example.org", "b@example.org"}
     assert all(str(tmp_path / "mail") in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.django_db
+def test_erasing_an_address_removes_its_undelivered_messages():
+    from actionhub.core.email import email_erase_for
+    from actionhub.core.tests.factories import OutboundEmailFactory
+
+    OutboundEmailFactory(to=["Miriam@Example.org"])
+    OutboundEmailFactory(to=["someone@example.org", "miriam@example.org"])
+    kept = OutboundEmailFactory(to=["joannmiriam@example.org"])
+
+    assert email_erase_for(address="miriam@example.org") == 2
+    assert list(OutboundEmail.objects.all()) == [kept]
