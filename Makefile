@@ -37,6 +37,7 @@ run: $(VENV)/.installed-main var ## Install, migrate, load the default campaign 
 	DJANGO_ENV=development $(PY) manage.py load_campaign $(PACK) \
 		|| echo "make run goes on: the site keeps the content it had."
 	DJANGO_ENV=development $(PY) manage.py ensure_organiser
+	DJANGO_ENV=development $(PY) manage.py schedule_periodic_tasks
 	DJANGO_ENV=development scripts/run-dev
 
 test: $(VENV)/.installed-test lint check test-python ## Run every gate and the whole test suite

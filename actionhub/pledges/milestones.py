@@ -8,3 +8,10 @@ def next_milestone(count: int) -> int:
         if count < milestone:
             return milestone
     return (count // STEP_AFTER + 1) * STEP_AFTER
+
+
+def milestones_passed(count: int) -> list[int]:
+    """Every milestone at or below `count`, smallest first."""
+    passed = [milestone for milestone in FIXED_MILESTONES if milestone <= count]
+    passed += range(2 * STEP_AFTER, count + 1, STEP_AFTER)
+    return passed

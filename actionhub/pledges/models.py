@@ -39,3 +39,20 @@ class Signature(BaseModel):
 
     def __str__(self):
         return f"{self.person} – {self.get_status_display()}"
+
+
+class MilestoneNotice(models.Model):
+    """A milestone organisers were told a pledge passed: once each, whatever the timing."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="milestone_notices")
+    milestone = models.PositiveIntegerField()
+    count = models.PositiveIntegerField(help_text="The count when the milestone was noticed.")
+    noticed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "milestone"], name="one_notice_per_milestone")
+        ]
+
+    def __str__(self):
+        return f"{self.pledge}: {self.milestone}"

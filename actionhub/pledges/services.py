@@ -1,6 +1,7 @@
 """Signing and confirming. The signing path writes only its own rows: no shared counter."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -13,14 +14,21 @@ from actionhub.campaigns.models import Pledge
 from actionhub.core.email import email_send
 from actionhub.core.ratelimit import rate_limit_exceeded
 from actionhub.pledges.forms import CAMPAIGN_EMAILS_WORDING, SHOW_NAME_WORDING, SIGN_WORDING
-from actionhub.pledges.models import Signature
+from actionhub.pledges.milestones import milestones_passed
+from actionhub.pledges.models import MilestoneNotice, Signature
 from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.links import supporter_email_headers, supporter_links
 from actionhub.supporters.models import Consent
-from actionhub.supporters.services import consent_record, person_get_or_create
+from actionhub.supporters.services import (
+    consent_record,
+    people_delete_unattached,
+    person_get_or_create,
+)
 
 CONFIRM_SALT = "pledge-confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
+UNCONFIRMED_KEPT = timedelta(days=7)
+QUARANTINE_KEPT = timedelta(days=30)
 
 
 class ConfirmationInvalid(Exception):
@@ -167,3 +175,53 @@ def _email_already_signed(signature: Signature) -> None:
         template="pledges/email/already_signed.txt",
         pledge_url=_pledge_url(signature, "pledge"),
     )
+
+
+@transaction.atomic
+def signatures_delete_unconfirmed(*, now=None) -> int:
+    """Retention: unconfirmed signatures go after 7 days, quarantined ones after 30."""
+    now = now or timezone.now()
+    stale = Signature.objects.filter(
+        status=Signature.Status.PENDING, created_at__lt=now - UNCONFIRMED_KEPT
+    ) | Signature.objects.filter(
+        status=Signature.Status.QUARANTINED, created_at__lt=now - QUARANTINE_KEPT
+    )
+    deleted, _ = Signature.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
+    people_delete_unattached()
+    return deleted
+
+
+def milestones_notify(*, pledge: Pledge) -> list[int]:
+    """Tell the organisers, once, about each milestone the true count has passed."""
+    count = Signature.objects.filter(pledge=pledge, status=Signature.Status.CONFIRMED).count()
+    noticed = set(pledge.milestone_notices.values_list("milestone", flat=True))
+    new = [milestone for milestone in milestones_passed(count) if milestone not in noticed]
+    for milestone in new:
+        try:
+            with transaction.atomic():
+                MilestoneNotice.objects.create(pledge=pledge, milestone=milestone, count=count)
+                recipients = organiser_addresses()
+                if recipients:
+                    email_send(
+                        to=recipients,
+                        subject=f"{pledge.title} has passed {milestone:,} signatures",
+                        body=render_to_string(
+                            "pledges/email/milestone.txt",
+                            {
+                                "pledge": pledge,
+                                "milestone": milestone,
+                                "count": count,
+                                "admin_url": settings.SITE_URL + reverse("admin:index"),
+                            },
+                        ),
+                    )
+        except IntegrityError:
+            continue  # another worker noticed it at the same moment
+    return new
+
+
+def organiser_addresses() -> list[str]:
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    return sorted(set(staff.values_list("email", flat=True)))

@@ -56,3 +56,13 @@ def person_erase(*, person: Person) -> None:
         action="supporter.erased",
         summary=f"A supporter erased their details at their request ({signatures} signature(s)).",
     )
+
+
+def people_delete_unattached() -> int:
+    """Delete people nothing refers to any more (their consents aside): no data without a use."""
+    people = Person.objects.all()
+    for relation in Person._meta.related_objects:
+        if relation.related_model is not Consent:
+            people = people.filter(**{f"{relation.name}__isnull": True})
+    deleted, _ = Person.objects.filter(pk__in=list(people.values_list("pk", flat=True))).delete()
+    return deleted

@@ -1,0 +1,16 @@
+from datetime import timedelta
+
+from actionhub.campaigns.models import Pledge
+from actionhub.core.periodic import periodic
+from actionhub.pledges.services import milestones_notify, signatures_delete_unconfirmed
+
+
+@periodic(every=timedelta(hours=1))
+def delete_unconfirmed_signatures():
+    signatures_delete_unconfirmed()
+
+
+@periodic(every=timedelta(minutes=1))
+def notify_milestones():
+    for pledge in Pledge.objects.all():
+        milestones_notify(pledge=pledge)
