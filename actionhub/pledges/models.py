@@ -36,9 +36,17 @@ class Signature(BaseModel):
             models.Index(fields=["pledge", "status", "confirmed_at"]),
             models.Index(fields=["pledge", "source"]),
         ]
+        permissions = [
+            ("export_signature", "Can export signers' personal details"),
+            ("invalidate_signature", "Can invalidate signatures in bulk"),
+        ]
 
     def __str__(self):
         return f"{self.person} – {self.get_status_display()}"
+
+    @property
+    def email_domain(self) -> str:
+        return self.email_normalised.rpartition("@")[2]
 
 
 class MilestoneNotice(models.Model):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionhub.campaigns.models import Pledge
+from actionhub.core.audit import audit_record
 from actionhub.core.email import email_send
 from actionhub.core.ratelimit import rate_limit_exceeded
 from actionhub.pledges.forms import CAMPAIGN_EMAILS_WORDING, SHOW_NAME_WORDING, SIGN_WORDING
@@ -175,6 +176,25 @@ def _email_already_signed(signature: Signature) -> None:
         template="pledges/email/already_signed.txt",
         pledge_url=_pledge_url(signature, "pledge"),
     )
+
+
+def signatures_release(*, actor, signatures) -> int:
+    """Let quarantined signatures through after review: each signer gets the confirmation email."""
+    released = 0
+    for signature in signatures.filter(status=Signature.Status.QUARANTINED).select_related(
+        "person", "pledge"
+    ):
+        with transaction.atomic():
+            signature.status = Signature.Status.PENDING
+            signature.save(update_fields=["status", "updated_at"])
+            _email_confirmation(signature)
+        released += 1
+    audit_record(
+        action="signatures.released",
+        actor=actor,
+        summary=f"Released {released} quarantined signature(s); confirmation emails sent",
+    )
+    return released
 
 
 @transaction.atomic

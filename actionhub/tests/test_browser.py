@@ -23,6 +23,8 @@ def organiser_pages() -> list[str]:
         reverse("admin:campaigns_engagementplan_change", args=[plan.pk]),
         reverse("admin:core_auditentry_changelist"),
         reverse("admin:auth_user_changelist"),
+        reverse("admin:pledges_signature_changelist"),
+        reverse("admin:pledges_signature_report"),
     ]
 
 

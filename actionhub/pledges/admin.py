@@ -1,0 +1,133 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+
+from actionhub.campaigns.models import Pledge
+from actionhub.core.audit import audit_record
+from actionhub.pledges.models import Signature
+from actionhub.pledges.operations import (
+    signatures_export_csv,
+    signatures_invalidate,
+    signatures_report,
+)
+from actionhub.pledges.services import signatures_release
+
+
+class SourceFilter(admin.SimpleListFilter):
+    title = "source code"
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        sources = Signature.objects.values_list("source", flat=True).distinct().order_by("source")
+        return [(source or "-", source or "(no source)") for source in sources]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(source="" if self.value() == "-" else self.value())
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    """Signatures are personal data: viewing one, searching and exporting are all audited."""
+
+    list_display = ["signer", "email", "status", "source", "postcode", "created_at", "confirmed_at"]
+    list_filter = ["status", SourceFilter, "pledge", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["email_normalised", "person__email", "=ip_address"]
+    search_help_text = "Search by email address, or by an exact IP address."
+    list_select_related = ["person"]
+    date_hierarchy = "created_at"
+    actions = ["export_csv", "invalidate", "release"]
+    change_list_template = "admin/pledges/signature/change_list.html"
+    exclude = ["confirmation_nonce"]
+
+    @admin.display(description="Signer")
+    def signer(self, signature):
+        return f"{signature.person.first_name} {signature.person.last_name}"
+
+    @admin.display(description="Email", ordering="email_normalised")
+    def email(self, signature):
+        return signature.person.email
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("pledges.export_signature")
+
+    def has_invalidate_permission(self, request):
+        return request.user.has_perm("pledges.invalidate_signature")
+
+    def get_search_results(self, request, queryset, search_term):
+        if search_term:
+            audit_record(
+                action="signatures.searched",
+                request=request,
+                summary=f"Searched for {search_term!r}",
+            )
+        return super().get_search_results(request, queryset, search_term)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id:
+            audit_record(
+                action="signature.viewed",
+                request=request,
+                summary=f"Viewed signature {object_id}",
+            )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @admin.action(
+        description="Export the confirmed signers among those selected (CSV)",
+        permissions=["export"],
+    )
+    def export_csv(self, request, queryset):
+        content = signatures_export_csv(actor=request.user, signatures=queryset)
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="signers-{stamp}.csv"'
+        return response
+
+    @admin.action(
+        description="Invalidate the selected signatures (they leave the count)",
+        permissions=["invalidate"],
+    )
+    def invalidate(self, request, queryset):
+        changed = signatures_invalidate(
+            actor=request.user,
+            signatures=queryset,
+            reason=f"selected in the admin with {request.GET.urlencode() or 'no filters'}",
+        )
+        self.message_user(request, f"{changed} signature(s) invalidated.", messages.SUCCESS)
+
+    @admin.action(
+        description="Release the selected quarantined signatures (send confirmation)",
+        permissions=["invalidate"],
+    )
+    def release(self, request, queryset):
+        released = signatures_release(actor=request.user, signatures=queryset)
+        self.message_user(request, f"{released} signature(s) released.", messages.SUCCESS)
+
+    def get_urls(self):
+        report = self.admin_site.admin_view(self.report_view)
+        return [path("report/", report, name="pledges_signature_report"), *super().get_urls()]
+
+    def report_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        reports = [(pledge, signatures_report(pledge=pledge)) for pledge in Pledge.objects.all()]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Signatures by source and by day",
+            "reports": reports,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/pledges/signature/report.html", context)
