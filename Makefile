@@ -11,7 +11,7 @@ DEPLOY_ENV := DJANGO_ENV=production DJANGO_SECRET_KEY=deploy-check-$$(head -c 32
 	DJANGO_ALLOWED_HOSTS=campaign.example.org EMAIL_HOST=smtp.example.org
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-python lint format check bench lock organiser-password clean
+.PHONY: help run test test-python lint format check bench bench-pledge lock organiser-password clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -62,6 +62,9 @@ bench: $(VENV)/.installed-test ## Run every benchmark in benchmarks/ (each print
 	@set -e; found=0; for script in benchmarks/bench_*.py; do \
 		[ -e "$$script" ] || continue; found=1; echo "== $$script"; DJANGO_ENV=test $(PY) "$$script"; \
 	done; [ $$found = 1 ] || echo "No benchmarks yet: later features add them to benchmarks/."
+
+bench-pledge: $(VENV)/.installed-test ## The pledge benchmark: signing on SQLite and PostgreSQL, against a floor
+	$(PY) benchmarks/bench_pledge.py $(BENCH_ARGS)
 
 lock: ## Re-pin requirements/*.txt from pyproject.toml in a throwaway virtualenv
 	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
