@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
-from actionhub.campaigns.selectors import campaign_get_default
+from actionhub.campaigns.selectors import campaign_get_default, demonstration_next_dates
 from actionhub.core.ip import client_ip
 from actionhub.pledges.forms import SignatureForm, clean_source, form_started_token
 from actionhub.pledges.selectors import pledge_progress, pledge_recent_signers
@@ -93,11 +93,16 @@ def thanks(request, slug):
     pledge = _pledge(slug)
     thanks = request.session.get(THANKS_KEY) or {}
     postcode = thanks.get("postcode", "") if thanks.get("pledge") == slug else ""
-    letters_url = reverse("letters")
+    demonstration = getattr(pledge.campaign, "demonstration", None)
+    next_dates = (
+        demonstration_next_dates(demonstration=demonstration, count=1) if demonstration else []
+    )
     context = {
         "campaign": pledge.campaign,
         "pledge": pledge,
-        "letters_url": letters_url,
+        "demonstration": demonstration,
+        "next_demonstration": next_dates[0] if next_dates else None,
+        "letters_url": reverse("letters"),
         "postcode": postcode,
         "progress": pledge_progress(pledge=pledge),
         "share_url": request.build_absolute_uri(reverse("pledge", kwargs={"slug": slug})),

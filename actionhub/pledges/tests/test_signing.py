@@ -1,5 +1,7 @@
 """Signing the pledge through the form, confirming by email, and the page that counts."""
 
+import re
+
 import pytest
 import time_machine
 from django.core import mail
@@ -33,6 +35,7 @@ def test_signing_sends_a_confirmation_link_and_following_it_counts_the_signature
     assert "Thank you for signing" in page
     assert "/write-to-your-mp/?postcode=NW3%207UX" in page
     assert "/demonstration/" in page
+    assert re.search(r"The next is on <time[^>]*>Tuesday \d+ \w+, 18:00–19:00</time>", page)
     signature.refresh_from_db()
     assert signature.status == Signature.Status.CONFIRMED
     cache.clear()  # as if the count's few seconds of caching had passed
