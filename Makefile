@@ -36,6 +36,7 @@ run: $(VENV)/.installed-main var ## Install, migrate, load the default campaign 
 	DJANGO_ENV=development $(PY) manage.py migrate --no-input -v 0
 	DJANGO_ENV=development $(PY) manage.py load_campaign $(PACK) \
 		|| echo "make run goes on: the site keeps the content it had."
+	DJANGO_ENV=development $(PY) manage.py load_demo_parliament --if-empty
 	DJANGO_ENV=development $(PY) manage.py ensure_organiser
 	DJANGO_ENV=development $(PY) manage.py schedule_periodic_tasks
 	DJANGO_ENV=development scripts/run-dev

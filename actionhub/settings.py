@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "actionhub.staff",
     "actionhub.campaigns",
     "actionhub.supporters",
+    "actionhub.parliament",
     "actionhub.pledges",
 ]
 

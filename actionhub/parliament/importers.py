@@ -1,0 +1,311 @@
+"""Importers for Parliament data: one base class fixes the steps, small subclasses read each source.
+
+Steps: check the input, stream its rows, turn each into a record (or refuse the file, naming the
+line), write in batches, and report counts. The whole import is one transaction: a refused file
+leaves the database as it was. Writing is an upsert, so importing the same file twice changes
+nothing.
+"""
+
+import csv
+import io
+import json
+import re
+import zipfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+
+from actionhub.parliament.models import MP, NATIONS, Constituency, Postcode
+from actionhub.parliament.postcodes import normalise_postcode
+
+GSS_CODE = re.compile(r"^[ENSW]\d{8}$")
+
+
+class ImportRefused(Exception):
+    def __init__(self, where: str, problem: str):
+        self.where, self.problem = where, problem
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    written: int = 0
+    skipped: int = 0
+    before: int = 0
+    after: int = 0
+
+    def __str__(self):
+        created = self.after - self.before
+        return (
+            f"{self.read:,} rows read; {created:,} created, {self.written - created:,} updated "
+            f"or unchanged, {self.skipped:,} skipped."
+        )
+
+
+class Importer(ABC):
+    model = None
+    unique_fields: list[str] = []
+    update_fields: list[str] = []
+    batch_size = 5000
+    required_columns: set[str] = set()
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    @abstractmethod
+    def rows(self) -> Iterator[tuple[str, dict]]:
+        """Each row of the input, with where it is (file and line) for messages."""
+
+    @abstractmethod
+    def record(self, where: str, row: dict):
+        """The model instance for a row, None to skip it, or raise ImportRefused."""
+
+    def prepare(self) -> None:  # noqa: B027  (optional: most importers need nothing first)
+        """Work to do inside the transaction before the first row is written."""
+
+    def run(self) -> ImportReport:
+        if not self.path.is_file():
+            raise ImportRefused(str(self.path), "no such file")
+        report = ImportReport()
+        try:
+            return self._run(report)
+        except IntegrityError as error:
+            raise ImportRefused(
+                self.path.name, f"rows that contradict each other ({error})"
+            ) from None
+
+    def _run(self, report: ImportReport) -> ImportReport:
+        with transaction.atomic():
+            report.before = self.model.objects.count()
+            self.prepare()
+            batch = []
+            for where, row in self.rows():
+                report.read += 1
+                instance = self.record(where, row)
+                if instance is None:
+                    report.skipped += 1
+                    continue
+                batch.append(instance)
+                if len(batch) >= self.batch_size:
+                    report.written += self._write(batch)
+                    batch = []
+            report.written += self._write(batch)
+            if report.read == 0:
+                raise ImportRefused(self.path.name, "has no rows")
+            report.after = self.model.objects.count()
+        return report
+
+    def _write(self, batch) -> int:
+        if batch:
+            self.model.objects.bulk_create(
+                batch,
+                update_conflicts=True,
+                unique_fields=self.unique_fields,
+                update_fields=self.update_fields,
+            )
+        return len(batch)
+
+    def csv_rows(self, stream) -> Iterator[tuple[str, dict]]:
+        reader = csv.DictReader(stream)
+        try:
+            missing = self.required_columns - set(reader.fieldnames or [])
+            if missing:
+                raise ImportRefused(
+                    f"{self.path.name}, line 1", f"missing column(s): {', '.join(sorted(missing))}"
+                )
+            for row in reader:
+                yield f"{self.path.name}, line {reader.line_num}", row
+        except UnicodeDecodeError as error:
+            raise ImportRefused(
+                f"{self.path.name}, line {reader.line_num + 1}",
+                f"is not UTF-8 text ({error.reason})",
+            ) from None
+        except csv.Error as error:
+            where = f"{self.path.name}, line {reader.line_num + 1}"
+            raise ImportRefused(where, str(error)) from None
+
+
+def _text_stream(binary) -> io.TextIOWrapper:
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+
+
+class ConstituencyImporter(Importer):
+    """Open Innovations' HexJSON of the 2024 constituencies."""
+
+    model = Constituency
+    unique_fields = ["gss_code"]
+    update_fields = ["name", "nation", "hex_q", "hex_r"]
+
+    def rows(self):
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ImportRefused(self.path.name, f"is not HexJSON: {error}") from None
+        hexes = data.get("hexes") if isinstance(data, dict) else None
+        if not isinstance(hexes, dict):
+            raise ImportRefused(self.path.name, 'is not HexJSON: it has no "hexes"')
+        for code, hexagon in hexes.items():
+            yield f"{self.path.name}, hex {code}", {"code": code, **(hexagon or {})}
+
+    def record(self, where, row):
+        code, name = row["code"], str(row.get("n", "")).strip()
+        if not GSS_CODE.fullmatch(code):
+            raise ImportRefused(where, f"{code!r} is not a constituency's GSS code")
+        if not name:
+            raise ImportRefused(where, "has no name (n)")
+        q, r = row.get("q"), row.get("r")
+        if not isinstance(q, int) or not isinstance(r, int):
+            raise ImportRefused(where, "needs whole-number q and r positions")
+        return Constituency(
+            gss_code=code, name=name[:100], nation=NATIONS[code[0]], hex_q=q, hex_r=r
+        )
+
+
+class _MPImporter(Importer):
+    model = MP
+    unique_fields = ["member_id"]
+    update_fields = ["name", "party", "email", "constituency", "since"]
+
+    def prepare(self):
+        self.constituencies = dict(Constituency.objects.values_list("gss_code", "pk"))
+        self.by_name = {
+            name.casefold(): pk for pk, name in Constituency.objects.values_list("pk", "name")
+        }
+        # A seat changes hands at elections and by-elections: nobody keeps an old seat.
+        MP.objects.update(constituency=None)
+        if not self.constituencies:
+            raise ImportRefused(self.path.name, "import the constituencies first")
+
+    def mp(self, where, *, member_id, name, party, email, constituency_id, since=None):
+        try:
+            member_id = int(member_id)
+        except (TypeError, ValueError):
+            raise ImportRefused(where, f"member id {member_id!r} is not a number") from None
+        if not str(name or "").strip():
+            raise ImportRefused(where, "has no name")
+        email = (email or "").strip()
+        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            raise ImportRefused(where, f"{email!r} is not an email address")
+        return MP(
+            member_id=member_id,
+            name=str(name).strip()[:150],
+            party=str(party or "").strip()[:100],
+            email=email,
+            constituency_id=constituency_id,
+            since=since,
+        )
+
+
+class MPCsvImporter(_MPImporter):
+    """A CSV with pcon_code, member_id, display_as, party_text and member_email."""
+
+    required_columns = {"pcon_code", "member_id", "display_as", "party_text", "member_email"}
+
+    def rows(self):
+        with self.path.open("rb") as binary:
+            yield from self.csv_rows(_text_stream(binary))
+
+    def record(self, where, row):
+        code = (row.get("pcon_code") or "").strip()
+        if code not in self.constituencies:
+            raise ImportRefused(
+                where, f"constituency {code!r} is not in the imported constituencies"
+            )
+        return self.mp(
+            where,
+            member_id=row.get("member_id"),
+            name=row.get("display_as"),
+            party=row.get("party_text"),
+            email=row.get("member_email"),
+            constituency_id=self.constituencies[code],
+        )
+
+
+class MPMembersApiImporter(_MPImporter):
+    """Pages of the Parliament Members API's /api/Members/Search, as JSON."""
+
+    def rows(self):
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ImportRefused(self.path.name, f"is not Members API JSON: {error}") from None
+        pages = data if isinstance(data, list) else [data]
+        for page_number, page in enumerate(pages, start=1):
+            items = page.get("items") if isinstance(page, dict) else None
+            if not isinstance(items, list):
+                raise ImportRefused(f"{self.path.name}, page {page_number}", 'has no "items" list')
+            for index, item in enumerate(items, start=1):
+                value = item.get("value") if isinstance(item, dict) else None
+                if not isinstance(value, dict):
+                    raise ImportRefused(f"{self.path.name}, item {index}", 'has no "value"')
+                yield f"{self.path.name}, page {page_number}, item {index}", value
+
+    def record(self, where, value):
+        membership = value.get("latestHouseMembership") or {}
+        if membership.get("house") not in (None, 1) or membership.get("membershipEndDate"):
+            return None  # a Lord, or someone no longer an MP
+        seat = str(membership.get("membershipFrom") or "").strip()
+        constituency_id = self.by_name.get(seat.casefold())
+        if constituency_id is None:
+            raise ImportRefused(
+                where, f"constituency {seat!r} is not in the imported constituencies"
+            )
+        since = membership.get("membershipStartDate")
+        try:
+            since = date.fromisoformat(since[:10]) if since else None
+        except ValueError:
+            raise ImportRefused(where, f"start date {since!r} is not a date") from None
+        return self.mp(
+            where,
+            member_id=value.get("id"),
+            name=value.get("nameDisplayAs"),
+            party=(value.get("latestParty") or {}).get("name", ""),
+            email="",
+            constituency_id=constituency_id,
+            since=since,
+        )
+
+
+class PostcodeImporter(Importer):
+    """An ONS Postcode Directory (ONSPD) or NSPL file, CSV or zipped: columns pcds, doterm, pcon."""
+
+    model = Postcode
+    unique_fields = ["postcode"]
+    update_fields = ["constituency", "terminated"]
+    required_columns = {"pcds", "doterm", "pcon"}
+
+    def prepare(self):
+        self.constituencies = dict(Constituency.objects.values_list("gss_code", "pk"))
+
+    def rows(self):
+        if zipfile.is_zipfile(self.path):
+            with zipfile.ZipFile(self.path) as archive:
+                names = [
+                    n
+                    for n in archive.namelist()
+                    if n.lower().endswith(".csv") and "/data/" in f"/{n.lower()}"
+                ]
+                names = names or [n for n in archive.namelist() if n.lower().endswith(".csv")]
+                if not names:
+                    raise ImportRefused(self.path.name, "holds no CSV file")
+                largest = max(names, key=lambda n: archive.getinfo(n).file_size)
+                with archive.open(largest) as binary:
+                    yield from self.csv_rows(_text_stream(binary))
+        else:
+            with self.path.open("rb") as binary:
+                yield from self.csv_rows(_text_stream(binary))
+
+    def record(self, where, row):
+        postcode = normalise_postcode(row.get("pcds") or "")
+        if not postcode:
+            raise ImportRefused(where, f"{row.get('pcds')!r} is not a UK postcode")
+        return Postcode(
+            postcode=postcode,
+            constituency_id=self.constituencies.get((row.get("pcon") or "").strip()),
+            terminated=bool((row.get("doterm") or "").strip()),
+        )

@@ -1,0 +1,155 @@
+"""The importers, through the commands organisers run, on files in the real formats."""
+
+import shutil
+import zipfile
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from actionhub.parliament.models import MP, Constituency, Postcode
+
+pytestmark = pytest.mark.django_db
+DEMO = Path(__file__).resolve().parents[1] / "demo"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def run(command, path):
+    out = StringIO()
+    call_command(command, str(path), stdout=out)
+    return out.getvalue()
+
+
+def refused(command, path):
+    with pytest.raises(CommandError) as error:
+        run(command, path)
+    return str(error.value)
+
+
+@pytest.fixture
+def imported():
+    run("import_constituencies", DEMO / "constituencies.hexjson")
+    run("import_mps", DEMO / "mps.csv")
+    run("import_postcodes", DEMO / "postcodes.csv")
+
+
+def test_the_three_importers_fill_the_tables(imported):
+    hampstead = Constituency.objects.get(gss_code="E14001265")
+    assert (hampstead.name, hampstead.nation, hampstead.hex_q, hampstead.hex_r) == (
+        "Hampstead and Highgate", "England", 62, -38,
+    )  # fmt: skip
+    assert Constituency.objects.get(gss_code="S14000079").nation == "Scotland"
+    assert hampstead.mp.name == "Demo MP for Hampstead and Highgate"
+    assert Postcode.objects.get(postcode="NW3 7UX").constituency == hampstead
+    assert Postcode.objects.get(postcode="NW3 9ZZ").terminated
+    assert (
+        Postcode.objects.get(postcode="SW1A 0AA").constituency.name
+        == "Cities of London and Westminster"
+    )
+
+
+def test_importing_again_changes_nothing_and_says_so(imported):
+    before = list(Postcode.objects.values_list("postcode", "constituency_id", "terminated"))
+    output = run("import_postcodes", DEMO / "postcodes.csv")
+    assert "11 rows read; 0 created, 11 updated or unchanged, 0 skipped." in output
+    assert list(Postcode.objects.values_list("postcode", "constituency_id", "terminated")) == before
+
+
+def test_postcodes_from_a_zipped_onspd_file(tmp_path):
+    run("import_constituencies", DEMO / "constituencies.hexjson")
+    archive = tmp_path / "ONSPD_FEB_2026.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("Documents/readme.csv", "not,the,data\n")
+        zipped.write(DEMO / "postcodes.csv", "Data/ONSPD_FEB_2026_UK.csv")
+    assert "11 rows read; 11 created" in run("import_postcodes", archive)
+
+
+def test_mps_from_the_members_api_json(imported):
+    output = run("import_mps", FIXTURES / "members-search.json")
+    assert "2 rows read; 1 created" in output and "1 skipped" in output
+    mp = MP.objects.get(member_id=910001)
+    assert (mp.name, mp.party, str(mp.since)) == ("Ada Example", "Example Party", "2024-07-04")
+    assert Constituency.objects.get(name="Hampstead and Highgate").mp == mp
+    assert not MP.objects.filter(member_id=910002).exists()
+
+
+def test_a_new_mp_takes_the_seat_from_the_old_one(imported):
+    old = MP.objects.get(constituency__gss_code="E14001265")
+    run("import_mps", FIXTURES / "members-search.json")
+    old.refresh_from_db()
+    assert old.constituency is None
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "content", "message"),
+    [
+        ("import_constituencies", "bad.hexjson", "{not json", "is not HexJSON"),
+        ("import_constituencies", "bad.hexjson", '{"layout": "odd-r"}', 'it has no "hexes"'),
+        ("import_constituencies", "bad.hexjson", '{"hexes": {"X1": {"n": "A", "q": 1, "r": 1}}}',
+         "bad.hexjson, hex X1: 'X1' is not a constituency's GSS code"),
+        ("import_constituencies", "bad.hexjson", '{"hexes": {"E14001265": {"n": "A", "q": "x", "r": 1}}}',
+         "needs whole-number q and r positions"),
+        ("import_postcodes", "bad.csv", "pcds,pcon\nNW3 7UX,E14001265\n", "line 1: missing column(s): doterm"),
+        ("import_postcodes", "bad.csv", "pcds,doterm,pcon\nNW3 7UX,,E14001265\nNOT A CODE,,E14001265\n",
+         "bad.csv, line 3: 'NOT A CODE' is not a UK postcode"),
+        ("import_postcodes", "bad.csv", "pcds,doterm,pcon\n", "bad.csv: has no rows"),
+        ("import_postcodes", "missing.csv", None, "no such file"),
+        ("import_mps", "bad.csv", "pcon_code,member_id,display_as,party_text,member_email\nE99999999,1,A,B,\n",
+         "bad.csv, line 2: constituency 'E99999999' is not in the imported constituencies"),
+        ("import_mps", "bad.csv", "pcon_code,member_id,display_as,party_text,member_email\nE14001265,x,A,B,\n",
+         "member id 'x' is not a number"),
+        ("import_mps", "bad.json", '{"items": [{"nothing": 1}]}', 'bad.json, item 1: has no "value"'),
+    ],
+)  # fmt: skip
+def test_a_broken_file_is_refused_naming_the_line_and_nothing_changes(
+    tmp_path, imported, command, name, content, message
+):
+    before = (Constituency.objects.count(), MP.objects.count(), Postcode.objects.count())
+    path = tmp_path / name if content is None else write(tmp_path, name, content)
+
+    error = refused(command, path)
+
+    assert message in error
+    assert error.startswith("Not imported, nothing changed.")
+    assert (Constituency.objects.count(), MP.objects.count(), Postcode.objects.count()) == before
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path, imported):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"pcds,doterm,pcon\nNW3 7UX,,E14001265\n\xff\xfe,,\n")
+    assert "latin1.csv, line" in refused("import_postcodes", path)
+
+
+def test_a_bad_row_late_in_a_long_file_leaves_nothing_half_imported(tmp_path, imported):
+    rows = [
+        f"NW3 {n % 10}{chr(65 + n // 10 % 26)}{chr(65 + n // 260 % 26)},,E14001265"
+        for n in range(12_000)
+    ]
+    path = write(
+        tmp_path, "long.csv", "pcds,doterm,pcon\n" + "\n".join(rows) + "\nBROKEN,,E14001265\n"
+    )
+    before = Postcode.objects.count()
+    assert "long.csv, line 12002" in refused("import_postcodes", path)
+    assert Postcode.objects.count() == before
+
+
+def test_mps_need_the_constituencies_first(tmp_path):
+    shutil.copy(DEMO / "mps.csv", tmp_path / "mps.csv")
+    assert "import the constituencies first" in refused("import_mps", tmp_path / "mps.csv")
+
+
+def test_the_demo_loader_labels_its_data_and_runs_once():
+    out = StringIO()
+    call_command("load_demo_parliament", "--if-empty", stdout=out)
+    assert "DEMO Parliament data" in out.getvalue()
+    assert all("Demo" in name for name in MP.objects.values_list("name", flat=True))
+    again = StringIO()
+    call_command("load_demo_parliament", "--if-empty", stdout=again)
+    assert "already loaded" in again.getvalue()
