@@ -34,11 +34,20 @@ class SourceFilter(admin.SimpleListFilter):
 class SignatureAdmin(admin.ModelAdmin):
     """Signatures are personal data: viewing one, searching and exporting are all audited."""
 
-    list_display = ["signer", "email", "status", "source", "postcode", "created_at", "confirmed_at"]
-    list_filter = ["status", SourceFilter, "pledge", ("created_at", admin.DateFieldListFilter)]
+    list_display = [
+        "signer", "email", "status", "source", "postcode", "constituency", "created_at",
+        "confirmed_at",
+    ]  # fmt: skip
+    list_filter = [
+        "status",
+        SourceFilter,
+        ("constituency", admin.RelatedOnlyFieldListFilter),
+        "pledge",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["email_normalised", "person__email", "=ip_address"]
     search_help_text = "Search by email address, or by an exact IP address."
-    list_select_related = ["person"]
+    list_select_related = ["person", "constituency"]
     date_hierarchy = "created_at"
     actions = ["export_csv", "invalidate", "release"]
     change_list_template = "admin/pledges/signature/change_list.html"

@@ -2,6 +2,7 @@ from django.db import models
 
 from actionhub.campaigns.models import Pledge
 from actionhub.core.models import BaseModel
+from actionhub.parliament.models import Constituency
 from actionhub.supporters.models import Person
 
 
@@ -19,6 +20,9 @@ class Signature(BaseModel):
     email_normalised = models.CharField(max_length=254)
     postcode = models.CharField(max_length=8, blank=True)
     country = models.CharField(max_length=100, blank=True, help_text="For signers outside the UK.")
+    constituency = models.ForeignKey(
+        Constituency, on_delete=models.SET_NULL, null=True, blank=True, related_name="signatures"
+    )
     show_name = models.BooleanField(default=False)
     source = models.CharField(max_length=40, blank=True, help_text="From ?source= on the link.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
@@ -64,3 +68,21 @@ class MilestoneNotice(models.Model):
 
     def __str__(self):
         return f"{self.pledge}: {self.milestone}"
+
+
+class ConstituencyTally(models.Model):
+    """Confirmed signatures per constituency, rewritten by a periodic task, never by signing."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="tallies")
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE)
+    count = models.PositiveIntegerField()
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "constituency"], name="one_tally_per_place")
+        ]
+        indexes = [models.Index(fields=["pledge", "-count"])]
+
+    def __str__(self):
+        return f"{self.constituency}: {self.count}"

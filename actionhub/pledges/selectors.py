@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 from actionhub.campaigns.models import Pledge
 from actionhub.pledges.milestones import next_milestone
-from actionhub.pledges.models import Signature
+from actionhub.pledges.models import ConstituencyTally, Signature
 
 
 def pledge_count(*, pledge: Pledge) -> int:
@@ -26,8 +26,8 @@ def pledge_progress(*, pledge: Pledge) -> dict:
     return {"count": count, "target": target, "percent": int(100 * count / target)}
 
 
-def pledge_recent_signers(*, pledge: Pledge, limit: int = 10) -> list[str]:
-    """First names of the latest confirmed signers who chose to be shown: nothing else."""
+def pledge_recent_signers(*, pledge: Pledge, limit: int = 10) -> list[tuple[str, str | None]]:
+    """First name and constituency of the latest signers who chose to be shown: nothing else."""
     key = f"pledge-recent:{pledge.pk}"
     names = cache.get(key)
     if names is None:
@@ -36,7 +36,17 @@ def pledge_recent_signers(*, pledge: Pledge, limit: int = 10) -> list[str]:
                 pledge=pledge, status=Signature.Status.CONFIRMED, show_name=True
             )
             .order_by("-confirmed_at")
-            .values_list("person__first_name", flat=True)[:limit]
+            .values_list("person__first_name", "constituency__name")[:limit]
         )
         cache.set(key, names, timeout=settings.PLEDGE_COUNT_MAX_AGE)
     return names
+
+
+def pledge_constituency_tallies(*, pledge: Pledge, limit: int | None = None):
+    """Confirmed signatures by constituency, most first, as the periodic task last counted them."""
+    tallies = (
+        ConstituencyTally.objects.filter(pledge=pledge)
+        .select_related("constituency")
+        .order_by("-count", "constituency__name")
+    )
+    return list(tallies[:limit] if limit else tallies)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +14,10 @@ from actionhub.campaigns.models import Pledge
 from actionhub.core.audit import audit_record
 from actionhub.core.email import email_send
 from actionhub.core.ratelimit import rate_limit_exceeded
+from actionhub.parliament.lookup import PostcodeProblem, postcode_lookup
 from actionhub.pledges.forms import CAMPAIGN_EMAILS_WORDING, SHOW_NAME_WORDING, SIGN_WORDING
 from actionhub.pledges.milestones import milestones_passed
-from actionhub.pledges.models import MilestoneNotice, Signature
+from actionhub.pledges.models import ConstituencyTally, MilestoneNotice, Signature
 from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.links import supporter_email_headers, supporter_links
 from actionhub.supporters.models import Consent
@@ -85,6 +86,7 @@ def _signature_create(*, pledge, data, ip_address, quarantine) -> Signature:
         email_normalised=person.email_normalised,
         postcode=data.get("postcode", ""),
         country=data.get("country", ""),
+        constituency=_constituency_for(data.get("postcode", "")),
         show_name=bool(data.get("show_name")),
         source=data.get("source", ""),
         status=Signature.Status.QUARANTINED if quarantine else Signature.Status.PENDING,
@@ -102,6 +104,16 @@ def _signature_create(*, pledge, data, ip_address, quarantine) -> Signature:
     for purpose, wording in consents:
         consent_record(person=person, purpose=purpose, wording=wording, method=method)
     return signature
+
+
+def _constituency_for(postcode: str):
+    """The signer's constituency from the imported postcodes; never a reason to refuse a signing."""
+    if not postcode:
+        return None
+    try:
+        return postcode_lookup(postcode).constituency
+    except PostcodeProblem:
+        return None
 
 
 def signature_confirmation_token(signature: Signature) -> str:
@@ -245,3 +257,22 @@ def organiser_addresses() -> list[str]:
 
     staff = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
     return sorted(set(staff.values_list("email", flat=True)))
+
+
+@transaction.atomic
+def constituency_tallies_refresh(*, pledge: Pledge) -> int:
+    """Recount confirmed signatures per constituency into the tally table, all at once."""
+    counts = (
+        Signature.objects.filter(
+            pledge=pledge, status=Signature.Status.CONFIRMED, constituency__isnull=False
+        )
+        .values_list("constituency")
+        .annotate(total=models.Count("pk"))
+    )
+    now = timezone.now()
+    ConstituencyTally.objects.filter(pledge=pledge).delete()
+    ConstituencyTally.objects.bulk_create(
+        ConstituencyTally(pledge=pledge, constituency_id=pk, count=total, refreshed_at=now)
+        for pk, total in counts
+    )
+    return len(counts)

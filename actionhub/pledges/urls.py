@@ -9,4 +9,5 @@ urlpatterns = [
     path("pledge/<slug:slug>/confirm/<str:token>/", views.confirm, name="pledge-confirm"),
     path("pledge/<slug:slug>/thank-you/", views.thanks, name="pledge-thanks"),
     path("pledge/<slug:slug>/count.json", views.count_json, name="pledge-count"),
+    path("pledge/<slug:slug>/constituencies/", views.constituencies, name="pledge-constituencies"),
 ]

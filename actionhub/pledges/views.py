@@ -7,7 +7,11 @@ from django.views.decorators.http import require_GET
 from actionhub.campaigns.selectors import campaign_get_default, demonstration_next_dates
 from actionhub.core.ip import client_ip
 from actionhub.pledges.forms import SignatureForm, clean_source, form_started_token
-from actionhub.pledges.selectors import pledge_progress, pledge_recent_signers
+from actionhub.pledges.selectors import (
+    pledge_constituency_tallies,
+    pledge_progress,
+    pledge_recent_signers,
+)
 from actionhub.pledges.services import (
     ConfirmationExpired,
     ConfirmationInvalid,
@@ -61,9 +65,21 @@ def pledge(request, slug):
         "form": form,
         "progress": pledge_progress(pledge=pledge),
         "recent_signers": pledge_recent_signers(pledge=pledge),
+        "top_constituencies": pledge_constituency_tallies(pledge=pledge, limit=10),
         "share_url": request.build_absolute_uri(reverse("pledge", kwargs={"slug": slug})),
     }
     return render(request, "pledges/pledge.html", context, status=400 if form.errors else 200)
+
+
+def constituencies(request, slug):
+    pledge = _pledge(slug)
+    context = {
+        "campaign": pledge.campaign,
+        "pledge": pledge,
+        "tallies": pledge_constituency_tallies(pledge=pledge),
+        "progress": pledge_progress(pledge=pledge),
+    }
+    return render(request, "pledges/constituencies.html", context)
 
 
 def check_email(request, slug):

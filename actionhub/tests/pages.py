@@ -12,6 +12,7 @@ CAMPAIGN_PAGES = [
     "/brands/",
     "/appeal/",
     "/get-involved/",
+    "/pledge/stop-uyghur-genocide/constituencies/",
     "/privacy/",
     "/accessibility/",
 ]
