@@ -1,8 +1,18 @@
+from datetime import timedelta
+
+from django.contrib.sessions.backends.db import SessionStore
 from django_tasks import task
 
 from actionhub.core.email import email_deliver
+from actionhub.core.periodic import periodic
 
 
 @task()
 def send_email(email_id: int) -> None:
     email_deliver(email_id=email_id)
+
+
+@periodic(every=timedelta(days=1))
+def clear_expired_sessions():
+    """Sessions can hold a postcode carried to the next page: none outlives its expiry."""
+    SessionStore.clear_expired()

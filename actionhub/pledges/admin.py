@@ -1,19 +1,19 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
 from actionhub.campaigns.models import Pledge
-from actionhub.core.audit import audit_record
+from actionhub.core.audit import audit_record, search_fingerprint
 from actionhub.pledges.models import Signature
 from actionhub.pledges.operations import (
     signatures_export_csv,
     signatures_invalidate,
+    signatures_release,
     signatures_report,
 )
-from actionhub.pledges.services import signatures_release
 
 
 class SourceFilter(admin.SimpleListFilter):
@@ -46,7 +46,9 @@ class SignatureAdmin(admin.ModelAdmin):
         ("created_at", admin.DateFieldListFilter),
     ]
     search_fields = ["email_normalised", "person__email", "=ip_address"]
-    search_help_text = "Search by email address, or by an exact IP address."
+    search_help_text = (
+        "Search by email address, by @domain for one email domain, or by an exact IP address."
+    )
     list_select_related = ["person", "constituency"]
     date_hierarchy = "created_at"
     actions = ["export_csv", "invalidate", "release"]
@@ -78,11 +80,16 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         if search_term:
+            # The log must outlive an erasure without keeping the address searched for: it keeps
+            # a keyed fingerprint, which shows whether a given address was searched, not which.
             audit_record(
                 action="signatures.searched",
                 request=request,
-                summary=f"Searched for {search_term!r}",
+                summary=f"Searched signatures (term fingerprint {search_fingerprint(search_term)})",
             )
+        if search_term.startswith("@"):
+            domain = search_term[1:].strip().casefold()
+            return queryset.filter(email_normalised__endswith="@" + domain), False
         return super().get_search_results(request, queryset, search_term)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -99,8 +106,8 @@ class SignatureAdmin(admin.ModelAdmin):
         permissions=["export"],
     )
     def export_csv(self, request, queryset):
-        content = signatures_export_csv(actor=request.user, signatures=queryset)
-        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        rows = signatures_export_csv(actor=request.user, signatures=queryset, request=request)
+        response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="signers-{stamp}.csv"'
         return response
@@ -110,10 +117,12 @@ class SignatureAdmin(admin.ModelAdmin):
         permissions=["invalidate"],
     )
     def invalidate(self, request, queryset):
+        filters = request.GET.copy()
+        filters.pop("q", None)  # a search term may be an email address: it stays out of the log
         changed = signatures_invalidate(
             actor=request.user,
             signatures=queryset,
-            reason=f"selected in the admin with {request.GET.urlencode() or 'no filters'}",
+            reason=f"selected in the admin with {filters.urlencode() or 'no filters'}",
         )
         self.message_user(request, f"{changed} signature(s) invalidated.", messages.SUCCESS)
 

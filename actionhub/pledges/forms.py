@@ -6,34 +6,38 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from actionhub.parliament.postcodes import normalise_postcode
+
 SIGN_WORDING = "I sign this pledge"
 SHOW_NAME_WORDING = "Show my first name on the site"
 CAMPAIGN_EMAILS_WORDING = "Email me about this campaign"
 
-UK_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
 SOURCE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 TIMING_SALT = "pledge-form-started"
+FORM_MAX_AGE = 24 * 60 * 60
+# Joiners shape letters in Persian, Kurdish and Indic names; other invisible characters do not.
+JOINERS = {"\u200c", "\u200d"}
 
 
 def clean_source(value: str | None) -> str:
     return value if value and SOURCE_CODE.fullmatch(value) else ""
 
 
-def normalise_postcode(value: str) -> str:
-    """'sw1a0aa', ' SW1A 0AA ' -> 'SW1A 0AA'; anything else comes back unchanged."""
-    compact = "".join(value.split()).upper()
-    if UK_POSTCODE.fullmatch(compact):
-        return f"{compact[:-3]} {compact[-3:]}"
-    return value.strip()
-
-
 def form_started_token() -> str:
     return signing.dumps(time.time(), salt=TIMING_SALT)
 
 
-def _clean_name(value: str, what: str) -> str:
+def form_started_at(token) -> float | None:
+    """When the form carrying `token` was served; None if the token is not ours or too old."""
+    try:
+        return float(signing.loads(str(token or ""), salt=TIMING_SALT, max_age=FORM_MAX_AGE))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def _clean_text(value: str, what: str) -> str:
     value = " ".join(value.split())
-    if any(unicodedata.category(char).startswith("C") for char in value):
+    if any(unicodedata.category(c).startswith("C") and c not in JOINERS for c in value):
         raise forms.ValidationError(f"Your {what} has characters we cannot use. Type it again.")
     if not any(unicodedata.category(char).startswith("L") for char in value):
         raise forms.ValidationError(f"Enter your {what} using letters.")
@@ -93,25 +97,36 @@ class SignatureForm(forms.Form):
     )
     show_name = forms.BooleanField(label=SHOW_NAME_WORDING, required=False)
     campaign_emails = forms.BooleanField(label=CAMPAIGN_EMAILS_WORDING, required=False)
-    source = forms.CharField(required=False, widget=forms.HiddenInput)
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Plain fields, not CharFields: nobody types in these, so odd content is judged in clean_*,
+    # never shown back as an error message nobody could act on.
+    source = forms.Field(required=False, widget=forms.HiddenInput)
+    started = forms.Field(required=False, widget=forms.HiddenInput)
     # A field people never see: only form-filling robots put anything in it.
-    website = forms.CharField(
+    website = forms.Field(
         label="Leave this empty",
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     def clean_first_name(self):
-        return _clean_name(self.cleaned_data["first_name"], "first name")
+        return _clean_text(self.cleaned_data["first_name"], "first name")
 
     def clean_last_name(self):
-        return _clean_name(self.cleaned_data["last_name"], "last name")
+        return _clean_text(self.cleaned_data["last_name"], "last name")
+
+    def clean_website(self):
+        return str(self.cleaned_data.get("website") or "")
+
+    def clean_started(self):
+        return str(self.cleaned_data.get("started") or "")
 
     def clean_email(self):
         email = self.cleaned_data["email"]
         domain = email.rpartition("@")[2].casefold()
-        if domain in settings.DISPOSABLE_EMAIL_DOMAINS:
+        if any(
+            domain == disposable or domain.endswith("." + disposable)
+            for disposable in settings.DISPOSABLE_EMAIL_DOMAINS
+        ):
             raise forms.ValidationError(
                 "Use an email address you will keep: we cannot accept addresses from "
                 "temporary email services."
@@ -119,7 +134,7 @@ class SignatureForm(forms.Form):
         return email
 
     def clean_source(self):
-        return clean_source(self.cleaned_data.get("source"))
+        return clean_source(str(self.cleaned_data.get("source") or ""))
 
     def clean(self):
         data = super().clean()
@@ -128,26 +143,45 @@ class SignatureForm(forms.Form):
             country = " ".join(data.get("country", "").split())
             if not country:
                 self.add_error("country", "Enter the country you live in.")
-            data["country"] = country
+            else:
+                try:
+                    data["country"] = _clean_text(country, "country")
+                except forms.ValidationError as error:
+                    self.add_error("country", error)
         else:
             data["country"] = ""
-            postcode = normalise_postcode(data.get("postcode", ""))
-            if not postcode:
+            typed = data.get("postcode", "").strip()
+            postcode = normalise_postcode(typed)
+            if not typed:
                 self.add_error(
                     "postcode", "Enter your UK postcode, or tick “I live outside the UK”."
                 )
-            elif not UK_POSTCODE.fullmatch(postcode.replace(" ", "")):
+            elif not postcode:
                 self.add_error("postcode", "Enter a UK postcode, like SW1A 1AA.")
             data["postcode"] = postcode
+        started = data.get("started")
+        if started and form_started_at(started) is None and _expired(started):
+            self.add_error(
+                None,
+                "This form was opened more than a day ago. Check your details and send it again.",
+            )
         return data
 
     @property
     def looks_automated(self) -> bool:
-        """Filled the hidden field, or sent the form faster than a person could."""
+        """Filled the hidden field, or sent the form without our token or faster than a person."""
         if self.cleaned_data.get("website"):
             return True
-        try:
-            started = signing.loads(self.cleaned_data.get("started", ""), salt=TIMING_SALT)
-        except signing.BadSignature:
-            return True
-        return time.time() - float(started) < settings.PLEDGE_MIN_FORM_SECONDS
+        started = form_started_at(self.cleaned_data.get("started"))
+        return started is None or time.time() - started < settings.PLEDGE_MIN_FORM_SECONDS
+
+
+def _expired(token: str) -> bool:
+    """Ours, but older than a day: a person who left the page open, not a robot."""
+    try:
+        signing.loads(token, salt=TIMING_SALT, max_age=FORM_MAX_AGE)
+    except signing.SignatureExpired:
+        return True
+    except (signing.BadSignature, TypeError, ValueError):
+        return False
+    return False

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 from actionhub.campaigns.models import Pledge
 from actionhub.core.models import BaseModel
@@ -23,9 +24,15 @@ class Signature(BaseModel):
     constituency = models.ForeignKey(
         Constituency, on_delete=models.SET_NULL, null=True, blank=True, related_name="signatures"
     )
+    # The supporter's choices, as submitted; recorded as consents when the email is confirmed.
     show_name = models.BooleanField(default=False)
+    campaign_emails = models.BooleanField(default=False)
     source = models.CharField(max_length=40, blank=True, help_text="From ?source= on the link.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="The latest submission (or release): retention counts from it.",
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmation_nonce = models.CharField(max_length=32, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

@@ -2,15 +2,16 @@
 so the admin and the command line behave the same."""
 
 import csv
-import io
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from actionhub.core.audit import audit_record
 from actionhub.pledges.models import Signature
+from actionhub.pledges.services import signature_release
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,7 +39,7 @@ def signatures_invalidate(*, actor, signatures, reason: str, actor_label: str = 
     if actor is not None and not actor.has_perm("pledges.invalidate_signature"):
         raise PermissionDenied("You do not have permission to invalidate signatures.")
     changed = signatures.exclude(status=Signature.Status.INVALIDATED).update(
-        status=Signature.Status.INVALIDATED
+        status=Signature.Status.INVALIDATED, updated_at=timezone.now()
     )
     audit_record(
         action="signatures.invalidated",
@@ -49,28 +50,62 @@ def signatures_invalidate(*, actor, signatures, reason: str, actor_label: str = 
     return changed
 
 
+def signatures_release(*, actor, signatures) -> int:
+    """Let quarantined signatures through after review: each signer gets the confirmation email."""
+    if not actor.has_perm("pledges.invalidate_signature"):
+        raise PermissionDenied("You do not have permission to review quarantined signatures.")
+    released = 0
+    for signature in signatures.filter(status=Signature.Status.QUARANTINED):
+        signature_release(signature=signature)
+        released += 1
+    audit_record(
+        action="signatures.released",
+        actor=actor,
+        summary=f"Released {released} quarantined signature(s); confirmation emails sent",
+    )
+    return released
+
+
 def spreadsheet_safe(value) -> str:
     """A cell a spreadsheet will show as text, never run as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def signatures_export_csv(*, actor, signatures) -> str:
-    """Confirmed signers as CSV, for organisers with the export permission only."""
+class _Line:
+    """A file-like object that hands back each CSV line as it is written."""
+
+    def write(self, value):
+        return value
+
+
+def signatures_export_csv(*, actor, signatures, request=None):
+    """Confirmed signers as CSV lines to stream, for organisers with the export permission only.
+
+    The permission is checked and the export audited now, before the first line is sent.
+    """
     if not actor.has_perm("pledges.export_signature"):
         raise PermissionDenied("You do not have permission to export signers' details.")
     confirmed = signatures.filter(status=Signature.Status.CONFIRMED).select_related(
         "person", "pledge"
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    audit_record(
+        action="signatures.exported",
+        actor=actor,
+        request=request,
+        summary=f"Exported {confirmed.count()} confirmed signer(s)",
+    )
+    return _csv_lines(confirmed)
+
+
+def _csv_lines(confirmed):
+    writer = csv.writer(_Line())
+    yield writer.writerow(
         ["pledge", "first_name", "last_name", "email", "postcode", "country", "source",
          "confirmed_at", "show_name"]
     )  # fmt: skip
-    rows = 0
-    for signature in confirmed.order_by("confirmed_at"):
-        writer.writerow(
+    for signature in confirmed.order_by("confirmed_at").iterator(chunk_size=2000):
+        yield writer.writerow(
             spreadsheet_safe(value)
             for value in (
                 signature.pledge.slug, signature.person.first_name, signature.person.last_name,
@@ -79,11 +114,6 @@ def signatures_export_csv(*, actor, signatures) -> str:
                 "yes" if signature.show_name else "no",
             )
         )  # fmt: skip
-        rows += 1
-    audit_record(
-        action="signatures.exported", actor=actor, summary=f"Exported {rows} confirmed signer(s)"
-    )
-    return out.getvalue()
 
 
 def signatures_report(*, pledge) -> dict:

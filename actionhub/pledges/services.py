@@ -1,17 +1,18 @@
 """Signing and confirming. The signing path writes only its own rows: no shared counter."""
 
+import ipaddress
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from actionhub.campaigns.models import Pledge
-from actionhub.core.audit import audit_record
 from actionhub.core.email import email_send
 from actionhub.core.ratelimit import rate_limit_exceeded
 from actionhub.parliament.lookup import PostcodeProblem, postcode_lookup
@@ -25,12 +26,14 @@ from actionhub.supporters.services import (
     consent_record,
     people_delete_unattached,
     person_get_or_create,
+    person_rename_unconfirmed,
 )
 
 CONFIRM_SALT = "pledge-confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
 UNCONFIRMED_KEPT = timedelta(days=7)
-QUARANTINE_KEPT = timedelta(days=30)
+REVIEW_KEPT = timedelta(days=30)  # quarantined and invalidated signatures, for organisers' review
+IP_ADDRESS_KEPT = timedelta(days=30)
 
 
 class ConfirmationInvalid(Exception):
@@ -44,14 +47,16 @@ class ConfirmationExpired(Exception):
 def signature_submit(*, pledge: Pledge, data: dict, ip_address: str | None, automated: bool):
     """Record a signing. Whatever happened, the supporter sees the same page next.
 
-    New signers get a confirmation link; pending ones get it again; those who already signed
-    are told so. Robots (hidden field, too fast) and requests over the per-address limits are
-    quarantined: kept for organisers to review, never counted, never emailed.
+    New signers get a confirmation link. A new submission for an unconfirmed signature replaces
+    its details and choices and gets a fresh link (the older link stops working), so only what
+    the mailbox owner confirms is ever counted. Those who already signed are told so. Robots
+    (hidden field, too fast) and requests over the per-address limits are quarantined: kept for
+    organisers to review, never counted, never emailed.
     """
     if data.get("website"):
         return None  # a robot filled the hidden field: keep nothing
-    over_limit = ip_address is not None and rate_limit_exceeded(
-        key=f"pledge-sign:{ip_address}", limits=settings.PLEDGE_RATE_LIMITS
+    over_limit = rate_limit_exceeded(
+        key=f"pledge-sign:{rate_limit_key(ip_address)}", limits=settings.PLEDGE_RATE_LIMITS
     )
     quarantine = automated or over_limit
     normalised = normalise_email(data["email"])
@@ -59,21 +64,37 @@ def signature_submit(*, pledge: Pledge, data: dict, ip_address: str | None, auto
     if existing is None:
         try:
             with transaction.atomic():
-                existing = _signature_create(
+                signature = _signature_create(
                     pledge=pledge, data=data, ip_address=ip_address, quarantine=quarantine
                 )
         except IntegrityError:  # an identical submission got there first: it did the work
             return Signature.objects.get(pledge=pledge, email_normalised=normalised)
-        if not quarantine:
-            _email_confirmation(existing)
+    elif existing.status in (Signature.Status.PENDING, Signature.Status.QUARANTINED):
+        signature = _signature_resubmit(
+            signature=existing, data=data, ip_address=ip_address, quarantine=quarantine
+        )
+    else:
+        if existing.status == Signature.Status.CONFIRMED and not quarantine:
+            _email_already_signed(existing)
         return existing
-    if quarantine:
-        return existing
-    if existing.status == Signature.Status.PENDING:
-        _email_confirmation(existing)
-    elif existing.status == Signature.Status.CONFIRMED:
-        _email_already_signed(existing)
-    return existing
+    if not quarantine:
+        _email_confirmation(signature)
+    return signature
+
+
+def _submission_fields(*, data: dict, ip_address, quarantine) -> dict:
+    return {
+        "postcode": data.get("postcode", ""),
+        "country": data.get("country", ""),
+        "constituency": _constituency_for(data.get("postcode", "")),
+        "show_name": bool(data.get("show_name")),
+        "campaign_emails": bool(data.get("campaign_emails")),
+        "source": data.get("source", ""),
+        "status": Signature.Status.QUARANTINED if quarantine else Signature.Status.PENDING,
+        "confirmation_nonce": secrets.token_hex(16),
+        "ip_address": ip_address,
+        "submitted_at": timezone.now(),
+    }
 
 
 def _signature_create(*, pledge, data, ip_address, quarantine) -> Signature:
@@ -84,26 +105,44 @@ def _signature_create(*, pledge, data, ip_address, quarantine) -> Signature:
         pledge=pledge,
         person=person,
         email_normalised=person.email_normalised,
-        postcode=data.get("postcode", ""),
-        country=data.get("country", ""),
-        constituency=_constituency_for(data.get("postcode", "")),
-        show_name=bool(data.get("show_name")),
-        source=data.get("source", ""),
-        status=Signature.Status.QUARANTINED if quarantine else Signature.Status.PENDING,
-        confirmation_nonce=secrets.token_hex(16),
-        ip_address=ip_address,
+        **_submission_fields(data=data, ip_address=ip_address, quarantine=quarantine),
     )
     signature.full_clean(validate_unique=False, validate_constraints=False)  # the database decides
     signature.save()
-    method = f"Pledge form, /pledge/{pledge.slug}/"
-    consents = [(Consent.Purpose.SIGN_PLEDGE, f"{SIGN_WORDING}: {pledge.title}")]
-    if data.get("show_name"):
-        consents.append((Consent.Purpose.SHOW_NAME, SHOW_NAME_WORDING))
-    if data.get("campaign_emails"):
-        consents.append((Consent.Purpose.CAMPAIGN_EMAILS, CAMPAIGN_EMAILS_WORDING))
-    for purpose, wording in consents:
-        consent_record(person=person, purpose=purpose, wording=wording, method=method)
     return signature
+
+
+@transaction.atomic
+def _signature_resubmit(*, signature, data, ip_address, quarantine) -> Signature:
+    fields = _submission_fields(data=data, ip_address=ip_address, quarantine=quarantine)
+    for name, value in fields.items():
+        setattr(signature, name, value)
+    signature.save(update_fields=[*fields, "updated_at"])
+    person_rename_unconfirmed(
+        person=signature.person, first_name=data["first_name"], last_name=data["last_name"]
+    )
+    return signature
+
+
+@transaction.atomic
+def signature_release(*, signature: Signature) -> Signature:
+    """A quarantined signature found genuine: it waits for confirmation, from today."""
+    signature.status = Signature.Status.PENDING
+    signature.confirmation_nonce = secrets.token_hex(16)
+    signature.submitted_at = timezone.now()
+    signature.save(update_fields=["status", "confirmation_nonce", "submitted_at", "updated_at"])
+    _email_confirmation(signature)
+    return signature
+
+
+def rate_limit_key(ip_address: str | None) -> str:
+    """One key per visitor: an IPv6 /64 is one household's or phone's, so it counts as one."""
+    if not ip_address:
+        return "unknown"
+    address = ipaddress.ip_address(ip_address)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def _constituency_for(postcode: str):
@@ -140,14 +179,35 @@ def signature_confirm(*, pledge: Pledge, token: str) -> Signature:
             raise ConfirmationInvalid
         if signature.status == Signature.Status.CONFIRMED:
             return signature  # following the link again just shows the thanks again
+        nonce = signature.confirmation_nonce
         if signature.status != Signature.Status.PENDING or not secrets.compare_digest(
-            signature.confirmation_nonce, str(payload.get("n", ""))
+            nonce, str(payload.get("n", ""))
         ):
             raise ConfirmationInvalid
         signature.status = Signature.Status.CONFIRMED
         signature.confirmed_at = timezone.now()
-        signature.save(update_fields=["status", "confirmed_at", "updated_at"])
+        signature.confirmation_nonce = ""
+        signature.save(update_fields=["status", "confirmed_at", "confirmation_nonce", "updated_at"])
+        _consents_record(signature)
     return signature
+
+
+def _consents_record(signature: Signature) -> None:
+    """The choices of the submission the supporter confirmed, each as its own consent."""
+    pledge = signature.pledge
+    choices = [(Consent.Purpose.SIGN_PLEDGE, f"{SIGN_WORDING}: {pledge.title}")]
+    if signature.show_name:
+        choices.append((Consent.Purpose.SHOW_NAME, SHOW_NAME_WORDING))
+    if signature.campaign_emails:
+        choices.append((Consent.Purpose.CAMPAIGN_EMAILS, CAMPAIGN_EMAILS_WORDING))
+    for purpose, wording in choices:
+        consent_record(
+            person=signature.person,
+            purpose=purpose,
+            wording=wording,
+            method=f"Pledge form, /pledge/{pledge.slug}/, confirmed by the link emailed",
+            given_at=signature.submitted_at,
+        )
 
 
 def _pledge_url(signature: Signature, name: str, **kwargs) -> str:
@@ -190,35 +250,22 @@ def _email_already_signed(signature: Signature) -> None:
     )
 
 
-def signatures_release(*, actor, signatures) -> int:
-    """Let quarantined signatures through after review: each signer gets the confirmation email."""
-    released = 0
-    for signature in signatures.filter(status=Signature.Status.QUARANTINED).select_related(
-        "person", "pledge"
-    ):
-        with transaction.atomic():
-            signature.status = Signature.Status.PENDING
-            signature.save(update_fields=["status", "updated_at"])
-            _email_confirmation(signature)
-        released += 1
-    audit_record(
-        action="signatures.released",
-        actor=actor,
-        summary=f"Released {released} quarantined signature(s); confirmation emails sent",
-    )
-    return released
-
-
 @transaction.atomic
-def signatures_delete_unconfirmed(*, now=None) -> int:
-    """Retention: unconfirmed signatures go after 7 days, quarantined ones after 30."""
+def signatures_apply_retention(*, now=None) -> int:
+    """Unconfirmed signatures go 7 days after their last submission; quarantined and invalidated
+    ones after 30 days; IP addresses are cleared from the rest after 30 days."""
     now = now or timezone.now()
-    stale = Signature.objects.filter(
-        status=Signature.Status.PENDING, created_at__lt=now - UNCONFIRMED_KEPT
-    ) | Signature.objects.filter(
-        status=Signature.Status.QUARANTINED, created_at__lt=now - QUARANTINE_KEPT
+    stale = (
+        Q(status=Signature.Status.PENDING, submitted_at__lt=now - UNCONFIRMED_KEPT)
+        | Q(status=Signature.Status.QUARANTINED, submitted_at__lt=now - REVIEW_KEPT)
+        | Q(status=Signature.Status.INVALIDATED, updated_at__lt=now - REVIEW_KEPT)
     )
-    deleted, _ = Signature.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
+    deleted, _ = Signature.objects.filter(
+        pk__in=list(Signature.objects.filter(stale).values_list("pk", flat=True))
+    ).delete()
+    Signature.objects.filter(
+        submitted_at__lt=now - IP_ADDRESS_KEPT, ip_address__isnull=False
+    ).update(ip_address=None)
     people_delete_unattached()
     return deleted
 

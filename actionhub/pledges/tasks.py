@@ -5,13 +5,13 @@ from actionhub.core.periodic import periodic
 from actionhub.pledges.services import (
     constituency_tallies_refresh,
     milestones_notify,
-    signatures_delete_unconfirmed,
+    signatures_apply_retention,
 )
 
 
 @periodic(every=timedelta(hours=1))
-def delete_unconfirmed_signatures():
-    signatures_delete_unconfirmed()
+def apply_signature_retention():
+    signatures_apply_retention()
 
 
 @periodic(every=timedelta(minutes=1))

@@ -6,7 +6,12 @@ from django.views.decorators.http import require_GET
 
 from actionhub.campaigns.selectors import campaign_get_default, demonstration_next_dates
 from actionhub.core.ip import client_ip
-from actionhub.pledges.forms import SignatureForm, clean_source, form_started_token
+from actionhub.pledges.forms import (
+    SignatureForm,
+    clean_source,
+    form_started_at,
+    form_started_token,
+)
 from actionhub.pledges.selectors import (
     pledge_constituency_tallies,
     pledge_progress,
@@ -39,6 +44,7 @@ def pledge_default(request):
 def pledge(request, slug):
     pledge = _pledge(slug)
     source = clean_source(request.GET.get("source"))
+    started = form_started_token()
     if request.method == "POST":
         form = SignatureForm(request.POST)
         if form.is_valid():
@@ -53,16 +59,16 @@ def pledge(request, slug):
             response = redirect("pledge-check-email", slug=slug)
             response.status_code = 303
             return response
-        data = form.data.copy()
-        data["started"] = form_started_token()
-        form = SignatureForm(data)
-        form.is_valid()
+        if form_started_at(request.POST.get("started")) is not None:
+            # Keep the original token, so fixing a mistake quickly is not taken for a robot.
+            started = request.POST["started"]
     else:
-        form = SignatureForm(initial={"source": source, "started": form_started_token()})
+        form = SignatureForm(initial={"source": source})
     context = {
         "campaign": pledge.campaign,
         "pledge": pledge,
         "form": form,
+        "started": started,
         "progress": pledge_progress(pledge=pledge),
         "recent_signers": pledge_recent_signers(pledge=pledge),
         "top_constituencies": pledge_constituency_tallies(pledge=pledge, limit=10),

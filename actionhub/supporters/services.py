@@ -25,14 +25,25 @@ def person_get_or_create(*, email: str, first_name: str, last_name: str) -> Pers
     return person
 
 
-def consent_record(*, person: Person, purpose: str, wording: str, method: str) -> Consent:
+def person_rename_unconfirmed(*, person: Person, first_name: str, last_name: str) -> None:
+    """A newer submission may correct the name until the person has confirmed anything."""
+    if person.consents.exists():
+        return
+    person.first_name, person.last_name = first_name, last_name
+    person.full_clean(validate_unique=False)
+    person.save(update_fields=["first_name", "last_name", "updated_at"])
+
+
+def consent_record(
+    *, person: Person, purpose: str, wording: str, method: str, given_at=None
+) -> Consent:
     consent = Consent(
         person=person,
         purpose=purpose,
         wording=wording,
         wording_version=Consent.version_of(wording),
         method=method,
-        given_at=timezone.now(),
+        given_at=given_at or timezone.now(),
     )
     consent.full_clean()
     consent.save()
@@ -48,14 +59,10 @@ def consent_withdraw(*, person: Person, purpose: str) -> int:
 
 @transaction.atomic
 def person_erase(*, person: Person) -> None:
-    """Erase a supporter at their request: their signatures, choices and queued emails go too."""
-    signatures = person.signatures.count()
+    """Erase a supporter at their request: all they did on the site and their queued emails."""
     email_erase_for(address=person.email)
     person.delete()
-    audit_record(
-        action="supporter.erased",
-        summary=f"A supporter erased their details at their request ({signatures} signature(s)).",
-    )
+    audit_record(action="supporter.erased", summary="A supporter erased their details.")
 
 
 def people_delete_unattached() -> int:

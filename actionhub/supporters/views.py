@@ -27,4 +27,4 @@ def erase(request, token):
     if request.method == "POST":
         person_erase(person=person)
         return render(request, "supporters/erased.html")
-    return render(request, "supporters/erase.html", {"signatures": person.signatures.count()})
+    return render(request, "supporters/erase.html")

@@ -21,7 +21,7 @@ def waiting():
 @pytest.mark.django_db(transaction=True)
 def test_each_periodic_task_is_queued_once_and_requeues_itself_after_running(run_tasks):
     first = schedule()
-    assert "actionhub.pledges.tasks.delete_unconfirmed_signatures" in first
+    assert "actionhub.pledges.tasks.apply_signature_retention" in first
     assert waiting() == sorted(REGISTRY)
 
     assert f"0 queued now, {len(REGISTRY)} already waiting" in schedule()

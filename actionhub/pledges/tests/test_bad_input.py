@@ -73,7 +73,16 @@ def test_what_was_typed_is_kept_when_something_is_wrong(client, pledge, sign):
 
 @pytest.mark.parametrize(
     "name",
-    ["שרה", "ئابدۇرېھىم", "李明", "O'Brien", "Anne-Marie", "D’Souza", "<script>alert(1)</script>"],
+    [
+        "שרה",
+        "ئابدۇرېھىم",
+        "李明",
+        "O'Brien",
+        "Anne-Marie",
+        "D’Souza",
+        "<script>alert(1)</script>",
+        "Mehr\u200cnaz",
+    ],
 )
 def test_names_from_every_community_are_accepted_and_shown_escaped(
     client, pledge, sign, last_link, name
@@ -139,3 +148,68 @@ def test_the_disposable_domain_list_is_configurable(client, pledge, sign, settin
     settings.DISPOSABLE_EMAIL_DOMAINS = {"example.org"}
     response = sign()
     assert "temporary email services" in response.content.decode()
+
+
+def test_fixing_a_mistake_quickly_is_not_taken_for_a_robot(client, pledge, sign, settings):
+    settings.PLEDGE_MIN_FORM_SECONDS = 1
+    import time
+
+    page = client.get(f"/pledge/{pledge.slug}/").content.decode()
+    started = re.search(r'name="started" value="([^"]+)"', page)[1]
+    time.sleep(1.1)
+    wrong = client.post(f"/pledge/{pledge.slug}/", {**FORM, "postcode": "nope", "started": started})
+    kept = re.search(r'name="started" value="([^"]+)"', wrong.content.decode())[1]
+    assert kept == started, "the original token is kept"
+
+    client.post(f"/pledge/{pledge.slug}/", {**FORM, "started": kept})
+
+    assert Signature.objects.get().status == Signature.Status.PENDING
+
+
+def test_a_form_left_open_for_more_than_a_day_asks_to_send_again(client, pledge):
+    import time_machine
+
+    with time_machine.travel("2031-01-01 09:00", tick=False) as traveller:
+        page = client.get(f"/pledge/{pledge.slug}/").content.decode()
+        started = re.search(r'name="started" value="([^"]+)"', page)[1]
+        traveller.shift(60 * 60 * 25)
+        response = client.post(f"/pledge/{pledge.slug}/", {**FORM, "started": started})
+    assert response.status_code == 400
+    assert "This form was opened more than a day ago" in response.content.decode()
+    assert 'value="miriam@example.org"' in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["started", "source", "website"])
+def test_nonsense_in_hidden_fields_is_never_an_error_page(client, pledge, sign, field):
+    response = sign(**{field: "\x00\u202e" + "x" * 5000})
+    assert response.status_code == 303
+
+
+def test_signing_again_after_quarantine_sends_the_link(client, pledge, sign, settings):
+    settings.PLEDGE_MIN_FORM_SECONDS = 60
+    sign()
+    assert Signature.objects.get().status == Signature.Status.QUARANTINED
+    settings.PLEDGE_MIN_FORM_SECONDS = 0
+
+    sign()
+
+    assert Signature.objects.get().status == Signature.Status.PENDING
+    assert len(mail.outbox) == 1
+
+
+def test_the_hourly_limit_quarantines_too(client, pledge, sign, settings):
+    settings.PLEDGE_RATE_LIMITS = [(100, 60), (2, 3600)]
+    for n in range(3):
+        sign(email=f"p{n}@example.org")
+    assert list(Signature.objects.order_by("pk").values_list("status", flat=True)) == [
+        "pending", "pending", "quarantined",
+    ]  # fmt: skip
+
+
+def test_ipv6_neighbours_share_one_limit():
+    from actionhub.pledges.services import rate_limit_key
+
+    assert rate_limit_key("2001:db8:1:2::1") == rate_limit_key("2001:db8:1:2:ffff::9")
+    assert rate_limit_key("2001:db8:1:3::1") != rate_limit_key("2001:db8:1:2::1")
+    assert rate_limit_key(None) == "unknown"

@@ -1,6 +1,7 @@
 """Signing the pledge through the form, confirming by email, and the page that counts."""
 
 import re
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -8,6 +9,7 @@ from django.core import mail
 from django.core.cache import cache
 
 from actionhub.pledges.models import Signature
+from actionhub.pledges.tests.conftest import confirmation_link
 from actionhub.supporters.models import Consent
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
@@ -78,8 +80,10 @@ def test_a_bad_source_code_is_dropped_not_stored(pledge, sign):
     assert Signature.objects.get().source == ""
 
 
-def test_each_choice_is_recorded_as_its_own_consent(pledge, sign):
+def test_each_choice_is_recorded_as_its_own_consent_once_confirmed(client, pledge, sign, last_link):
     sign(show_name="on", campaign_emails="on")
+    assert not Consent.objects.exists(), "nothing is agreed until the mailbox owner confirms"
+    client.get(last_link())
 
     consents = {consent.purpose: consent for consent in Consent.objects.all()}
     assert set(consents) == {"sign-pledge", "show-name", "campaign-emails"}
@@ -90,10 +94,12 @@ def test_each_choice_is_recorded_as_its_own_consent(pledge, sign):
     )
     assert consents["sign-pledge"].withdrawn_at is None
     assert "Pledge form" in consents["sign-pledge"].method
+    assert consents["sign-pledge"].given_at == Signature.objects.get().submitted_at
 
 
-def test_unticked_choices_record_no_consent(pledge, sign):
+def test_unticked_choices_record_no_consent(client, pledge, sign, last_link):
     sign()
+    client.get(last_link())
     assert list(Consent.objects.values_list("purpose", flat=True)) == ["sign-pledge"]
     assert Signature.objects.get().show_name is False
 
@@ -112,13 +118,16 @@ def test_signers_outside_the_uk_give_a_country(pledge, sign):
 
 
 def test_a_confirmation_link_works_for_seven_days_only(client, pledge, sign, last_link):
-    sign()
-    link = last_link()
-    with time_machine.travel("2030-01-01"):
+    with time_machine.travel("2031-03-01 12:00", tick=False) as traveller:
+        sign()
+        link = last_link()
+        traveller.shift(timedelta(days=7, minutes=1))
         response = client.get(link)
-    assert response.status_code == 400
-    assert "This link has expired" in response.content.decode()
-    assert Signature.objects.get().status == Signature.Status.PENDING
+        assert response.status_code == 400
+        assert "This link has expired" in response.content.decode()
+        assert Signature.objects.get().status == Signature.Status.PENDING
+        traveller.shift(-timedelta(minutes=2))
+        assert client.get(link).status_code == 302, "still good just before seven days"
 
 
 def test_a_tampered_link_is_refused(client, pledge, sign, last_link):
@@ -195,3 +204,37 @@ def test_the_pledge_page_shares_with_plain_links(client, pledge):
         assert f'href="{start}' in page, start
     assert share_url in page
     assert "<script" not in page
+
+
+def test_only_what_the_mailbox_owner_confirms_is_counted(client, pledge, sign):
+    # Someone else puts the address in first, choosing to show the name and get emails...
+    sign(
+        first_name="Impostor",
+        show_name="on",
+        campaign_emails="on",
+        source="prank",
+        postcode="SW1A 1AA",
+    )
+    first_link = confirmation_link(mail.outbox[-1])
+    # ...then the owner signs, choosing neither, and follows the link they were sent.
+    sign(first_name="Miriam", postcode="NW3 7UX")
+    own_link = confirmation_link(mail.outbox[-1])
+
+    assert client.get(first_link).status_code == 400, "an older link stops working"
+    client.get(own_link)
+
+    signature = Signature.objects.get()
+    assert signature.status == Signature.Status.CONFIRMED
+    assert (signature.show_name, signature.campaign_emails, signature.source, signature.postcode) == (
+        False, False, "", "NW3 7UX",
+    )  # fmt: skip
+    assert signature.person.first_name == "Miriam"
+    assert list(Consent.objects.values_list("purpose", flat=True)) == ["sign-pledge"]
+
+
+def test_the_confirmation_email_shows_the_choices_being_confirmed(pledge, sign):
+    sign(show_name="on")
+    body = mail.outbox[-1].body
+    assert "Show my first name on the site: yes" in body
+    assert "Email me about this campaign: no" in body
+    assert "Postcode: NW3 7UX" in body

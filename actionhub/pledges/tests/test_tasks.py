@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from actionhub.core.periodic import periodic_schedule_all
 from actionhub.pledges.models import MilestoneNotice, Signature
-from actionhub.pledges.services import milestones_notify, signatures_delete_unconfirmed
+from actionhub.pledges.services import milestones_notify, signatures_apply_retention
 from actionhub.pledges.tests.factories import SignatureFactory
 from actionhub.staff.tests.factories import OrganiserFactory
 from actionhub.supporters.models import Person
@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def aged(signature, days):
     Signature.objects.filter(pk=signature.pk).update(
-        created_at=timezone.now() - timedelta(days=days)
+        submitted_at=timezone.now() - timedelta(days=days),
+        updated_at=timezone.now() - timedelta(days=days),
     )
     return signature
 
@@ -30,6 +31,7 @@ def test_unconfirmed_signatures_are_deleted_after_seven_days_by_the_task(pledge,
     old_confirmed = aged(SignatureFactory(pledge=pledge, status="confirmed"), days=400)
     old_quarantine = aged(SignatureFactory(pledge=pledge, status="quarantined"), days=31)
     new_quarantine = aged(SignatureFactory(pledge=pledge, status="quarantined"), days=20)
+    old_invalid = aged(SignatureFactory(pledge=pledge, status="invalidated"), days=31)
 
     periodic_schedule_all()
     run_tasks()
@@ -37,7 +39,7 @@ def test_unconfirmed_signatures_are_deleted_after_seven_days_by_the_task(pledge,
     remaining = set(Signature.objects.values_list("pk", flat=True))
     assert remaining == {new_pending.pk, old_confirmed.pk, new_quarantine.pk}
     assert not Person.objects.filter(
-        pk__in=[old_pending.person_id, old_quarantine.person_id]
+        pk__in=[old_pending.person_id, old_quarantine.person_id, old_invalid.person_id]
     ).exists()
 
 
@@ -48,7 +50,7 @@ def test_a_person_with_another_signature_is_kept(pledge):
     aged(SignatureFactory(pledge=pledge, person=person, status="pending"), days=8)
     SignatureFactory(pledge=PledgeFactory(), person=person, status="confirmed")
 
-    assert signatures_delete_unconfirmed() == 1
+    assert signatures_apply_retention() == 1
     assert Person.objects.filter(pk=person.pk).exists()
 
 
