@@ -32,6 +32,19 @@ class AuditedModelAdmin(admin.ModelAdmin):
         return super().log_deletions(request, queryset)
 
 
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Records to look at, never to add, edit or delete by hand (actions may still act)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def describe_change(message) -> str:
     """The admin's own words for a change, inline rows included ("Changed Text for demand ...")."""
     entry = LogEntry(change_message=message if isinstance(message, str) else json.dumps(message))
@@ -52,17 +65,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyModelAdmin):
     list_display = ["at", "actor_label", "action", "object_type", "object_id", "summary"]
     list_filter = ["action"]
     search_fields = ["actor_label", "action", "summary", "object_id"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

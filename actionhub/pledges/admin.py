@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils import timezone
 
 from actionhub.campaigns.models import Pledge
+from actionhub.core.admin import ReadOnlyModelAdmin
 from actionhub.core.audit import audit_record, search_fingerprint
 from actionhub.pledges.models import Signature
 from actionhub.pledges.operations import (
@@ -31,7 +32,7 @@ class SourceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ReadOnlyModelAdmin):
     """Signatures are personal data: viewing one, searching and exporting are all audited."""
 
     list_display = [
@@ -62,15 +63,6 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.display(description="Email", ordering="email_normalised")
     def email(self, signature):
         return signature.person.email
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_export_permission(self, request):
         return request.user.has_perm("pledges.export_signature")
