@@ -280,6 +280,16 @@ DISPOSABLE_EMAIL_DOMAINS = {
     )
 }  # fmt: skip
 
+# Postcode -> constituency -> MP: "local" (imported data), "remote" (postcodes.io and the
+# Parliament Members API) or "auto" (local once postcodes are imported, else remote).
+POSTCODE_LOOKUP_BACKEND = env("POSTCODE_LOOKUP_BACKEND", "auto")
+if POSTCODE_LOOKUP_BACKEND not in {"auto", "local", "remote"}:
+    raise ImproperlyConfigured("POSTCODE_LOOKUP_BACKEND must be auto, local or remote.")
+POSTCODES_IO_URL = env("POSTCODES_IO_URL", "https://api.postcodes.io")
+MEMBERS_API_URL = env("MEMBERS_API_URL", "https://members-api.parliament.uk")
+LOOKUP_TIMEOUT = env_int("LOOKUP_TIMEOUT_SECONDS", 3)
+LOOKUP_RETRIES = env_int("LOOKUP_RETRIES", 2)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

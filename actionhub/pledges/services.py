@@ -15,7 +15,7 @@ from django.utils import timezone
 from actionhub.campaigns.models import Pledge
 from actionhub.core.email import email_send
 from actionhub.core.ratelimit import rate_limit_exceeded
-from actionhub.parliament.lookup import PostcodeProblem, postcode_lookup
+from actionhub.parliament.lookup import PostcodeProblem, postcode_lookup_local
 from actionhub.pledges.forms import CAMPAIGN_EMAILS_WORDING, SHOW_NAME_WORDING, SIGN_WORDING
 from actionhub.pledges.milestones import milestones_passed
 from actionhub.pledges.models import ConstituencyTally, MilestoneNotice, Signature
@@ -146,11 +146,14 @@ def rate_limit_key(ip_address: str | None) -> str:
 
 
 def _constituency_for(postcode: str):
-    """The signer's constituency from the imported postcodes; never a reason to refuse a signing."""
+    """The signer's constituency from the imported postcodes; never a reason to refuse a signing.
+
+    Only the local data is asked: signing never sends a supporter's postcode to another service.
+    """
     if not postcode:
         return None
     try:
-        return postcode_lookup(postcode).constituency
+        return postcode_lookup_local(postcode).constituency
     except PostcodeProblem:
         return None
 
