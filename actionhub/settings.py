@@ -289,6 +289,17 @@ POSTCODES_IO_URL = env("POSTCODES_IO_URL", "https://api.postcodes.io")
 MEMBERS_API_URL = env("MEMBERS_API_URL", "https://members-api.parliament.uk")
 LOOKUP_TIMEOUT = env_int("LOOKUP_TIMEOUT_SECONDS", 3)
 LOOKUP_RETRIES = env_int("LOOKUP_RETRIES", 2)
+# Where `manage.py import_uk_data` downloads the official data. The ONS publishes each
+# quarter's Postcode Directory at a new address: set it to the current ONSPD (or NSPL) zip.
+UK_DATA_CONSTITUENCIES_URL = env(
+    "UK_DATA_CONSTITUENCIES_URL",
+    "https://open-innovations.org/projects/hexmaps/maps/uk-constituencies-2023.hexjson",
+)
+UK_DATA_MPS_URL = env(
+    "UK_DATA_MPS_URL",
+    "https://raw.githubusercontent.com/dfe-analytical-services/mp-lookup/refs/heads/main/mp_lookup.csv",
+)
+UK_DATA_POSTCODES_URL = env("UK_DATA_POSTCODES_URL")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
