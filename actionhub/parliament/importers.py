@@ -135,11 +135,20 @@ def _text_stream(binary) -> io.TextIOWrapper:
 
 
 class ConstituencyImporter(Importer):
-    """Open Innovations' HexJSON of the 2024 constituencies."""
+    """Open Innovations' HexJSON of the 2024 constituencies.
+
+    The ONS has re-issued the codes of a few constituencies since the HexJSON was drawn; where a
+    constituency of the same name is already known under another code (from the MPs or the
+    postcode directory, which are newer), that code is kept and the hex position added to it.
+    """
 
     model = Constituency
     unique_fields = ["gss_code"]
     update_fields = ["name", "nation", "hex_q", "hex_r"]
+
+    def prepare(self):
+        self.known = dict(Constituency.objects.values_list("gss_code", "name"))
+        self.code_by_name = {name.casefold(): code for code, name in self.known.items()}
 
     def rows(self):
         try:
@@ -161,6 +170,8 @@ class ConstituencyImporter(Importer):
         q, r = row.get("q"), row.get("r")
         if not isinstance(q, int) or not isinstance(r, int):
             raise ImportRefused(where, "needs whole-number q and r positions")
+        if code not in self.known:
+            code = self.code_by_name.get(name.casefold(), code)
         return Constituency(
             gss_code=code, name=name[:100], nation=NATIONS[code[0]], hex_q=q, hex_r=r
         )
@@ -189,7 +200,9 @@ class _MPImporter(Importer):
         if not str(name or "").strip():
             raise ImportRefused(where, "has no name")
         email = (email or "").strip()
-        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        if "@" not in email:
+            email = ""  # sources write placeholders such as "No email found": the MP has none
+        elif not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
             raise ImportRefused(where, f"{email!r} is not an email address")
         return MP(
             member_id=member_id,
@@ -213,9 +226,7 @@ class MPCsvImporter(_MPImporter):
     def record(self, where, row):
         code = (row.get("pcon_code") or "").strip()
         if code not in self.constituencies:
-            raise ImportRefused(
-                where, f"constituency {code!r} is not in the imported constituencies"
-            )
+            code = self._recoded(where, code, (row.get("pcon_name") or "").strip())
         return self.mp(
             where,
             member_id=row.get("member_id"),
@@ -224,6 +235,18 @@ class MPCsvImporter(_MPImporter):
             email=row.get("member_email"),
             constituency_id=self.constituencies[code],
         )
+
+    def _recoded(self, where, code, name) -> str:
+        """A constituency the ONS has given a new code: known by name, it takes the new code."""
+        pk = self.by_name.get(name.casefold()) if name and GSS_CODE.fullmatch(code) else None
+        if pk is None:
+            raise ImportRefused(
+                where, f"constituency {code!r} is not in the imported constituencies"
+            )
+        Constituency.objects.filter(pk=pk).update(gss_code=code)
+        self.constituencies = {k: v for k, v in self.constituencies.items() if v != pk}
+        self.constituencies[code] = pk
+        return code
 
 
 class MPMembersApiImporter(_MPImporter):

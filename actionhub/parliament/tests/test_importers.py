@@ -74,6 +74,52 @@ def test_mps_from_the_members_api_json(imported):
     assert not MP.objects.filter(member_id=910002).exists()
 
 
+def test_a_placeholder_instead_of_an_email_means_no_email(imported, tmp_path):
+    path = write(
+        tmp_path,
+        "mps.csv",
+        "pcon_code,member_id,display_as,party_text,member_email\n"
+        "E14001265,900003,Demo MP for Hampstead and Highgate,Demo data,No email found\n",
+    )
+    run("import_mps", path)
+    assert MP.objects.get(member_id=900003).email == ""
+
+
+def test_a_malformed_email_is_refused(imported, tmp_path):
+    path = write(
+        tmp_path,
+        "mps.csv",
+        "pcon_code,member_id,display_as,party_text,member_email\n"
+        "E14001265,900003,Demo MP,Demo data,someone@\n",
+    )
+    assert "mps.csv, line 2: 'someone@' is not an email address" in refused("import_mps", path)
+
+
+def test_a_constituency_the_ons_has_recoded_is_matched_by_name(tmp_path):
+    # The HexJSON still has the old code; the MP list and the postcode directory use the new one.
+    old = write(
+        tmp_path,
+        "old.hexjson",
+        '{"hexes": {"S14000006": {"n": "Ayr, Carrick and Cumnock", "q": 45, "r": -10}}}',
+    )
+    run("import_constituencies", old)
+    mps = write(
+        tmp_path,
+        "mps.csv",
+        "pcon_name,pcon_code,member_id,display_as,party_text,member_email\n"
+        '"Ayr, Carrick and Cumnock",S14000107,900010,Demo MP,Demo data,\n',
+    )
+    run("import_mps", mps)
+    postcodes = write(tmp_path, "pc.csv", "pcds,doterm,pcon\nKA7 1AA,,S14000107\n")
+    run("import_postcodes", postcodes)
+    run("import_constituencies", old)  # importing the HexJSON again makes no second one
+
+    ayr = Constituency.objects.get()
+    assert (ayr.gss_code, ayr.hex_q) == ("S14000107", 45)
+    assert ayr.mp.member_id == 900010
+    assert Postcode.objects.get().constituency == ayr
+
+
 def test_a_new_mp_takes_the_seat_from_the_old_one(imported):
     old = MP.objects.get(constituency__gss_code="E14001265")
     run("import_mps", FIXTURES / "members-search.json")
