@@ -238,3 +238,26 @@ def test_the_confirmation_email_shows_the_choices_being_confirmed(pledge, sign):
     assert "Show my first name on the site: yes" in body
     assert "Email me about this campaign: no" in body
     assert "Postcode: NW3 7UX" in body
+
+
+def test_the_page_shows_the_count_with_a_bar_to_the_next_milestone(client, pledge):
+    from actionhub.pledges.tests.factories import SignatureFactory
+
+    for _ in range(3):
+        SignatureFactory(pledge=pledge)
+    SignatureFactory(pledge=pledge, status=Signature.Status.PENDING)
+
+    page = client.get(f"/pledge/{pledge.slug}/").content.decode()
+
+    assert "<strong>3</strong> people have signed. Help us reach 1000." in page
+    assert '<progress aria-labelledby="pledge-progress" max="1000" value="3">' in page
+
+
+def test_the_privacy_summary_sits_beside_the_form(client, pledge):
+    page = client.get(f"/pledge/{pledge.slug}/").content.decode()
+    form_section = page.index('<section aria-labelledby="sign-heading"')
+    summary = page.index('<aside aria-labelledby="privacy-summary"')
+    layout = page.index('<div class="sign-layout">')
+    assert layout < form_section < summary
+    assert "Only your first name is ever shown" in page
+    assert 'href="/privacy/"' in page
