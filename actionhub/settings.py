@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "actionhub.supporters",
     "actionhub.parliament",
     "actionhub.pledges",
+    "actionhub.letters",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +280,19 @@ DISPOSABLE_EMAIL_DOMAINS = {
         ],
     )
 }  # fmt: skip
+
+# Letters to MPs. Per-address limits keep a shared connection (a letter-writing evening in a
+# community hall) working while stopping floods; the site sends at most one letter per person,
+# MP and template in LETTERS_RESEND_DAYS.
+LETTERS_RATE_LIMITS = [
+    (env_int("LETTERS_PER_HOUR_PER_IP", 30), 3600),
+    (env_int("LETTERS_PER_DAY_PER_IP", 100), 24 * 3600),
+]
+LETTERS_LOOKUP_RATE_LIMITS = [(env_int("LETTERS_POSTCODE_LOOKUPS_PER_HOUR_PER_IP", 120), 3600)]
+LETTERS_CONFIRMATIONS_PER_DAY_PER_ADDRESS = env_int("LETTERS_CONFIRMATIONS_PER_DAY_PER_ADDRESS", 5)
+LETTERS_RESEND_DAYS = env_int("LETTERS_RESEND_DAYS", 30)
+# The sender of letters to MPs; replies go to the constituent (Reply-To).
+LETTERS_FROM_EMAIL = env("LETTERS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Postcode -> constituency -> MP: "local" (imported data), "remote" (postcodes.io and the
 # Parliament Members API) or "auto" (local once postcodes are imported, else remote).

@@ -10,5 +10,6 @@ urlpatterns = [
     path("organisers/", include("actionhub.staff.urls")),
     path("supporters/", include("actionhub.supporters.urls")),
     path("", include("actionhub.pledges.urls")),
+    path("", include("actionhub.letters.urls")),
     path("", include("actionhub.campaigns.urls")),
 ]

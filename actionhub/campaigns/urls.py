@@ -5,7 +5,6 @@ from actionhub.campaigns import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("write-to-your-mp/", views.letters, name="letters"),
-    path("write-to-your-mp/<slug:slug>/", views.letter, name="letter"),
     path("briefings/<slug:slug>/", views.briefing, name="briefing"),
     path("demonstration/", views.demonstration, name="demonstration"),
     path("brands/", views.brands, name="brands"),

@@ -7,6 +7,7 @@ from actionhub.campaigns.selectors import (
     campaign_part,
     demonstration_next_dates,
 )
+from actionhub.parliament.postcodes import normalise_postcode
 
 TOOL_URL_NAMES = {
     "pledge": "pledge-default",
@@ -26,14 +27,14 @@ def home(request):
 def letters(request):
     campaign = campaign_get_default()
     return render(
-        request, "campaigns/letters.html", {"campaign": campaign, "letters": campaign.letters.all()}
+        request,
+        "campaigns/letters.html",
+        {
+            "campaign": campaign,
+            "letters": campaign.letters.all(),
+            "postcode": normalise_postcode(request.GET.get("postcode", "")),
+        },
     )
-
-
-def letter(request, slug):
-    campaign = campaign_get_default()
-    letter = get_object_or_404(LetterTemplate, campaign=campaign, slug=slug)
-    return render(request, "campaigns/letter.html", {"campaign": campaign, "letter": letter})
 
 
 def briefing(request, slug):

@@ -27,6 +27,7 @@ class Consent(BaseModel):
         SIGN_PLEDGE = "sign-pledge", "Sign the pledge"
         SHOW_NAME = "show-name", "Show my first name on the site"
         CAMPAIGN_EMAILS = "campaign-emails", "Email me about this campaign"
+        PASS_TO_MP = "pass-to-mp", "Pass my letter and details to my MP"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(max_length=32, choices=Purpose.choices)

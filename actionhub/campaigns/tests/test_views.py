@@ -24,7 +24,6 @@ def test_every_page_is_titled_after_its_own_heading(campaign, client, url):
 
 def test_pages_for_actions_still_being_built_say_what_is_coming(campaign, client):
     for url in [
-        "/write-to-your-mp/",
         "/demonstration/",
         "/brands/",
     ]:

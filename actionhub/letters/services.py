@@ -1,0 +1,410 @@
+"""Writing, confirming, delivering and following up letters to MPs."""
+
+import secrets
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import formataddr, make_msgid
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from actionhub.campaigns.models import LetterTemplate
+from actionhub.core.email import email_send
+from actionhub.core.ratelimit import rate_limit_exceeded
+from actionhub.letters.compose import letter_prefill, personal_share, signature_block
+from actionhub.letters.forms import CAMPAIGN_EMAILS_WORDING, MP_CONSENT_WORDING
+from actionhub.letters.models import Letter, SendAllowance
+from actionhub.parliament.lookup import Placement
+from actionhub.pledges.services import rate_limit_key
+from actionhub.supporters.emails import normalise_email
+from actionhub.supporters.links import supporter_email_headers, supporter_links
+from actionhub.supporters.models import Consent
+from actionhub.supporters.services import (
+    consent_record,
+    people_delete_unattached,
+    person_get_or_create,
+)
+
+CONFIRM_SALT = "letter-confirm"
+CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
+REPLY_SALT = "letter-reply"
+REPLY_MAX_AGE = 60 * 24 * 60 * 60
+FOLLOW_UP_AFTER = timedelta(days=14)
+REMINDER_AFTER = timedelta(days=7)
+MAX_SEND_ATTEMPTS = 3
+UNCONFIRMED_KEPT = timedelta(days=7)
+HANDED_OVER_KEPT = timedelta(days=30)
+SENT_KEPT = timedelta(days=60)
+
+
+class LettersRateLimited(Exception):
+    """Too many letters from one connection; the message is for the supporter."""
+
+
+class ConfirmationInvalid(Exception):
+    """Not a link we sent, or the letter has gone."""
+
+
+class ConfirmationExpired(Exception):
+    """The link is older than seven days."""
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    letter: Letter
+    outcome: str  # "queued", "already", "too-soon", "subscribed"
+    next_allowed: object = None
+
+
+def letter_submit(
+    *, template: LetterTemplate, placement: Placement, subject: str, body: str, details: dict,
+    ip_address: str | None,
+) -> Letter | None:  # fmt: skip
+    """Record a letter the supporter has finished. Site delivery waits for email confirmation;
+    the other ways hand the letter to the supporter at once."""
+    if details.get("website"):
+        return None  # a robot filled the hidden field
+    if rate_limit_exceeded(
+        key=f"letters:{rate_limit_key(ip_address)}", limits=settings.LETTERS_RATE_LIMITS
+    ):
+        raise LettersRateLimited(
+            "Many letters have been written from your connection today. "
+            "Please try again in an hour, or send your letter from your own email."
+        )
+    email = details.get("email", "")
+    person = None
+    if email:
+        first, _, last = details["name"].partition(" ")
+        person = person_get_or_create(email=email, first_name=first[:100], last_name=last[:100])
+    site = details["delivery"] == Letter.Delivery.SITE
+    mp = placement.mp
+    letter = Letter(
+        template=template,
+        person=person,
+        email_normalised=normalise_email(email) if email else "",
+        constituency=placement.constituency,
+        mp=mp,
+        mp_name=mp.name,
+        mp_party=mp.party,
+        postcode=placement.postcode,
+        sender_name=details["name"],
+        sender_address=details["address"],
+        sender_email=email,
+        subject=subject,
+        body=body,
+        personal_share=personal_share(
+            prefill=letter_prefill(template_body=template.body, mp_name=mp.name), body=body
+        ),
+        delivery=details["delivery"],
+        status=Letter.Status.AWAITING_CONFIRMATION if site else Letter.Status.HANDED_OVER,
+        campaign_emails=bool(details.get("campaign_emails")) and bool(email),
+        ip_address=ip_address,
+    )
+    if site or letter.campaign_emails:
+        letter.confirmation_nonce = secrets.token_hex(16)
+    letter.full_clean()
+    with transaction.atomic():
+        letter.save()
+        if letter.confirmation_nonce:
+            _email_confirmation(letter)
+    return letter
+
+
+def letter_confirmation_token(letter: Letter) -> str:
+    return signing.dumps({"l": letter.pk, "n": letter.confirmation_nonce}, salt=CONFIRM_SALT)
+
+
+def letter_from_confirmation(*, token: str) -> Letter:
+    try:
+        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ConfirmationExpired from None
+    except signing.BadSignature:
+        raise ConfirmationInvalid from None
+    letter = Letter.objects.select_related("template", "mp", "person").filter(pk=payload["l"])
+    letter = letter.first()
+    if letter is None or letter.personal_data_erased_at:
+        raise ConfirmationInvalid
+    if letter.confirmed_at is None and not secrets.compare_digest(
+        letter.confirmation_nonce, str(payload.get("n", ""))
+    ):
+        raise ConfirmationInvalid
+    return letter
+
+
+def letter_confirm(*, token: str) -> Confirmation:
+    """The mailbox owner confirmed: record their consents and, for site delivery, send."""
+    letter = letter_from_confirmation(token=token)
+    with transaction.atomic():
+        letter = (
+            Letter.objects.select_for_update().select_related("template", "mp").get(pk=letter.pk)
+        )
+        if letter.confirmed_at is not None:
+            return Confirmation(letter, "already")
+        if letter.delivery == Letter.Delivery.SITE:
+            next_allowed = _claim_send_allowance(letter)
+            if next_allowed is not None:
+                return Confirmation(letter, "too-soon", next_allowed)
+            letter.status = Letter.Status.QUEUED
+        letter.confirmed_at = timezone.now()
+        letter.save(update_fields=["status", "confirmed_at", "updated_at"])
+        _consents_record(letter)
+        if letter.delivery == Letter.Delivery.SITE:
+            from actionhub.letters.tasks import deliver_letter
+
+            transaction.on_commit(lambda: deliver_letter.enqueue(letter.pk))
+            return Confirmation(letter, "queued")
+    return Confirmation(letter, "subscribed")
+
+
+def _claim_send_allowance(letter: Letter):
+    """None if the site may send this letter now (and note it); else when it next may."""
+    SendAllowance.objects.get_or_create(
+        email_normalised=letter.email_normalised, mp=letter.mp, template=letter.template
+    )
+    allowance = SendAllowance.objects.select_for_update().get(
+        email_normalised=letter.email_normalised, mp=letter.mp, template=letter.template
+    )
+    now = timezone.now()
+    window = timedelta(days=settings.LETTERS_RESEND_DAYS)
+    if allowance.last_sent_at and allowance.last_sent_at > now - window:
+        return allowance.last_sent_at + window
+    allowance.last_sent_at = now
+    allowance.save(update_fields=["last_sent_at"])
+    return None
+
+
+def _consents_record(letter: Letter) -> None:
+    if letter.person is None:
+        return
+    method = f"Letter form, {reverse('letter', args=[letter.template.slug])}, confirmed by email"
+    choices = []
+    if letter.delivery == Letter.Delivery.SITE:
+        choices.append((Consent.Purpose.PASS_TO_MP, f"{MP_CONSENT_WORDING}: {letter.mp_name}"))
+    if letter.campaign_emails:
+        choices.append((Consent.Purpose.CAMPAIGN_EMAILS, CAMPAIGN_EMAILS_WORDING))
+    for purpose, wording in choices:
+        consent_record(
+            person=letter.person,
+            purpose=purpose,
+            wording=wording,
+            method=method,
+            given_at=letter.submitted_at,
+        )
+
+
+def letter_full_text(letter: Letter) -> str:
+    block = signature_block(
+        name=letter.sender_name,
+        address=letter.sender_address,
+        postcode=letter.postcode,
+        email=letter.sender_email,
+    )
+    return f"{letter.body}\n\n{block}"
+
+
+def letter_deliver(*, letter_id: int) -> None:
+    """Email the letter to the MP's address from our data, never one from the form."""
+    letter = Letter.objects.select_related("mp", "template__campaign").filter(pk=letter_id).first()
+    if letter is None or letter.status != Letter.Status.QUEUED:
+        return  # erased, already sent, or failed for good
+    recipient = letter.mp.email if letter.mp else ""
+    if not recipient:
+        letter_fail(letter=letter, reason="The MP has no email address in our data.")
+        return
+    message_id = letter.message_id or make_msgid(domain=_site_domain())
+    message = EmailMessage(
+        subject=letter.subject,
+        body=render_to_string(
+            "letters/email/to_mp.txt",
+            {"letter": letter, "text": letter_full_text(letter), "site_url": settings.SITE_URL},
+        ),
+        from_email=settings.LETTERS_FROM_EMAIL,
+        to=[recipient],
+        reply_to=[formataddr((letter.sender_name, letter.sender_email))],
+        headers={"Message-ID": message_id},
+    )
+    letter.send_attempts += 1
+    letter.message_id = message_id
+    try:
+        message.send()
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
+        letter_fail(letter=letter, reason=_describe(error))
+        return
+    except (smtplib.SMTPException, OSError) as error:
+        if letter.send_attempts >= MAX_SEND_ATTEMPTS:
+            letter_fail(letter=letter, reason=_describe(error))
+            return
+        letter.failure = _describe(error)
+        letter.save(update_fields=["send_attempts", "message_id", "failure", "updated_at"])
+        raise  # the task queues another try
+    letter.status = Letter.Status.SENT
+    letter.sent_at = timezone.now()
+    letter.failure = ""
+    letter.save(
+        update_fields=["status", "sent_at", "send_attempts", "message_id", "failure", "updated_at"]
+    )
+    _email_constituent(
+        letter,
+        subject=f"Your letter to {letter.mp_name} has been sent",
+        template="letters/email/copy.txt",
+        text=letter_full_text(letter),
+    )
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [f"{code} {message.decode(errors='replace')}" for code, message in
+                 error.recipients.values()]  # fmt: skip
+        return "The MP's mail server refused the address: " + "; ".join(codes)
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+@transaction.atomic
+def letter_fail(*, letter: Letter, reason: str) -> None:
+    """Record why a letter did not arrive and tell the constituent, once."""
+    if letter.status == Letter.Status.FAILED:
+        return
+    letter.status = Letter.Status.FAILED
+    letter.failure = reason[:2000]
+    letter.save(update_fields=["status", "failure", "send_attempts", "message_id", "updated_at"])
+    _email_constituent(
+        letter,
+        subject=f"We could not deliver your letter to {letter.mp_name}",
+        template="letters/email/failed.txt",
+        text=letter_full_text(letter),
+        mp_email=letter.mp.email if letter.mp else "",
+    )
+
+
+def letter_record_bounce(*, message_id: str, reason: str) -> Letter | None:
+    """A bounce report for a letter we sent: it did not arrive after all."""
+    letter = Letter.objects.select_related("mp").filter(message_id=message_id.strip()).first()
+    if letter is None or letter.status not in (Letter.Status.SENT, Letter.Status.QUEUED):
+        return None
+    letter_fail(letter=letter, reason=f"Bounced: {reason}" if reason else "Bounced")
+    return letter
+
+
+def letter_reply_token(letter: Letter) -> str:
+    return signing.dumps(letter.pk, salt=REPLY_SALT)
+
+
+def letter_from_reply_token(*, token: str) -> Letter | None:
+    try:
+        pk = signing.loads(token, salt=REPLY_SALT, max_age=REPLY_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    letter = Letter.objects.filter(pk=pk, status=Letter.Status.SENT).first()
+    return None if letter is None or letter.personal_data_erased_at else letter
+
+
+def letter_record_reply(*, letter: Letter, reply: str, reply_text: str) -> Letter:
+    letter.reply = reply
+    letter.reply_text = reply_text if reply == Letter.Reply.REPLIED else ""
+    letter.replied_at = timezone.now()
+    letter.full_clean()
+    letter.save(update_fields=["reply", "reply_text", "replied_at", "updated_at"])
+    return letter
+
+
+def letters_send_follow_ups(*, now=None) -> tuple[int, int]:
+    """Ask "Did your MP reply?" 14 days after sending, and once more 7 days later."""
+    now = now or timezone.now()
+    waiting = Letter.objects.filter(status=Letter.Status.SENT, reply="", person__isnull=False)
+    asked = _follow_up(
+        waiting.filter(followup_sent_at=None, sent_at__lte=now - FOLLOW_UP_AFTER),
+        field="followup_sent_at", now=now, template="letters/email/follow_up.txt",
+    )  # fmt: skip
+    reminded = _follow_up(
+        waiting.filter(reminder_sent_at=None, followup_sent_at__lte=now - REMINDER_AFTER),
+        field="reminder_sent_at", now=now, template="letters/email/reminder.txt",
+    )  # fmt: skip
+    return asked, reminded
+
+
+def _follow_up(letters, *, field: str, now, template: str) -> int:
+    sent = 0
+    for letter in letters.select_related("person"):
+        with transaction.atomic():
+            # Claim the letter first, so two workers never both send.
+            if not Letter.objects.filter(pk=letter.pk, **{field: None}).update(**{field: now}):
+                continue
+            _email_constituent(
+                letter,
+                subject=f"Did {letter.mp_name} reply to your letter?",
+                template=template,
+                reply_url=settings.SITE_URL
+                + reverse("letter-reply", args=[letter_reply_token(letter)]),
+            )
+            sent += 1
+    return sent
+
+
+def _email_constituent(letter: Letter, *, subject: str, template: str, **context) -> None:
+    if not letter.sender_email:
+        return
+    person = letter.person
+    email_send(
+        to=[letter.sender_email],
+        subject=subject,
+        body=render_to_string(
+            template,
+            {"letter": letter, "links": supporter_links(person=person) if person else {}} | context,
+        ),
+        headers=supporter_email_headers(person=person) if person else None,
+    )
+
+
+def _email_confirmation(letter: Letter) -> None:
+    if rate_limit_exceeded(
+        key=f"letters-confirm:{letter.email_normalised}",
+        limits=[(settings.LETTERS_CONFIRMATIONS_PER_DAY_PER_ADDRESS, 24 * 3600)],
+    ):
+        return  # someone is filling a stranger's mailbox: the page looks the same
+    site = letter.delivery == Letter.Delivery.SITE
+    _email_constituent(
+        letter,
+        subject=(
+            f"Confirm your letter to {letter.mp_name}"
+            if site
+            else "Confirm you would like to hear about the campaign"
+        ),
+        template="letters/email/confirm.txt" if site else "letters/email/confirm_updates.txt",
+        confirm_url=settings.SITE_URL
+        + reverse("letter-confirm", args=[letter_confirmation_token(letter)]),
+    )
+
+
+def _site_domain() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+
+
+@transaction.atomic
+def letters_apply_retention(*, now=None) -> int:
+    """Unconfirmed letters go after 7 days. Personal details are blanked 30 days after a letter
+    was handed over and 60 days after one was sent; the counts in the reports remain."""
+    now = now or timezone.now()
+    deleted, _ = Letter.objects.filter(
+        status=Letter.Status.AWAITING_CONFIRMATION, submitted_at__lt=now - UNCONFIRMED_KEPT
+    ).delete()
+    expired = Letter.objects.filter(personal_data_erased_at=None).filter(
+        Q(status=Letter.Status.HANDED_OVER, submitted_at__lt=now - HANDED_OVER_KEPT)
+        | Q(submitted_at__lt=now - SENT_KEPT)
+    )
+    expired.update(
+        person=None, email_normalised="", postcode="", sender_name="", sender_address="",
+        sender_email="", subject="", body="", reply_text="", ip_address=None,
+        confirmation_nonce="", personal_data_erased_at=now,
+    )  # fmt: skip
+    window = timedelta(days=settings.LETTERS_RESEND_DAYS)
+    SendAllowance.objects.filter(last_sent_at__lt=now - window).delete()
+    people_delete_unattached()
+    return deleted
