@@ -1,0 +1,207 @@
+"""Delivery to MPs through a real SMTP server (aiosmtpd), failures, retries and bounces."""
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
+
+from actionhub.core.models import OutboundEmail
+from actionhub.core.tests.test_email import free_port
+from actionhub.letters.models import Letter
+from actionhub.letters.services import MAX_SEND_ATTEMPTS, letter_deliver
+from actionhub.letters.tests.factories import LetterFactory
+
+MP_ADDRESS = "alex.example.mp@parliament.example"
+
+
+class MailServer(Message):
+    """Accepts everything, except what a test tells it to refuse."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+        self.refuse_recipients = set()
+        self.temporary_failures = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse_recipients:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.temporary_failures:
+            self.temporary_failures -= 1
+            return "451 4.3.0 Try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+    def to(self, address):
+        return [m for m in self.messages if address in m["To"]]
+
+
+@pytest.fixture
+def smtp(settings):
+    handler = MailServer()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield handler
+    controller.stop()
+
+
+def queued_letter(mp):
+    return LetterFactory(
+        mp=mp, sender_email="ruth@example.org", status=Letter.Status.QUEUED, sent_at=None
+    )
+
+
+def test_a_confirmed_letter_reaches_the_mp_with_the_constituent_as_reply_to(
+    smtp, run_tasks, campaign, mp
+):
+    letter = queued_letter(mp)
+    from actionhub.letters.tasks import deliver_letter
+
+    deliver_letter.enqueue(letter.pk)
+    run_tasks()
+
+    [to_mp] = smtp.to(MP_ADDRESS)
+    assert to_mp["Reply-To"] == "Ruth Cohen <ruth@example.org>"
+    assert to_mp["From"] == "Action Hub <noreply@localhost>"
+    assert "Please act." in to_mp.get_payload(decode=True).decode()
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.SENT
+    assert to_mp["Message-ID"] == letter.message_id
+    [copy] = smtp.to("ruth@example.org")
+    assert "has been sent" in copy["Subject"]
+
+
+def test_a_refused_address_fails_the_letter_and_tells_the_constituent(
+    smtp, run_tasks, campaign, mp
+):
+    smtp.refuse_recipients.add(MP_ADDRESS)
+    letter = queued_letter(mp)
+    from actionhub.letters.tasks import deliver_letter
+
+    deliver_letter.enqueue(letter.pk)
+    run_tasks()
+
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.FAILED
+    assert "550 5.1.1 No such mailbox" in letter.failure
+    [notice] = smtp.to("ruth@example.org")
+    assert "could not be delivered" in notice.get_payload(decode=True).decode()
+    assert MP_ADDRESS in notice.get_payload(decode=True).decode()  # to send it themselves
+    assert not OutboundEmail.objects.exists()
+
+
+def test_a_temporary_failure_is_tried_again_later(smtp, run_tasks, campaign, mp):
+    smtp.temporary_failures = 1
+    letter = queued_letter(mp)
+    from actionhub.letters.tasks import deliver_letter
+
+    deliver_letter.enqueue(letter.pk)
+    run_tasks()
+
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.QUEUED
+    assert letter.send_attempts == 1
+    assert "451" in letter.failure
+    retry = DBTaskResult.objects.get(task_path=deliver_letter.module_path, status="READY")
+    assert retry.run_after is not None
+    assert smtp.to(MP_ADDRESS) == []
+
+    letter_deliver(letter_id=letter.pk)  # the retry, when its time comes
+
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.SENT
+    assert len(smtp.to(MP_ADDRESS)) == 1
+
+
+def test_after_the_last_try_a_temporary_failure_fails_the_letter(smtp, db, campaign, mp):
+    smtp.temporary_failures = 5
+    letter = queued_letter(mp)
+    Letter.objects.filter(pk=letter.pk).update(send_attempts=MAX_SEND_ATTEMPTS - 1)
+
+    letter_deliver(letter_id=letter.pk)
+
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.FAILED
+    assert "451" in letter.failure
+
+
+def dsn(message_id: str) -> bytes:
+    """A bounce report as mail servers write them (RFC 3464)."""
+    return f"""From: Mail Delivery System <mailer-daemon@parliament.example>
+To: noreply@localhost
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+Your message could not be delivered.
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.parliament.example
+
+Final-Recipient: rfc822; {MP_ADDRESS}
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 User unknown
+
+--B
+Content-Type: text/rfc822-headers
+
+Message-ID: {message_id}
+Subject: Persecution of Uyghurs
+
+--B--
+""".encode()
+
+
+def test_a_bounce_report_fails_the_sent_letter_and_tells_the_constituent(
+    tmp_path, immediate_tasks, campaign, mp
+):
+    from django.core import mail
+
+    letter = LetterFactory(mp=mp, message_id="<letter-1@example.org>")
+    path = tmp_path / "bounce.eml"
+    path.write_bytes(dsn("<letter-1@example.org>"))
+
+    call_command("record_letter_bounce", str(path))
+
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.FAILED
+    assert "550 5.1.1 User unknown" in letter.failure
+    [notice] = mail.outbox
+    assert notice.to == [letter.sender_email]
+    assert "could not deliver" in notice.subject
+
+
+def test_a_bounce_for_another_message_changes_nothing(tmp_path, db, campaign, mp, capsys):
+    letter = LetterFactory(mp=mp, message_id="<letter-1@example.org>")
+    path = tmp_path / "bounce.eml"
+    path.write_bytes(dsn("<someone-else@example.org>"))
+
+    call_command("record_letter_bounce", str(path))
+
+    assert "No sent letter has the Message-ID" in capsys.readouterr().out
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.SENT
+
+
+def test_an_ordinary_email_is_refused_as_not_a_bounce(tmp_path, db):
+    path = tmp_path / "hello.eml"
+    path.write_bytes(b"From: a@example.org\nSubject: hello\n\nhi\n")
+
+    with pytest.raises(CommandError, match="not a bounce report"):
+        call_command("record_letter_bounce", str(path))
