@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.db import models
 
 from actionhub.campaigns.models import Pledge
 from actionhub.pledges.milestones import next_milestone
@@ -50,3 +51,15 @@ def pledge_constituency_tallies(*, pledge: Pledge, limit: int | None = None):
         .order_by("-count", "constituency__name")
     )
     return list(tallies[:limit] if limit else tallies)
+
+
+def signatures_by_constituency(*, campaign) -> dict[int, int]:
+    """Confirmed signatures per constituency id over the campaign's pledges, from the tallies."""
+    totals = (
+        ConstituencyTally.objects.filter(pledge__campaign=campaign)
+        .order_by()
+        .values("constituency")
+        .annotate(total=models.Sum("count"))
+        .values_list("constituency", "total")
+    )
+    return dict(totals)

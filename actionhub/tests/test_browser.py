@@ -25,6 +25,8 @@ def organiser_pages() -> list[str]:
         reverse("admin:auth_user_changelist"),
         reverse("admin:pledges_signature_changelist"),
         reverse("admin:pledges_signature_report"),
+        reverse("admin:letters_letter_changelist"),
+        reverse("admin:letters_letter_report"),
     ]
 
 
