@@ -144,7 +144,9 @@ def letter_confirm(*, token: str) -> Confirmation:
     letter = letter_from_confirmation(token=token)
     with transaction.atomic():
         letter = (
-            Letter.objects.select_for_update().select_related("template", "mp").get(pk=letter.pk)
+            Letter.objects.select_for_update(of=("self",))
+            .select_related("template", "mp")
+            .get(pk=letter.pk)
         )
         if letter.confirmed_at is not None:
             return Confirmation(letter, "already")
