@@ -129,3 +129,16 @@ def test_downloading_it_to_print_and_post(campaign, mp, page):
     reader = pypdf.PdfReader(io.BytesIO(open(pdf.value.path(), "rb").read()))  # noqa: SIM115
     pdf_text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert "Alex Example MP" in pdf_text and "have not heard from my aunt" in pdf_text
+
+
+def test_the_flow_s_error_pages_pass_axe(campaign, mp, page):
+    check_page(page, "/write-to-your-mp/uyghur-women/")
+    page.get_by_label("Your postcode").fill("JE2 3AB")
+    page.get_by_role("button", name="Find my MP").click()
+    assert page.get_by_text("which is not part of the UK").first.is_visible()
+    check_current_page(page, "letter: postcode error", status=400)
+
+    check_page(page, "/letters/confirm/not-a-real-link/", status=400)
+    assert page.get_by_role("heading", name="This link does not work").is_visible()
+    check_page(page, "/letters/reply/not-a-real-link/", status=400)
+    assert page.get_by_role("heading", name="This link does not work").is_visible()
