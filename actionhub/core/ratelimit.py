@@ -1,5 +1,6 @@
 """Counting requests per key in fixed windows, in the shared cache (Redis in production)."""
 
+import ipaddress
 import time
 
 from django.core.cache import cache
@@ -19,3 +20,13 @@ def rate_limit_exceeded(*, key: str, limits: list[tuple[int, int]]) -> bool:
             used = 1
         exceeded = exceeded or used > allowed
     return exceeded
+
+
+def rate_limit_key(ip_address: str | None) -> str:
+    """One key per visitor: an IPv6 /64 is one household's or phone's, so it counts as one."""
+    if not ip_address:
+        return "unknown"
+    address = ipaddress.ip_address(ip_address)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)

@@ -2,10 +2,10 @@ import re
 import unicodedata
 
 from django import forms
-from django.conf import settings
 
 from actionhub.letters.compose import address_lines, normalise_newlines, placeholders_left
 from actionhub.letters.models import Letter
+from actionhub.supporters.emails import is_disposable_email
 
 MP_CONSENT_WORDING = (
     "Pass my name, postal address, email address and letter to my MP, so that they can reply"
@@ -171,11 +171,7 @@ class LetterDetailsForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data.get("email") or ""
-        domain = email.rpartition("@")[2].casefold()
-        if email and any(
-            domain == disposable or domain.endswith("." + disposable)
-            for disposable in settings.DISPOSABLE_EMAIL_DOMAINS
-        ):
+        if email and is_disposable_email(email):
             raise forms.ValidationError(
                 "Use an email address you will keep: your MP will reply to it."
             )

@@ -17,12 +17,11 @@ from django.utils import timezone
 
 from actionhub.campaigns.models import LetterTemplate
 from actionhub.core.email import email_send
-from actionhub.core.ratelimit import rate_limit_exceeded
+from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.letters.compose import letter_prefill, personal_share, signature_block
 from actionhub.letters.forms import CAMPAIGN_EMAILS_WORDING, MP_CONSENT_WORDING
 from actionhub.letters.models import Letter, SendAllowance
 from actionhub.parliament.lookup import Placement
-from actionhub.pledges.services import rate_limit_key
 from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.links import supporter_email_headers, supporter_links
 from actionhub.supporters.models import Consent

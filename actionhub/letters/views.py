@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from actionhub.campaigns.selectors import campaign_get_default
 from actionhub.core.ip import client_ip
-from actionhub.core.ratelimit import rate_limit_exceeded
+from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.letters.compose import letter_prefill, mailto_url, personal_share
 from actionhub.letters.documents import letter_docx, letter_pdf
 from actionhub.letters.forms import LetterDetailsForm, LetterEditForm, PostcodeForm, ReplyForm
@@ -26,7 +26,6 @@ from actionhub.letters.services import (
     letter_submit,
 )
 from actionhub.parliament.lookup import PostcodeProblem, postcode_lookup
-from actionhub.pledges.services import rate_limit_key
 
 DRAFTS = "letter_drafts"
 MINE = "letters_written"

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core import signing
 
 from actionhub.parliament.postcodes import normalise_postcode
+from actionhub.supporters.emails import is_disposable_email
 
 SIGN_WORDING = "I sign this pledge"
 SHOW_NAME_WORDING = "Show my first name on the site"
@@ -122,11 +123,7 @@ class SignatureForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"]
-        domain = email.rpartition("@")[2].casefold()
-        if any(
-            domain == disposable or domain.endswith("." + disposable)
-            for disposable in settings.DISPOSABLE_EMAIL_DOMAINS
-        ):
+        if is_disposable_email(email):
             raise forms.ValidationError(
                 "Use an email address you will keep: we cannot accept addresses from "
                 "temporary email services."

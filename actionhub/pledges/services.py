@@ -1,6 +1,5 @@
 """Signing and confirming. The signing path writes only its own rows: no shared counter."""
 
-import ipaddress
 import secrets
 from datetime import timedelta
 
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from actionhub.campaigns.models import Pledge
 from actionhub.core.email import email_send
-from actionhub.core.ratelimit import rate_limit_exceeded
+from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.parliament.lookup import PostcodeProblem, postcode_lookup_local
 from actionhub.pledges.forms import CAMPAIGN_EMAILS_WORDING, SHOW_NAME_WORDING, SIGN_WORDING
 from actionhub.pledges.milestones import milestones_passed
@@ -133,16 +132,6 @@ def signature_release(*, signature: Signature) -> Signature:
     signature.save(update_fields=["status", "confirmation_nonce", "submitted_at", "updated_at"])
     _email_confirmation(signature)
     return signature
-
-
-def rate_limit_key(ip_address: str | None) -> str:
-    """One key per visitor: an IPv6 /64 is one household's or phone's, so it counts as one."""
-    if not ip_address:
-        return "unknown"
-    address = ipaddress.ip_address(ip_address)
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
 
 
 def _constituency_for(postcode: str):

@@ -1,5 +1,7 @@
 """Email addresses as a person, not a string: one address, however it is typed."""
 
+from django.conf import settings
+
 # Providers that deliver `name+anything@` to `name@`, and those that also ignore dots in the name.
 PLUS_TAG_DOMAINS = {
     "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com",
@@ -18,3 +20,12 @@ def normalise_email(address: str) -> str:
     if domain in DOT_BLIND_DOMAINS:
         local = local.replace(".", "")
     return f"{local}@{DOMAIN_ALIASES.get(domain, domain)}"
+
+
+def is_disposable_email(address: str) -> bool:
+    """An address at a temporary email service (DISPOSABLE_EMAIL_DOMAINS), or a subdomain of one."""
+    domain = address.rpartition("@")[2].casefold()
+    return any(
+        domain == disposable or domain.endswith("." + disposable)
+        for disposable in settings.DISPOSABLE_EMAIL_DOMAINS
+    )

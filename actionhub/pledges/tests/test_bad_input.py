@@ -208,7 +208,7 @@ def test_the_hourly_limit_quarantines_too(client, pledge, sign, settings):
 
 
 def test_ipv6_neighbours_share_one_limit():
-    from actionhub.pledges.services import rate_limit_key
+    from actionhub.core.ratelimit import rate_limit_key
 
     assert rate_limit_key("2001:db8:1:2::1") == rate_limit_key("2001:db8:1:2:ffff::9")
     assert rate_limit_key("2001:db8:1:3::1") != rate_limit_key("2001:db8:1:2::1")
