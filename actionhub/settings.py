@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "actionhub.parliament",
     "actionhub.pledges",
     "actionhub.letters",
+    "actionhub.events",
 ]
 
 MIDDLEWARE = [
@@ -293,6 +294,9 @@ LETTERS_CONFIRMATIONS_PER_DAY_PER_ADDRESS = env_int("LETTERS_CONFIRMATIONS_PER_D
 LETTERS_RESEND_DAYS = env_int("LETTERS_RESEND_DAYS", 30)
 # The sender of letters to MPs; replies go to the constituent (Reply-To).
 LETTERS_FROM_EMAIL = env("LETTERS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Events: RSVPs (single dates and "every week") from one connection.
+EVENTS_RSVP_RATE_LIMITS = [(env_int("EVENTS_RSVPS_PER_HOUR_PER_IP", 30), 3600)]
 
 # Postcode -> constituency -> MP: "local" (imported data), "remote" (postcodes.io and the
 # Parliament Members API) or "auto" (local once postcodes are imported, else remote).

@@ -11,5 +11,6 @@ urlpatterns = [
     path("supporters/", include("actionhub.supporters.urls")),
     path("", include("actionhub.pledges.urls")),
     path("", include("actionhub.letters.urls")),
+    path("", include("actionhub.events.urls")),
     path("", include("actionhub.campaigns.urls")),
 ]

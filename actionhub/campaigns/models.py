@@ -250,18 +250,18 @@ class Demonstration(BaseModel):
 
     @property
     def schedule_text(self) -> str:
-        """'Every Tuesday' for a weekly rule on named days; otherwise the pack's summary says it."""
-        parts = dict(part.split("=", 1) for part in self.recurrence.split(";"))
-        days = parts.get("BYDAY", "").split(",")
-        if (
-            parts.get("FREQ") != "WEEKLY"
-            or "INTERVAL" in parts
-            or not all(d in WEEKDAYS for d in days)
-        ):
-            return ""
-        names = [WEEKDAYS[day] for day in days]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"Every {listed}"
+        return recurrence_text(self.recurrence)
+
+
+def recurrence_text(rule: str) -> str:
+    """'Every Tuesday' for a weekly rule on named days; '' for any other rule."""
+    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    days = parts.get("BYDAY", "").split(",")
+    if parts.get("FREQ") != "WEEKLY" or "INTERVAL" in parts or not all(d in WEEKDAYS for d in days):
+        return ""
+    names = [WEEKDAYS[day] for day in days]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Every {listed}"
 
 
 class EngagementPlan(BaseModel):

@@ -5,7 +5,6 @@ from actionhub.campaigns.models import TOOLS, LetterTemplate, Page
 from actionhub.campaigns.selectors import (
     campaign_get_default,
     campaign_part,
-    demonstration_next_dates,
 )
 from actionhub.parliament.postcodes import normalise_postcode
 
@@ -41,17 +40,6 @@ def briefing(request, slug):
     campaign = campaign_get_default()
     letter = get_object_or_404(LetterTemplate, campaign=campaign, slug=slug)
     return render(request, "campaigns/briefing.html", {"campaign": campaign, "letter": letter})
-
-
-def demonstration(request):
-    campaign = campaign_get_default()
-    demonstration = campaign_part(campaign, "demonstration")
-    context = {
-        "campaign": campaign,
-        "demonstration": demonstration,
-        "next_dates": demonstration_next_dates(demonstration=demonstration),
-    }
-    return render(request, "campaigns/demonstration.html", context)
 
 
 def brands(request):

@@ -13,6 +13,7 @@ def email_send(
     body: str,
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> OutboundEmail:
     from actionhub.core.tasks import send_email
 
@@ -22,6 +23,7 @@ def email_send(
         body=body,
         reply_to=list(reply_to or []),
         headers=dict(headers or {}),
+        attachments=[list(attachment) for attachment in attachments or []],
     )
     email.full_clean()
     email.save()
@@ -45,6 +47,8 @@ def email_deliver(*, email_id: int) -> None:
         reply_to=email.reply_to or None,
         headers=email.headers or None,
     )
+    for filename, content, mimetype in email.attachments:
+        message.attach(filename, content, mimetype)
     try:
         message.send()
     except Exception as error:

@@ -71,6 +71,9 @@ class OutboundEmail(BaseModel):
     body = models.TextField(blank=True)
     reply_to = models.JSONField(default=list, blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(
+        default=list, blank=True, help_text="Text files: [filename, content, MIME type]."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     last_error = models.TextField(blank=True)
 

@@ -1,8 +1,8 @@
 import re
-import unicodedata
 
 from django import forms
 
+from actionhub.core.text import has_control_characters, single_line
 from actionhub.letters.compose import address_lines, normalise_newlines, placeholders_left
 from actionhub.letters.models import Letter
 from actionhub.supporters.emails import is_disposable_email
@@ -15,17 +15,6 @@ MAX_BODY = 8000
 MAX_ADDRESS_LINES = 8
 # UK postcodes start with letters; most other countries' start with a digit (75001, 10115).
 FOREIGN_POSTCODE = re.compile(r"\d[\w -]{2,10}")
-
-
-def _has_controls(value: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(char) == "Cc" and char not in allowed for char in value)
-
-
-def single_line(value: str, what: str) -> str:
-    """No line breaks or control characters: these values go into email headers."""
-    if _has_controls(value):
-        raise forms.ValidationError(f"{what} must be on one line, without special characters.")
-    return " ".join(value.split())
 
 
 def _length_message(what: str, limit: int) -> str:
@@ -85,7 +74,7 @@ class LetterEditForm(forms.Form):
 
     def clean_body(self):
         body = normalise_newlines(self.cleaned_data["body"]).strip()
-        if _has_controls(body, allowed="\n\t"):
+        if has_control_characters(body, allowed="\n\t"):
             raise forms.ValidationError("Your letter has characters we cannot send. Retype it.")
         if not body:
             raise forms.ValidationError("Write your letter: it is empty.")
@@ -158,7 +147,7 @@ class LetterDetailsForm(forms.Form):
 
     def clean_address(self):
         address = normalise_newlines(self.cleaned_data["address"])
-        if _has_controls(address, allowed="\n\t"):
+        if has_control_characters(address, allowed="\n\t"):
             raise forms.ValidationError("Your address has characters we cannot use. Retype it.")
         lines = address_lines(address)
         if len(lines) > MAX_ADDRESS_LINES:
@@ -216,6 +205,6 @@ class ReplyForm(forms.Form):
 
     def clean_reply_text(self):
         text = normalise_newlines(self.cleaned_data.get("reply_text") or "").strip()
-        if _has_controls(text, allowed="\n\t"):
+        if has_control_characters(text, allowed="\n\t"):
             raise forms.ValidationError("The reply has characters we cannot keep. Paste it again.")
         return text

@@ -1,0 +1,116 @@
+"""Series and their dates: made from the campaign's demonstration, generated weeks ahead."""
+
+from datetime import date, datetime, timedelta
+
+from dateutil.rrule import rrulestr
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from actionhub.campaigns.models import Campaign, Demonstration
+from actionhub.events.models import Occurrence, Series
+
+WEEKS_AHEAD = 10
+FROM_DEMONSTRATION = [
+    "title", "summary", "description", "safety", "venue_name", "street", "locality", "town",
+    "postcode", "recurrence", "start_time", "duration_minutes", "timezone",
+]  # fmt: skip
+
+
+def series_sync_from_demonstration(*, demonstration: Demonstration) -> Series:
+    """The series people RSVP to for a campaign's demonstration, with the pack's words."""
+    values = {field: getattr(demonstration, field) for field in FROM_DEMONSTRATION}
+    series = Series.objects.filter(demonstration=demonstration).first()
+    if series is None:
+        series = Series(
+            campaign=demonstration.campaign,
+            demonstration=demonstration,
+            slug=_free_slug("weekly-demonstration"),
+            first_date=timezone.localdate(),
+            **values,
+        )
+        series.full_clean()
+        series.save()
+        return series
+    changed = [field for field, value in values.items() if getattr(series, field) != value]
+    if changed:
+        for field in changed:
+            setattr(series, field, values[field])
+        series.full_clean()
+        series.save(update_fields=[*changed, "updated_at"])
+    return series
+
+
+def _free_slug(base: str) -> str:
+    slug, number = base, 1
+    while Series.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def series_dates(*, series: Series, after: date, until: date) -> list[date]:
+    """The series' local dates from `after` to `until`, both included."""
+    first = max(after, series.first_date)
+    last = min(until, series.end_date) if series.end_date else until
+    if not series.recurrence:
+        return [series.first_date] if first <= series.first_date <= last else []
+    start = datetime.combine(series.first_date, series.start_time)
+    rule = rrulestr(series.recurrence, dtstart=start)
+    window = rule.between(
+        datetime.combine(first, datetime.min.time()),
+        datetime.combine(last, datetime.max.time()),
+        inc=True,
+    )
+    return [moment.date() for moment in window]
+
+
+def occurrences_generate(*, series: Series, today: date | None = None) -> int:
+    """Make the rows for the coming weeks' dates; refresh the times of future unchanged ones."""
+    today = today or timezone.localdate(timezone=series.zone)
+    made = 0
+    for on in series_dates(series=series, after=today, until=today + timedelta(weeks=WEEKS_AHEAD)):
+        starts_at = series.local_start(on)
+        existing = Occurrence.objects.filter(series=series, date=on).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    Occurrence.objects.create(
+                        series=series, date=on, starts_at=starts_at,
+                        ends_at=series.end_for(starts_at), capacity=series.capacity,
+                    )  # fmt: skip
+                made += 1
+            except IntegrityError:
+                continue  # another worker made it at the same moment
+        elif existing.status == Occurrence.Status.SCHEDULED and (
+            existing.starts_at != starts_at or existing.capacity != series.capacity
+        ):
+            _occurrence_follow_series(existing, starts_at)
+    return made
+
+
+def _occurrence_follow_series(occurrence: Occurrence, starts_at: datetime) -> None:
+    series = occurrence.series
+    if occurrence.starts_at != starts_at:
+        occurrence.sequence += 1
+    occurrence.starts_at, occurrence.ends_at = starts_at, series.end_for(starts_at)
+    if series.capacity is None or occurrence.places_taken <= series.capacity:
+        occurrence.capacity = series.capacity
+    occurrence.save(update_fields=["starts_at", "ends_at", "sequence", "capacity", "updated_at"])
+
+
+def occurrences_generate_all() -> int:
+    for campaign in Campaign.objects.all():
+        demonstration = Demonstration.objects.filter(campaign=campaign).first()
+        if demonstration is not None:
+            series_sync_from_demonstration(demonstration=demonstration)
+    return sum(occurrences_generate(series=series) for series in Series.objects.all())
+
+
+def occurrences_upcoming(*, series: Series, count: int = 8, now=None):
+    """The next dates, cancelled ones included (they stay listed, marked cancelled)."""
+    now = now or timezone.now()
+    return list(
+        series.occurrences.filter(ends_at__gt=now)
+        .order_by("starts_at")
+        .select_related("series")[:count]
+    )

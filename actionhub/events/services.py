@@ -1,0 +1,517 @@
+"""RSVPs, "every week" subscriptions, places and the waiting list, reminders and retention."""
+
+import secrets
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from actionhub.core.email import email_send
+from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
+from actionhub.events.calendar import occurrence_calendar
+from actionhub.events.forms import HEAR_MORE_WORDING, RSVP_WORDING
+from actionhub.events.models import Occurrence, Rsvp, Series, Subscription
+from actionhub.supporters.links import supporter_email_headers, supporter_links
+from actionhub.supporters.models import Consent, Person
+from actionhub.supporters.services import (
+    consent_record,
+    people_delete_unattached,
+    person_get_or_create,
+)
+
+CONFIRM_SALT = "rsvp-confirm"
+SUBSCRIBE_SALT = "every-week-confirm"
+CANCEL_SALT = "rsvp-cancel"
+STOP_SALT = "every-week-stop"
+CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
+UNCONFIRMED_KEPT = timedelta(days=7)
+KEPT_AFTER_DATE = timedelta(days=30)
+DAY_BEFORE_AT = time(10, 0)
+TWO_HOURS = timedelta(hours=2)
+
+
+class RsvpRefused(Exception):
+    """The date cannot take RSVPs, or the connection sent too many; the message says why."""
+
+
+class LinkInvalid(Exception):
+    """Not a link we sent, or what it was for has gone."""
+
+
+# Submitting and confirming
+
+
+def rsvp_submit(*, occurrence: Occurrence, data: dict, ip_address: str | None) -> Rsvp | None:
+    """Record an RSVP for one date and email a confirmation link; the same page follows
+    whatever the address had done before."""
+    if data.get("website"):
+        return None
+    _check_open(occurrence, ip_address)
+    person = _person(data)
+    normalised = person.email_normalised
+    existing = Rsvp.objects.filter(occurrence=occurrence, email_normalised=normalised).first()
+    if existing and existing.status in (Rsvp.Status.CONFIRMED, Rsvp.Status.WAITING):
+        rsvp_email(existing, "events/email/already.txt", "You have already said you are coming")
+        return existing
+    fields = _rsvp_fields(data) | {
+        "status": Rsvp.Status.PENDING, "confirmation_nonce": secrets.token_hex(16),
+        "submitted_at": timezone.now(), "cancelled_at": None,
+    }  # fmt: skip
+    with transaction.atomic():
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    rsvp = Rsvp.objects.create(
+                        occurrence=occurrence, person=person, email_normalised=normalised,
+                        **fields,
+                    )  # fmt: skip
+            except IntegrityError:  # the same form sent twice at once: one RSVP
+                return Rsvp.objects.get(occurrence=occurrence, email_normalised=normalised)
+        else:
+            rsvp = existing
+            for name, value in fields.items():
+                setattr(rsvp, name, value)
+            rsvp.save()
+        rsvp_email(
+            rsvp, "events/email/confirm.txt", "Confirm you are coming",
+            confirm_url=_url("rsvp-confirm", rsvp_confirmation_token(rsvp)),
+        )  # fmt: skip
+    return rsvp
+
+
+def _check_open(occurrence: Occurrence, ip_address) -> None:
+    if occurrence.status == Occurrence.Status.CANCELLED:
+        raise RsvpRefused("This date has been cancelled.")
+    if occurrence.ends_at <= timezone.now():
+        raise RsvpRefused("This date has passed.")
+    if rate_limit_exceeded(
+        key=f"rsvp:{rate_limit_key(ip_address)}", limits=settings.EVENTS_RSVP_RATE_LIMITS
+    ):
+        raise RsvpRefused(
+            "Many people have said they are coming from your connection in the last hour. "
+            "Please try again later."
+        )
+
+
+def _person(data: dict) -> Person:
+    return person_get_or_create(
+        email=data["email"], first_name=data["first_name"], last_name=data.get("last_name", "")
+    )
+
+
+def _rsvp_fields(data: dict) -> dict:
+    return {
+        "first_name": data["first_name"],
+        "last_name": data.get("last_name", ""),
+        "guests": data.get("guests") or 0,
+        "remind_day_before": bool(data.get("remind_day_before")),
+        "remind_two_hours": bool(data.get("remind_two_hours")),
+        "hear_more": bool(data.get("hear_more")),
+    }
+
+
+def rsvp_confirmation_token(rsvp: Rsvp) -> str:
+    return signing.dumps({"r": rsvp.pk, "n": rsvp.confirmation_nonce}, salt=CONFIRM_SALT)
+
+
+def rsvp_confirm(*, token: str) -> Rsvp:
+    """The mailbox owner confirmed: a place if there is one, else the waiting list."""
+    payload = _load(token, CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    with transaction.atomic():
+        rsvp = (
+            Rsvp.objects.select_for_update(of=("self",))
+            .select_related("occurrence__series", "person")
+            .filter(pk=payload.get("r"))
+            .first()
+        )
+        if rsvp is None:
+            raise LinkInvalid
+        if rsvp.status in (Rsvp.Status.CONFIRMED, Rsvp.Status.WAITING):
+            return rsvp
+        if rsvp.status != Rsvp.Status.PENDING or not secrets.compare_digest(
+            rsvp.confirmation_nonce, str(payload.get("n", ""))
+        ):
+            raise LinkInvalid
+        if rsvp.occurrence.status == Occurrence.Status.CANCELLED:
+            raise LinkInvalid
+        rsvp.confirmation_nonce = ""
+        _rsvp_place(rsvp)
+        _consents_record(rsvp.person, rsvp.hear_more, given_at=rsvp.submitted_at,
+                         method=f"RSVP form for {rsvp.occurrence}, confirmed by email")  # fmt: skip
+        _email_rsvp_outcome(rsvp)
+    return rsvp
+
+
+def _rsvp_place(rsvp: Rsvp) -> None:
+    """Confirm the RSVP if its places fit, else put it on the waiting list."""
+    now = timezone.now()
+    rsvp.confirmed_at = rsvp.confirmed_at or now
+    if places_take(occurrence_id=rsvp.occurrence_id, places=rsvp.places):
+        rsvp.status = Rsvp.Status.CONFIRMED
+    else:
+        rsvp.status, rsvp.waiting_since = Rsvp.Status.WAITING, now
+    rsvp.save()
+
+
+def places_take(*, occurrence_id: int, places: int) -> bool:
+    """Take places in one conditional UPDATE: the database decides, whoever else is booking.
+
+    A CHECK constraint (places_taken <= capacity) stands behind it.
+    """
+    room = Q(capacity__isnull=True) | Q(capacity__gte=F("places_taken") + places)
+    return bool(
+        Occurrence.objects.filter(room, pk=occurrence_id).update(
+            places_taken=F("places_taken") + places
+        )
+    )
+
+
+def _places_release(*, occurrence_id: int, places: int) -> None:
+    Occurrence.objects.filter(pk=occurrence_id).update(places_taken=F("places_taken") - places)
+
+
+def _consents_record(person: Person, hear_more: bool, *, given_at, method: str) -> None:
+    choices = [(Consent.Purpose.RSVP, RSVP_WORDING)]
+    if hear_more:
+        choices.append((Consent.Purpose.CAMPAIGN_EMAILS, HEAR_MORE_WORDING))
+    for purpose, wording in choices:
+        consent_record(
+            person=person, purpose=purpose, wording=wording, method=method, given_at=given_at
+        )
+
+
+# Cancelling, and the waiting list
+
+
+def rsvp_cancel_token(rsvp: Rsvp) -> str:
+    return signing.dumps(rsvp.pk, salt=CANCEL_SALT)
+
+
+def rsvp_from_cancel_token(*, token: str) -> Rsvp:
+    pk = _load(token, CANCEL_SALT)
+    rsvp = Rsvp.objects.select_related("occurrence__series").filter(pk=pk).first()
+    if rsvp is None or rsvp.personal_data_erased_at:
+        raise LinkInvalid
+    return rsvp
+
+
+def rsvp_cancel(*, rsvp: Rsvp) -> Rsvp:
+    """Withdraw an RSVP; a place it held goes to the waiting list."""
+    with transaction.atomic():
+        rsvp = Rsvp.objects.select_for_update().get(pk=rsvp.pk)
+        if rsvp.status == Rsvp.Status.CANCELLED:
+            return rsvp
+        held_places = rsvp.status == Rsvp.Status.CONFIRMED
+        rsvp.status, rsvp.cancelled_at = Rsvp.Status.CANCELLED, timezone.now()
+        rsvp.save(update_fields=["status", "cancelled_at", "updated_at"])
+        if held_places:
+            _places_release(occurrence_id=rsvp.occurrence_id, places=rsvp.places)
+            waiting_list_promote(occurrence_id=rsvp.occurrence_id)
+    return rsvp
+
+
+def waiting_list_promote(*, occurrence_id: int) -> list[Rsvp]:
+    """Give free places to the waiting list, first come first served, and tell them."""
+    promoted = []
+    waiting = Rsvp.objects.filter(occurrence_id=occurrence_id, status=Rsvp.Status.WAITING)
+    for rsvp in waiting.order_by("waiting_since", "pk").select_related("occurrence__series"):
+        if not places_take(occurrence_id=occurrence_id, places=rsvp.places):
+            break  # strictly in turn: a smaller party does not jump the queue
+        rsvp.status = Rsvp.Status.CONFIRMED
+        rsvp.save(update_fields=["status", "updated_at"])
+        _email_rsvp_outcome(rsvp, promoted=True)
+        promoted.append(rsvp)
+    return promoted
+
+
+# Every week
+
+
+def subscription_submit(*, series: Series, data: dict, ip_address: str | None):
+    if data.get("website"):
+        return None
+    if rate_limit_exceeded(
+        key=f"rsvp:{rate_limit_key(ip_address)}", limits=settings.EVENTS_RSVP_RATE_LIMITS
+    ):
+        raise RsvpRefused(
+            "Many people have said they are coming from your connection in the last hour. "
+            "Please try again later."
+        )
+    person = _person(data)
+    fields = {
+        key: value for key, value in _rsvp_fields(data).items()
+        if key not in ("first_name", "last_name")
+    }  # fmt: skip
+    subscription, _ = Subscription.objects.get_or_create(
+        series=series, email_normalised=person.email_normalised,
+        defaults={"person": person, "submitted_at": timezone.now(), **fields},
+    )  # fmt: skip
+    if subscription.status == Subscription.Status.ACTIVE:
+        _email_subscription(subscription, "events/email/already_every_week.txt",
+                            "You are already coming every week")  # fmt: skip
+        return subscription
+    for name, value in fields.items():
+        setattr(subscription, name, value)
+    subscription.status = Subscription.Status.PENDING
+    subscription.confirmation_nonce = secrets.token_hex(16)
+    subscription.submitted_at = timezone.now()
+    subscription.save()
+    token = signing.dumps(
+        {"s": subscription.pk, "n": subscription.confirmation_nonce}, salt=SUBSCRIBE_SALT
+    )
+    _email_subscription(
+        subscription, "events/email/confirm_every_week.txt", "Confirm you are coming every week",
+        confirm_url=_url("every-week-confirm", token),
+    )  # fmt: skip
+    return subscription
+
+
+def subscription_confirm(*, token: str) -> Subscription:
+    payload = _load(token, SUBSCRIBE_SALT, max_age=CONFIRM_MAX_AGE)
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update(of=("self",))
+            .select_related("series", "person")
+            .filter(pk=payload.get("s"))
+            .first()
+        )
+        if subscription is None:
+            raise LinkInvalid
+        if subscription.status == Subscription.Status.ACTIVE:
+            return subscription
+        if subscription.status != Subscription.Status.PENDING or not secrets.compare_digest(
+            subscription.confirmation_nonce, str(payload.get("n", ""))
+        ):
+            raise LinkInvalid
+        subscription.status = Subscription.Status.ACTIVE
+        subscription.confirmed_at = timezone.now()
+        subscription.confirmation_nonce = ""
+        subscription.save()
+        _consents_record(
+            subscription.person, subscription.hear_more, given_at=subscription.submitted_at,
+            method=f"“Every week” form for {subscription.series}, confirmed by email",
+        )  # fmt: skip
+        subscription_rsvps_fill(subscription=subscription)
+        _email_subscription(
+            subscription, "events/email/every_week.txt", "You are coming every week"
+        )
+    return subscription
+
+
+def subscription_rsvps_fill(*, subscription: Subscription) -> int:
+    """An RSVP for each coming date the subscriber has none for (made as dates are added)."""
+    if subscription.status != Subscription.Status.ACTIVE:
+        return 0
+    person = subscription.person
+    made = 0
+    upcoming = subscription.series.occurrences.filter(
+        starts_at__gt=timezone.now(),
+        status__in=[Occurrence.Status.SCHEDULED, Occurrence.Status.MOVED],
+    ).exclude(rsvps__email_normalised=subscription.email_normalised)
+    for occurrence in upcoming:
+        try:
+            with transaction.atomic():
+                rsvp = Rsvp.objects.create(
+                    occurrence=occurrence, person=person, subscription=subscription,
+                    email_normalised=subscription.email_normalised,
+                    first_name=person.first_name, last_name=person.last_name,
+                    guests=subscription.guests, remind_day_before=subscription.remind_day_before,
+                    remind_two_hours=subscription.remind_two_hours,
+                    hear_more=subscription.hear_more, submitted_at=subscription.submitted_at,
+                )  # fmt: skip
+                _rsvp_place(rsvp)
+            made += 1
+        except IntegrityError:
+            continue
+    return made
+
+
+def subscriptions_fill_all() -> int:
+    active = Subscription.objects.filter(status=Subscription.Status.ACTIVE)
+    return sum(subscription_rsvps_fill(subscription=s) for s in active.select_related("person"))
+
+
+def subscription_stop_token(subscription: Subscription) -> str:
+    return signing.dumps(subscription.pk, salt=STOP_SALT)
+
+
+def subscription_from_stop_token(*, token: str) -> Subscription:
+    pk = _load(token, STOP_SALT)
+    subscription = Subscription.objects.select_related("series").filter(pk=pk).first()
+    if subscription is None:
+        raise LinkInvalid
+    return subscription
+
+
+def subscription_stop(*, subscription: Subscription) -> Subscription:
+    """Stop coming every week: the coming dates' RSVPs are withdrawn too."""
+    with transaction.atomic():
+        subscription.status = Subscription.Status.STOPPED
+        subscription.save(update_fields=["status", "updated_at"])
+        coming = subscription.rsvps.filter(occurrence__starts_at__gt=timezone.now()).exclude(
+            status=Rsvp.Status.CANCELLED
+        )
+        for rsvp in coming:
+            rsvp_cancel(rsvp=rsvp)
+    return subscription
+
+
+# Reminders
+
+
+def reminder_due(rsvp: Rsvp, kind: str) -> datetime:
+    occurrence = rsvp.occurrence
+    if kind == "two_hours":
+        return occurrence.starts_at - TWO_HOURS
+    day_before = occurrence.local_starts_at.date() - timedelta(days=1)
+    return datetime.combine(day_before, DAY_BEFORE_AT, tzinfo=occurrence.series.zone)
+
+
+def rsvps_send_reminders(*, now=None) -> int:
+    """Send each reminder that is due, once; never for a cancelled date or a withdrawn RSVP."""
+    now = now or timezone.now()
+    candidates = Rsvp.objects.filter(
+        status=Rsvp.Status.CONFIRMED,
+        occurrence__status__in=[Occurrence.Status.SCHEDULED, Occurrence.Status.MOVED],
+        occurrence__starts_at__gt=now,
+        occurrence__starts_at__lte=now + timedelta(days=2),
+    ).exclude(email_normalised="")
+    sent = 0
+    for kind, flag, field in (
+        ("day_before", "remind_day_before", "reminded_day_before_at"),
+        ("two_hours", "remind_two_hours", "reminded_two_hours_at"),
+    ):
+        for rsvp in candidates.filter(**{flag: True, field: None}).select_related(
+            "occurrence__series", "person"
+        ):
+            due = reminder_due(rsvp, kind)
+            if now < due or (rsvp.confirmed_at and rsvp.confirmed_at > due):
+                continue  # not yet; or they said yes after it was due: they know
+            with transaction.atomic():
+                if not Rsvp.objects.filter(pk=rsvp.pk, **{field: None}).update(**{field: now}):
+                    continue  # another worker sent it
+                rsvp_email(rsvp, "events/email/reminder.txt", _reminder_subject(rsvp, kind),
+                            attach_calendar=True)  # fmt: skip
+                sent += 1
+    return sent
+
+
+def _reminder_subject(rsvp: Rsvp, kind: str) -> str:
+    start = rsvp.occurrence.local_starts_at
+    when = "tomorrow" if kind == "day_before" else "today"
+    return f"Reminder: {rsvp.occurrence.series.title}, {when} at {start:%H:%M}"
+
+
+# Retention
+
+
+@transaction.atomic
+def rsvps_apply_retention(*, now=None) -> int:
+    """Unconfirmed RSVPs go after 7 days; names and addresses 30 days after the date, unless
+    the person asked to hear more. Counts and attendance stay."""
+    now = now or timezone.now()
+    deleted, _ = Rsvp.objects.filter(
+        status=Rsvp.Status.PENDING, submitted_at__lt=now - UNCONFIRMED_KEPT
+    ).delete()
+    Subscription.objects.filter(
+        status=Subscription.Status.PENDING, submitted_at__lt=now - UNCONFIRMED_KEPT
+    ).delete()
+    Subscription.objects.filter(
+        status=Subscription.Status.STOPPED, updated_at__lt=now - KEPT_AFTER_DATE
+    ).delete()
+    Rsvp.objects.filter(
+        personal_data_erased_at=None,
+        occurrence__ends_at__lt=now - KEPT_AFTER_DATE,
+        hear_more=False,
+    ).update(
+        person=None, subscription=None, email_normalised="", first_name="", last_name="",
+        confirmation_nonce="", personal_data_erased_at=now,
+    )  # fmt: skip
+    people_delete_unattached()
+    return deleted
+
+
+# Emails
+
+
+def _load(token: str, salt: str, max_age=None):
+    try:
+        return signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature:
+        raise LinkInvalid from None
+
+
+def _url(name: str, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def rsvp_email(rsvp: Rsvp, template: str, subject: str, *, attach_calendar=False, **context):
+    occurrence = rsvp.occurrence
+    person = rsvp.person
+    if person is None:
+        return
+    context |= {
+        "rsvp": rsvp,
+        "occurrence": occurrence,
+        "series": occurrence.series,
+        "cancel_url": _url("rsvp-cancel", rsvp_cancel_token(rsvp)),
+        "page_url": settings.SITE_URL + occurrence_path(occurrence),
+        "links": supporter_links(person=person),
+    }
+    if rsvp.subscription_id:
+        context["stop_url"] = _url("every-week-stop", subscription_stop_token(rsvp.subscription))
+    attachments = []
+    if attach_calendar:
+        ics = occurrence_calendar(occurrence=occurrence, site_url=settings.SITE_URL)
+        attachments.append(("demonstration.ics", ics.decode(), "text/calendar"))
+    start = occurrence.local_starts_at
+    email_send(
+        to=[person.email],
+        subject=f"{subject}: {occurrence.series.title}, {start:%A} {start.day} {start:%B}",
+        body=render_to_string(template, context),
+        headers=supporter_email_headers(person=person),
+        attachments=attachments,
+    )
+
+
+def _email_rsvp_outcome(rsvp: Rsvp, promoted: bool = False) -> None:
+    if rsvp.status == Rsvp.Status.CONFIRMED:
+        subject = "A place has come free: you are coming" if promoted else "You are coming"
+        rsvp_email(rsvp, "events/email/confirmed.txt", subject, attach_calendar=True,
+                    promoted=promoted)  # fmt: skip
+    else:
+        rsvp_email(rsvp, "events/email/waiting.txt", "You are on the waiting list")
+
+
+def _email_subscription(subscription: Subscription, template: str, subject: str, **context):
+    person = subscription.person
+    series = subscription.series
+    stop_url = _url("every-week-stop", subscription_stop_token(subscription))
+    email_send(
+        to=[person.email],
+        subject=f"{subject}: {series.title}",
+        body=render_to_string(
+            template,
+            {
+                "subscription": subscription,
+                "series": series,
+                "stop_url": stop_url,
+                "feed_url": settings.SITE_URL + reverse("series-calendar", args=[series.slug]),
+                "links": supporter_links(person=person),
+            }
+            | context,
+        ),  # fmt: skip
+        headers={
+            "List-Unsubscribe": f"<{stop_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def occurrence_path(occurrence: Occurrence) -> str:
+    return reverse("occurrence", args=[occurrence.series.slug, occurrence.date.isoformat()])

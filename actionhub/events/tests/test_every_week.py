@@ -1,0 +1,57 @@
+""" "Come every week": one confirmation, every date, new dates as they are made, one-click stop."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+
+from actionhub.events.models import Rsvp, Subscription
+from actionhub.events.schedule import occurrences_generate
+from actionhub.events.services import subscriptions_fill_all
+from actionhub.events.tests.conftest import last_to, link
+
+pytestmark = pytest.mark.usefixtures("immediate_tasks")
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture
+def subscribed(client, series, rsvp):
+    with time_machine.travel(MONDAY, tick=False):
+        rsvp("/events/weekly/", "every-week")
+        assert Subscription.objects.get().status == Subscription.Status.PENDING
+        assert not Rsvp.objects.exists()
+        page = client.get(link(mail.outbox[-1], "every-week/confirm"))
+    assert "You are coming every week" in page.content.decode()
+    return Subscription.objects.get()
+
+
+def test_one_confirmation_gives_a_place_on_every_coming_date(subscribed, series):
+    dates = sorted(Rsvp.objects.values_list("occurrence__date", flat=True))
+    assert dates == sorted(series.occurrences.values_list("date", flat=True))
+    assert len(dates) == 10
+    assert set(Rsvp.objects.values_list("status", flat=True)) == {Rsvp.Status.CONFIRMED}
+    email = last_to("miriam@example.org")
+    assert "/events/every-week/stop/" in email.body
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_new_dates_get_an_rsvp_when_they_are_made(subscribed, series):
+    with time_machine.travel(datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        occurrences_generate(series=series, today=date(2026, 12, 7))
+        subscriptions_fill_all()
+        subscriptions_fill_all()  # and only once
+
+    assert Rsvp.objects.filter(occurrence__date="2027-02-09").count() == 1
+
+
+def test_one_click_stop_withdraws_every_coming_date(client, subscribed):
+    stop = link(last_to("miriam@example.org"), "every-week/stop")
+
+    with time_machine.travel(MONDAY, tick=False):
+        response = client.post(stop)  # as a mail program does (RFC 8058), with no session
+
+    assert response.status_code == 200
+    assert Subscription.objects.get().status == Subscription.Status.STOPPED
+    assert set(Rsvp.objects.values_list("status", flat=True)) == {Rsvp.Status.CANCELLED}

@@ -1,0 +1,92 @@
+"""Dates made weeks ahead from the campaign's demonstration; personal data kept 30 days."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from actionhub.campaigns.models import Demonstration
+from actionhub.events.models import Occurrence, Rsvp, Series
+from actionhub.events.schedule import occurrences_generate, occurrences_generate_all
+from actionhub.events.services import rsvps_apply_retention
+from actionhub.events.tests.factories import RsvpFactory
+from actionhub.supporters.models import Person
+
+UTC = ZoneInfo("UTC")
+
+
+def test_the_demonstration_becomes_a_series_with_ten_weeks_of_dates(campaign):
+    with time_machine.travel(datetime(2026, 11, 30, 9, tzinfo=UTC), tick=False):
+        occurrences_generate_all()
+        occurrences_generate_all()  # idempotent
+
+    series = Series.objects.get()
+    assert series.demonstration == Demonstration.objects.get()
+    assert series.venue_name == "Chinese Embassy – Cultural Section"
+    dates = list(series.occurrences.values_list("date", flat=True))
+    assert dates[0] == date(2026, 12, 1)
+    assert len(dates) == 10
+    assert all(d.weekday() == 1 for d in dates)
+
+
+def test_a_changed_time_moves_the_future_dates_and_raises_their_sequence(campaign):
+    with time_machine.travel(datetime(2026, 11, 30, 9, tzinfo=UTC), tick=False):
+        occurrences_generate_all()
+        Demonstration.objects.update(start_time="18:30")
+        occurrences_generate_all()
+
+    occurrence = Occurrence.objects.get(date="2026-12-01")
+    assert occurrence.local_starts_at.strftime("%H:%M") == "18:30"
+    assert occurrence.sequence == 1
+
+
+def test_a_one_off_event_has_one_date(campaign):
+    from actionhub.events.tests.factories import SeriesFactory
+
+    one_off = SeriesFactory(recurrence="", first_date=date(2026, 12, 10))
+    assert occurrences_generate(series=one_off, today=date(2026, 11, 30)) == 1
+    assert occurrences_generate(series=one_off, today=date(2026, 11, 30)) == 0
+
+
+def test_an_end_date_stops_the_dates(campaign):
+    from actionhub.events.tests.factories import SeriesFactory
+
+    series = SeriesFactory(end_date=date(2026, 12, 15))
+    occurrences_generate(series=series, today=date(2026, 11, 30))
+    assert list(series.occurrences.values_list("date", flat=True)) == [
+        date(2026, 12, 1), date(2026, 12, 8), date(2026, 12, 15)
+    ]  # fmt: skip
+
+
+def test_rsvp_details_are_erased_30_days_after_the_date_unless_they_asked_to_hear_more(campaign):
+    rsvp = RsvpFactory(attended_at=datetime(2026, 12, 1, 18, tzinfo=UTC))
+    stays = RsvpFactory(occurrence=rsvp.occurrence, hear_more=True)
+    pending = RsvpFactory(
+        occurrence=rsvp.occurrence, status=Rsvp.Status.PENDING, confirmed_at=None,
+        submitted_at=datetime(2026, 11, 20, tzinfo=UTC),
+    )  # fmt: skip
+
+    with time_machine.travel(datetime(2026, 12, 30, 20, tzinfo=UTC), tick=False):
+        rsvps_apply_retention()
+    name = rsvp.first_name
+    rsvp.refresh_from_db()
+    assert rsvp.first_name == name != ""  # 29 days: still kept
+    assert not Rsvp.objects.filter(pk=pending.pk).exists()  # unconfirmed: gone after 7 days
+
+    with time_machine.travel(datetime(2026, 12, 31, 20, tzinfo=UTC), tick=False):
+        rsvps_apply_retention()
+    rsvp.refresh_from_db()
+    assert rsvp.first_name == rsvp.last_name == rsvp.email_normalised == ""
+    assert rsvp.person is None
+    assert rsvp.attended_at is not None  # attendance is still counted
+    stays.refresh_from_db()
+    assert stays.first_name and stays.person is not None
+    assert Person.objects.count() == 1
+
+
+def test_erasing_a_supporter_removes_their_rsvps(campaign):
+    from actionhub.supporters.services import person_erase
+
+    rsvp = RsvpFactory()
+    person_erase(person=rsvp.person)
+    assert not Rsvp.objects.exists()

@@ -1,0 +1,149 @@
+"""Saying you are coming: one date, confirming, the calendar attachment, cancelling."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from icalendar import Calendar
+
+from actionhub.events.models import Occurrence, Rsvp
+from actionhub.events.tests.conftest import last_to, link
+from actionhub.supporters.models import Consent
+
+pytestmark = pytest.mark.usefixtures("immediate_tasks")
+LONDON = ZoneInfo("Europe/London")
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=LONDON)
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_an_rsvp_counts_once_confirmed_and_the_email_has_the_date_for_a_calendar(
+    client, series, rsvp
+):
+    page = client.get("/events/weekly/").content.decode()
+    assert "Tuesday 1 December, 18:00" in page
+
+    response = rsvp("/events/weekly/", "2026-12-01", guests="2")
+
+    assert response.status_code == 303
+    assert response["Location"] == "/events/weekly/check-your-email/"
+    answer = Rsvp.objects.get()
+    assert answer.status == Rsvp.Status.PENDING
+    assert Occurrence.objects.get(date="2026-12-01").places_taken == 0
+    [confirm] = mail.outbox
+    assert "Confirm you are coming" in confirm.subject
+
+    page = client.get(link(confirm, "rsvp/confirm"))
+
+    assert "You are coming" in page.content.decode()
+    answer.refresh_from_db()
+    assert answer.status == Rsvp.Status.CONFIRMED
+    assert Occurrence.objects.get(date="2026-12-01").places_taken == 3
+    confirmed = last_to("miriam@example.org")
+    [(filename, ics, mimetype)] = confirmed.attachments
+    assert mimetype == "text/calendar"
+    [event] = Calendar.from_ical(ics).walk("VEVENT")
+    assert event.decoded("DTSTART") == datetime(2026, 12, 1, 18, 0, tzinfo=LONDON)
+    assert "/events/rsvp/cancel/" in confirmed.body
+    assert "the day before at 10:00" in confirmed.body
+    consent = Consent.objects.get(purpose=Consent.Purpose.RSVP)
+    assert consent.person.email == "miriam@example.org"
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_cancelling_frees_the_places(client, series, rsvp):
+    rsvp("/events/weekly/2026-12-01/", "2026-12-01")
+    client.get(link(mail.outbox[-1], "rsvp/confirm"))
+    cancel = link(last_to("miriam@example.org"), "rsvp/cancel")
+
+    assert "Cancel my place" in client.get(cancel).content.decode()
+    assert Rsvp.objects.get().status == Rsvp.Status.CONFIRMED  # opening the link changes nothing
+    done = client.post(cancel)
+
+    assert "You are no longer down for Tuesday 1 December" in done.content.decode()
+    assert Rsvp.objects.get().status == Rsvp.Status.CANCELLED
+    assert Occurrence.objects.get(date="2026-12-01").places_taken == 0
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_saying_again_does_not_reveal_anything_and_counts_once(client, series, rsvp):
+    rsvp("/events/weekly/", "2026-12-01")
+    client.get(link(mail.outbox[-1], "rsvp/confirm"))
+
+    again = rsvp("/events/weekly/", "2026-12-01", email="MIRIAM@example.org")
+
+    assert again["Location"] == "/events/weekly/check-your-email/"
+    assert Rsvp.objects.count() == 1
+    assert "You are already" in last_to("miriam@example.org").body
+    assert Occurrence.objects.get(date="2026-12-01").places_taken == 1
+
+
+@time_machine.travel(MONDAY, tick=False)
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"first_name": ""}, "Enter your first name."),
+        ({"email": "nope"}, "Enter an email address like name@example.com."),
+        ({"consent": None}, "Tick the box so that we can keep your place."),
+        ({"guests": "11"}, "For more than 10 people, please contact the organisers."),
+        ({"guests": "-1"}, "Enter a number of people from 0 to 10."),
+        ({"when": "2026-12-02"}, "Select a valid choice."),
+        ({"first_name": "Miriam\r\nBcc: x@example.org"}, "must be on one line"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_keeps_what_was_typed(
+    client, series, rsvp, changes, message
+):
+    response = rsvp("/events/weekly/", "2026-12-01", **changes)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "There is a problem" in page
+    assert not Rsvp.objects.exists()
+
+
+def test_a_cancelled_date_takes_no_rsvps_and_stays_listed(client, series, rsvp):
+    Occurrence.objects.filter(date="2026-12-08").update(
+        status=Occurrence.Status.CANCELLED, status_reason="The road is closed."
+    )
+    with time_machine.travel(MONDAY, tick=False):
+        page = client.get("/events/weekly/").content.decode()
+        date_page = client.get("/events/weekly/2026-12-08/").content.decode()
+        refused = rsvp("/events/weekly/", "2026-12-08")
+
+    assert "Cancelled</strong>: The road is closed." in page
+    assert 'value="2026-12-08"' not in page
+    assert "This date is cancelled" in date_page
+    assert refused.status_code == 400
+    assert not Rsvp.objects.exists()
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_rsvps_per_connection_are_limited(client, series, rsvp, settings):
+    settings.EVENTS_RSVP_RATE_LIMITS = [(2, 3600)]
+    for n in range(2):
+        assert rsvp("/events/weekly/", "2026-12-01", email=f"p{n}@example.org").status_code == 303
+
+    refused = rsvp("/events/weekly/", "2026-12-01", email="p3@example.org")
+
+    assert refused.status_code == 400
+    assert "Many people have said they are coming from your connection" in refused.content.decode()
+
+
+def test_a_broken_link_says_so(client, series):
+    assert client.get("/events/rsvp/confirm/broken/").status_code == 400
+    assert client.get("/events/rsvp/cancel/broken/").status_code == 400
+    assert client.get("/events/every-week/stop/broken/").status_code == 400
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_the_demonstration_page_is_the_campaign_s_series_with_the_form(client, campaign):
+    page = client.get("/demonstration/").content.decode()
+
+    assert "Say you are coming" in page
+    assert "Every week, until I stop it" in page
+    assert "Tuesday 1 December, 18:00" in page
+    assert "webcal://testserver/events/weekly-demonstration/calendar.ics" in page
+    assert "Safety guidance" in page
