@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "actionhub.pledges",
     "actionhub.letters",
     "actionhub.events",
+    "actionhub.brands",
 ]
 
 MIDDLEWARE = [

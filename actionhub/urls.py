@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("actionhub.pledges.urls")),
     path("", include("actionhub.letters.urls")),
     path("", include("actionhub.events.urls")),
+    path("", include("actionhub.brands.urls")),
     path("", include("actionhub.campaigns.urls")),
 ]

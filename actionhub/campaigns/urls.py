@@ -6,7 +6,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("write-to-your-mp/", views.letters, name="letters"),
     path("briefings/<slug:slug>/", views.briefing, name="briefing"),
-    path("brands/", views.brands, name="brands"),
     path("appeal/", views.appeal, name="appeal"),
     path("get-involved/", views.engagement, name="engagement"),
     path("<slug:slug>/", views.page, name="page"),

@@ -42,15 +42,6 @@ def briefing(request, slug):
     return render(request, "campaigns/briefing.html", {"campaign": campaign, "letter": letter})
 
 
-def brands(request):
-    campaign = campaign_get_default()
-    return render(
-        request,
-        "campaigns/brands.html",
-        {"campaign": campaign, "call_to_action": campaign_part(campaign, "call_to_action")},
-    )
-
-
 def appeal(request):
     campaign = campaign_get_default()
     return render(

@@ -22,10 +22,6 @@ def test_every_page_is_titled_after_its_own_heading(campaign, client, url):
     assert title == f"{page_name} – Jewish Action Against Persecution of Uyghurs"
 
 
-def test_pages_for_actions_still_being_built_say_what_is_coming(campaign, client):
-    assert "Coming to this site" in client.get("/brands/").content.decode()
-
-
 def test_an_unknown_address_gets_the_friendly_not_found_page(campaign, client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404

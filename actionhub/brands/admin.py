@@ -1,0 +1,88 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from actionhub.brands.models import Brand, EntityList, Evidence, StatusChange
+from actionhub.brands.services import BrandImportRefused, brand_status_refresh, brands_import_csv
+from actionhub.campaigns.selectors import campaign_get_default
+from actionhub.core.admin import AuditedModelAdmin
+from actionhub.core.audit import audit_record
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 1
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 1
+    formfield_overrides = AuditedModelAdmin.formfield_overrides
+
+
+class BrandImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: name, sector, and optionally country, website, contact_email.",
+    )
+
+
+@admin.register(Brand)
+class BrandAdmin(AuditedModelAdmin):
+    list_display = ["name", "sector", "status", "status_since", "committed_on"]
+    list_filter = ["status", "sector"]
+    search_fields = ["name", "sector"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["status", "status_since", "committed_on"]
+    inlines = [StatusChangeInline, EvidenceInline]
+    change_list_template = "admin/brands/brand/change_list.html"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        brand_status_refresh(brand=form.instance)  # the timeline decides the status
+
+    def get_urls(self):
+        extra = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="brands_brand_import",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = BrandImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                added, updated = brands_import_csv(
+                    campaign=campaign_get_default(), data=upload.read(), filename=upload.name
+                )
+            except BrandImportRefused as refused:
+                form.add_error("file", str(refused))
+            else:
+                audit_record(
+                    action="brands.imported", request=request,
+                    summary=f"Imported {upload.name}: {added} added, {updated} updated",
+                )  # fmt: skip
+                messages.success(request, f"{added} brands added and {updated} updated.")
+                return redirect("admin:brands_brand_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import brands from CSV",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/brands/brand/import.html", context)
+
+
+@admin.register(EntityList)
+class EntityListAdmin(AuditedModelAdmin):
+    list_display = ["name", "kind", "publisher"]
+    prepopulated_fields = {"slug": ["name"]}

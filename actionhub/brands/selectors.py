@@ -1,0 +1,42 @@
+from collections import Counter
+
+from django.db.models import F, QuerySet
+
+from actionhub.brands.models import Brand
+
+SORTS = {
+    "name": ("name",),
+    "status": ("status", "name"),
+    "sector": ("sector", "name"),
+    "deadline": ("committed_on", "name"),
+}
+
+
+def brands_tracker(
+    *, campaign, status: str = "", sector: str = "", sort: str = "name", descending=False
+) -> QuerySet[Brand]:
+    brands = Brand.objects.filter(campaign=campaign)
+    if status in Brand.Status.values:
+        brands = brands.filter(status=status)
+    if sector:
+        brands = brands.filter(sector=sector)
+    order = [
+        F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+        for field in SORTS.get(sort, SORTS["name"])
+    ]
+    return brands.order_by(*order)
+
+
+def brands_status_counts(*, campaign) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every status, in the order of the Call to Action."""
+    counts = Counter(Brand.objects.filter(campaign=campaign).values_list("status", flat=True))
+    return [(value, label, counts.get(value, 0)) for value, label in Brand.Status.choices]
+
+
+def brands_sectors(*, campaign) -> list[str]:
+    return list(
+        Brand.objects.filter(campaign=campaign)
+        .order_by("sector")
+        .values_list("sector", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,58 @@
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from actionhub.brands.models import Brand
+from actionhub.brands.selectors import (
+    SORTS,
+    brands_sectors,
+    brands_status_counts,
+    brands_tracker,
+)
+from actionhub.campaigns.selectors import campaign_get_default, campaign_part
+
+
+def tracker(request):
+    campaign = campaign_get_default()
+    status = request.GET.get("status", "")
+    sector = request.GET.get("sector", "")
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
+    descending = request.GET.get("order") == "desc"
+    today = timezone.localdate()
+    brands = [
+        (brand, brand.days_left(today), brand.is_overdue(today))
+        for brand in brands_tracker(
+            campaign=campaign, status=status, sector=sector, sort=sort, descending=descending
+        )
+    ]
+    context = {
+        "campaign": campaign,
+        "call_to_action": campaign_part(campaign, "call_to_action"),
+        "brands": brands,
+        "counts": brands_status_counts(campaign=campaign),
+        "sectors": brands_sectors(campaign=campaign),
+        "statuses": Brand.Status.choices,
+        "chosen": {"status": status, "sector": sector, "sort": sort, "descending": descending},
+        "columns": [
+            ("name", "Brand"),
+            ("sector", "Sector"),
+            ("status", "Status"),
+            ("deadline", "Deadline"),
+        ],  # fmt: skip
+    }
+    return render(request, "brands/tracker.html", context)
+
+
+def brand_page(request, slug):
+    campaign = campaign_get_default()
+    brand = get_object_or_404(Brand, campaign=campaign, slug=slug)
+    today = timezone.localdate()
+    context = {
+        "campaign": campaign,
+        "brand": brand,
+        "timeline": brand.timeline.all(),
+        "evidence": brand.evidence.all(),
+        "days_left": brand.days_left(today),
+        "overdue": brand.is_overdue(today),
+    }
+    return render(request, "brands/brand.html", context)
