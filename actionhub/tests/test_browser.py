@@ -1,12 +1,19 @@
 """Every page in a real browser: no console errors, no axe violations, nothing from elsewhere."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from actionhub.campaigns.models import Appeal, EngagementPlan
+from actionhub.campaigns.models import Appeal, Demonstration, EngagementPlan
+from actionhub.events.models import Occurrence, Rsvp
+from actionhub.events.schedule import occurrences_generate, series_sync_from_demonstration
+from actionhub.events.tests.factories import OccurrenceFactory, RsvpFactory
 from actionhub.staff.tests.factories import PASSWORD
 from actionhub.staff.tests.totp import current_code
+from actionhub.supporters.tests.factories import PersonFactory
 from actionhub.tests.browser import check_current_page, check_page
 from actionhub.tests.pages import NOT_FOUND_PAGE, PUBLIC_PAGES
 
@@ -27,6 +34,38 @@ def organiser_pages() -> list[str]:
         reverse("admin:pledges_signature_report"),
         reverse("admin:letters_letter_changelist"),
         reverse("admin:letters_letter_report"),
+        *event_pages(),
+    ]
+
+
+def demonstration_dates() -> tuple[Occurrence, Occurrence]:
+    """The demonstration's next date, with people coming, waiting and walked in; and a past one."""
+    series = series_sync_from_demonstration(demonstration=Demonstration.objects.get())
+    occurrences_generate(series=series)
+    coming = series.occurrences.order_by("starts_at").first()
+    RsvpFactory(occurrence=coming, guests=2)
+    RsvpFactory(occurrence=coming, attended_at=timezone.now())
+    RsvpFactory(occurrence=coming, status=Rsvp.Status.WAITING,
+                person=PersonFactory(first_name="Dilnur", last_name="Abdulla"))  # fmt: skip
+    RsvpFactory(occurrence=coming, person=None, email_normalised="", first_name="Sam",
+                last_name="K", walk_in=True, attended_at=timezone.now())  # fmt: skip
+    past = OccurrenceFactory(series=series, date=timezone.localdate() - timedelta(weeks=1))
+    RsvpFactory(occurrence=past, attended_at=past.starts_at)
+    return coming, past
+
+
+def event_pages() -> list[str]:
+    coming, past = demonstration_dates()
+    return [
+        reverse("admin:events_series_changelist"),
+        reverse("admin:events_series_change", args=[coming.series_id]),
+        reverse("admin:events_occurrence_changelist"),
+        reverse("admin:events_occurrence_changelist") + "?when=past",
+        reverse("admin:events_occurrence_change", args=[coming.pk]),
+        reverse("admin:events_occurrence_check_in", args=[coming.pk]),
+        reverse("admin:events_occurrence_cancel", args=[coming.pk]),
+        reverse("admin:events_occurrence_move", args=[coming.pk]),
+        reverse("admin:events_occurrence_attendance"),
     ]
 
 
@@ -70,6 +109,59 @@ def test_the_code_page_for_a_returning_organiser(campaign, organiser, organiser_
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/admin/")
     assert page.get_by_role("heading", name="Campaign administration").is_visible()
+
+
+def sign_in_with_code(page, organiser, device):
+    sign_in(page, organiser)
+    page.wait_for_url("**/organisers/sign-in/code/")
+    page.get_by_label("6-digit code").fill(current_code(device))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/admin/")
+
+
+def test_checking_people_in_on_a_phone(campaign, organiser, organiser_device, page):
+    coming, _ = demonstration_dates()
+    url = reverse("admin:events_occurrence_check_in", args=[coming.pk])
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in_with_code(page, organiser, organiser_device)
+    check_page(page, url)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    for button in page.locator(".checkin button").all():
+        box = button.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, button.inner_text()
+
+    page.get_by_role("button", name="Check in Miriam C.").click()
+    page.wait_for_url(f"**{url}#rsvp-*")
+    row = page.locator(page.url[page.url.index("#") :])
+    assert row.get_by_text("Here since").is_visible()
+    assert row.get_by_role("button", name="Undo the check-in of Miriam C.").is_visible()
+    check_current_page(page, "check-in after checking someone in")
+
+    page.get_by_role("button", name="Add and check in").click()
+    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    check_current_page(page, "check-in with a walk-in error", status=400)
+
+
+def test_check_in_works_without_javascript(
+    campaign, organiser, organiser_device, browser, live_server
+):
+    coming, _ = demonstration_dates()
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    sign_in_with_code(page, organiser, organiser_device)
+    page.goto(reverse("admin:events_occurrence_check_in", args=[coming.pk]))
+
+    page.get_by_role("button", name="Check in Dilnur A.").click()
+    assert page.get_by_text("Dilnur A. checked in.").is_visible()
+    page.get_by_label("First name").fill("Ayesha")
+    page.get_by_label("Last initial (optional)").fill("b")
+    page.get_by_label("With them").fill("1")
+    page.get_by_role("button", name="Add and check in").click()
+    assert page.get_by_text("Ayesha B. added as a walk-in and checked in.").is_visible()
+    context.close()
+
+    assert Rsvp.objects.get(first_name="Dilnur").attended_at is not None
+    assert Rsvp.objects.get(first_name="Ayesha", walk_in=True, guests=1).attended_at is not None
 
 
 def test_the_skip_link_moves_keyboard_focus_to_the_content(campaign, page):
