@@ -106,10 +106,10 @@ def test_a_brand_page_shows_its_timeline_and_evidence(client, brands):
 
 def test_brands_import_from_csv_and_update_by_name(campaign):
     data = (
-        "name,sector,country,website\n"
-        "Alpha Apparel,Clothing,United Kingdom,https://alpha.example\n"
-        "Beta Bikes,Cycling,,\n"
-    ).encode()
+        b"name,sector,country,website\n"
+        b"Alpha Apparel,Clothing,United Kingdom,https://alpha.example\n"
+        b"Beta Bikes,Cycling,,\n"
+    )
     assert brands_import_csv(campaign=campaign, data=data, filename="brands.csv") == (2, 0)
     again = b"name,sector\nAlpha Apparel,Sportswear\n"
     assert brands_import_csv(campaign=campaign, data=again, filename="brands.csv") == (0, 1)
