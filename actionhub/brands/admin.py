@@ -1,14 +1,27 @@
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
-from actionhub.brands.models import Brand, EntityList, Evidence, StatusChange
+from actionhub.brands.models import (
+    Brand,
+    EntityList,
+    Evidence,
+    ScreeningLink,
+    ScreeningRun,
+    StatusChange,
+)
+from actionhub.brands.screening_views import upload
 from actionhub.brands.services import BrandImportRefused, brand_status_refresh, brands_import_csv
 from actionhub.campaigns.selectors import campaign_get_default
-from actionhub.core.admin import AuditedModelAdmin
+from actionhub.core.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 from actionhub.core.audit import audit_record
 
 
@@ -86,3 +99,42 @@ class BrandAdmin(AuditedModelAdmin):
 class EntityListAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "publisher"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ScreeningLink)
+class ScreeningLinkAdmin(AuditedModelAdmin):
+    """A private address for a brand to screen its supplier list, until it expires."""
+
+    list_display = ["brand", "expires_at", "address"]
+    fields = ["brand", "expires_at", "address"]
+    readonly_fields = ["address"]
+
+    def get_changeform_initial_data(self, request):
+        return {"expires_at": timezone.now() + timedelta(days=14)}
+
+    @admin.display(description="Address to send the brand")
+    def address(self, link):
+        if not link.pk:
+            return "Shown once saved."
+        return settings.SITE_URL + reverse("screening-upload", args=[link.token])
+
+
+@admin.register(ScreeningRun)
+class ScreeningRunAdmin(ReadOnlyModelAdmin):
+    list_display = ["filename", "created_at", "row_count", "link", "results"]
+    change_list_template = "admin/brands/screeningrun/change_list.html"
+
+    @admin.display(description="Results")
+    def results(self, run):
+        return format_html('<a href="{}">Open</a>', reverse("screening-results", args=[run.token]))
+
+    def get_urls(self):
+        screen = path("screen/", self.admin_site.admin_view(self.screen_view), name="brands_screen")
+        return [screen, *super().get_urls()]
+
+    def screen_view(self, request):
+        if not request.user.has_perm("brands.view_screeningrun"):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "title": "Screen a supplier list",
+                   "opts": self.model._meta}  # fmt: skip
+        return upload(request, template="admin/brands/screeningrun/screen.html", context=context)

@@ -1,0 +1,313 @@
+"""Supplier screening: each way a name can be written differently, and the ways that must not
+make two different companies match. No database: the matcher is plain Python."""
+
+import pytest
+
+from actionhub.brands.matching import (
+    LIKELY,
+    POSSIBLE,
+    ListedName,
+    Matcher,
+    normalise_company_name,
+    pair_score,
+)
+
+# A small list in the shape of an entity list: names and aliases of a few entities. The names
+# follow the public UFLPA Entity List's patterns; the aliases are illustrative.
+LISTED = [
+    ListedName(1, "Xinjiang Zhongtai Chemical Co., Ltd.", False, "CN"),
+    ListedName(1, "新疆中泰化学股份有限公司", True, "CN"),
+    ListedName(2, "Xinjiang Production and Construction Corps", False, "CN"),
+    ListedName(3, "Hoshine Silicon Industry Co., Ltd.", False, "CN"),
+    ListedName(3, "合盛硅业股份有限公司", True, "CN"),
+    ListedName(4, "Xinjiang East Hope Nonferrous Metals Co., Ltd.", False, "CN"),
+    ListedName(4, "Xinjiang Dongfang Xiwang Youse Jinshu Youxian Gongsi", True, "CN"),
+    ListedName(5, "Aksu Huafu Textiles Co., Ltd.", False, "CN"),
+    ListedName(6, "Hetian Taida Apparel Co., Ltd.", False, "CN"),
+    ListedName(7, "Kashgar Jinhui Textile Co., Ltd.", False, "CN"),
+    ListedName(7, "喀什金辉纺织有限公司", True, "CN"),
+    ListedName(8, "Hefei Bitland Information Technology Co., Ltd.", False, "CN"),
+    ListedName(9, "Xinjiang Tianrui Cotton Co., Ltd.", False, ""),
+    ListedName(10, "Changji Huayuan Tomato Products Co., Ltd.", False, "CN"),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return Matcher(LISTED)
+
+
+def assert_likely(matcher, supplier, entity_id, country=""):
+    match = matcher.best(supplier, country=country)
+    assert match is not None, f"{supplier!r} found nothing"
+    assert match.entity_id == entity_id, (supplier, match)
+    assert match.band == "likely", (supplier, match)
+    return match
+
+
+def assert_not_likely(matcher, supplier):
+    match = matcher.best(supplier)
+    assert match is None or match.band != "likely", (supplier, match)
+    return match
+
+
+@pytest.mark.parametrize(
+    "supplier",
+    [
+        "Xinjiang Zhongtai Chemical Company Limited",
+        "Xinjiang Zhongtai Chemical Co Ltd",
+        "Xinjiang Zhongtai Chemical Ltd.",
+        "Xinjiang Zhongtai Chemical",
+        "Xinjiang Zhongtai Chemical LLC",
+        "Xinjiang Zhongtai Chemical GmbH",
+        "Xinjiang Zhongtai Chemical Inc",
+    ],
+)
+def test_legal_forms_are_ignored(matcher, supplier):
+    match = assert_likely(matcher, supplier, 1)
+    assert match.score == 1.0
+
+
+@pytest.mark.parametrize(
+    "supplier",
+    ["新疆中泰化学有限公司", "新疆中泰化学有限责任公司", "新疆中泰化学", "新疆中泰化学股份公司"],
+)
+def test_chinese_legal_forms_are_ignored(matcher, supplier):
+    match = assert_likely(matcher, supplier, 1)
+    assert match.listed_name == "新疆中泰化学股份有限公司"
+    assert match.score == 1.0
+
+
+def test_legal_form_removal_uses_rigour_and_the_han_table():
+    assert (
+        normalise_company_name("Hoshine Silicon Industry Co., Ltd.") == "hoshine silicon industry"
+    )
+    assert normalise_company_name("ABC Aktiengesellschaft") == normalise_company_name("ABC AG")
+    assert normalise_company_name("合盛硅业股份有限公司") == "heshengguiye"
+
+
+def test_group_is_a_word_that_weighs_little():
+    # 集团 is read as "group" rather than dropped: a group is often a different company, but
+    # the word alone should not decide a match.
+    assert normalise_company_name("新疆中泰（集团）有限责任公司") == "xinjiang zhongtai group"
+    assert pair_score("Hetian Taida Apparel Group", "Hetian Taida Apparel Co., Ltd.") >= LIKELY
+
+
+@pytest.mark.parametrize(
+    "supplier",
+    [
+        "Zhongtai Chemical Xinjiang Co., Ltd.",
+        "Zhongtai Chemical (Xinjiang) Co Ltd",
+        "Huafu Textiles (Aksu) Co., Ltd.",
+    ],
+)
+def test_word_order(matcher, supplier):
+    assert_likely(matcher, supplier, 1 if "Zhongtai" in supplier else 5)
+
+
+@pytest.mark.parametrize(
+    "supplier",
+    [
+        "XINJIANG ZHONGTAI CHEMICAL CO.,LTD.",
+        "xinjiang-zhongtai chemical co. ltd",
+        "Xinjiang  Zhongtai, Chemical",
+    ],
+)
+def test_punctuation_and_case(matcher, supplier):
+    assert assert_likely(matcher, supplier, 1).score == 1.0
+
+
+@pytest.mark.parametrize(
+    "supplier",
+    [
+        "XinjiangZhongtai Chemical",
+        "xinjiangzhongtai chemical",
+        "Xin Jiang Zhong Tai Chemical",
+        "xin jiang zhong tai chemical",
+        "Xinjiang Zhong-Tai Chemical",
+    ],
+)
+def test_pinyin_with_and_without_spaces(matcher, supplier):
+    match = assert_likely(matcher, supplier, 1)
+    assert match.score == 1.0
+    assert match.supplier_form == "xinjiang zhongtai chemical"
+
+
+@pytest.mark.parametrize("supplier", ["Xīnjiāng Zhōngtài Chemical", "XĪNJIĀNG ZHŌNGTÀI CHEMICAL"])
+def test_pinyin_tone_marks(matcher, supplier):
+    match = assert_likely(matcher, supplier, 1)
+    assert match.score == 1.0
+    assert "tone marks" in match.reason
+
+
+def test_chinese_characters_against_pinyin(matcher):
+    # The listed entity has a Chinese name; the supplier writes its pinyin reading.
+    match = assert_likely(matcher, "Xinjiang Zhongtai Huaxue Gufen Youxian Gongsi", 1)
+    assert match.listed_name == "新疆中泰化学股份有限公司"
+    assert "Chinese characters read as pinyin" in match.reason
+    # And the other way round: the supplier writes Chinese, the list has pinyin.
+    match = assert_likely(matcher, "新疆东方希望有色金属有限公司", 4)
+    assert match.listed_name == "Xinjiang Dongfang Xiwang Youse Jinshu Youxian Gongsi"
+    assert normalise_company_name("喀什金辉纺织") == normalise_company_name("Kashi Jinhui Fangzhi")
+
+
+def test_chinese_characters_against_chinese_characters(matcher):
+    match = assert_likely(matcher, "合盛硅业有限公司", 3)
+    assert match.listed_name == "合盛硅业股份有限公司"
+
+
+def test_traditional_characters_read_as_simplified(matcher):
+    match = assert_likely(matcher, "新疆中泰化學股份有限公司", 1)
+    assert "traditional characters" in match.reason
+
+
+def test_homophones_in_chinese_characters_are_different_names():
+    # 忠泰 reads zhongtai like 中泰 but is another name.
+    assert pair_score("新疆忠泰化学有限公司", "新疆中泰化学股份有限公司") < POSSIBLE
+
+
+def test_english_name_against_a_pinyin_alias(matcher):
+    # An English translation only matches pinyin through an alias the list gives.
+    assert_likely(matcher, "Xinjiang East Hope Nonferrous Metals Co Ltd", 4)
+    assert_likely(matcher, "Dongfang Xiwang Youse Jinshu", 4)
+
+
+@pytest.mark.parametrize(
+    "supplier", ["XPCC", "X.P.C.C.", "新疆生产建设兵团", "Xinjiang Bingtuan", "XPCC (Xinjiang)"]
+)
+def test_known_abbreviations(matcher, supplier):
+    match = assert_likely(matcher, supplier, 2)
+    assert "known abbreviation" in match.reason or match.score == 1.0
+
+
+def test_xpcc_reason_names_the_abbreviation(matcher):
+    assert "known abbreviation XPCC" in matcher.best("XPCC").reason
+
+
+def test_place_spellings(matcher):
+    assert_likely(matcher, "Kashi Jinhui Textile Co., Ltd.", 7)
+    assert_likely(matcher, "Hotan Taida Apparel Co., Ltd.", 6)
+
+
+def test_dropping_the_province_prefix_still_matches(matcher):
+    assert_likely(matcher, "Zhongtai Chemical Co., Ltd.", 1)
+
+
+def test_typos_abbreviations_and_cut_off_names(matcher):
+    assert_likely(matcher, "Hoshine Silicone Industry Co Ltd", 3)
+    assert_likely(matcher, "Xinjiang Zhongtai Chemcial Co Ltd", 1)
+    assert_likely(matcher, "Xinjiang Zhongtai Chem. Co., Ltd.", 1)
+    assert_likely(matcher, "XINJIANG EAST HOPE NONFERROUS MET", 4)
+    assert_likely(matcher, "HOSHINE SILICON INDUSTRY CO LT", 3)
+
+
+@pytest.mark.parametrize(
+    "supplier",
+    [
+        "Xinjiang Zhongtai Textile Co., Ltd.",  # sister company: same brand, other trade
+        "Xinjiang Zhongtai Logistics Co., Ltd.",
+        "新疆中泰纺织集团有限公司",
+        "Hoshine Silicon (Jiaxing) Co., Ltd.",  # subsidiary named by its place
+        "Hoshine Silicon Industry (Shanshan) Co., Ltd.",
+        "合盛硅业（鄯善）有限公司",
+        "Xinjiang Tianye Chemical Co., Ltd.",  # same province prefix, other brand
+        "Xinjiang Zhongtian Chemical Co., Ltd.",  # one syllable differs
+        "Jiangsu Zhongtai Chemical Co., Ltd.",  # same brand registered in another province
+        "Hefei Bitlink Information Technology Co., Ltd.",
+        "Aksu Huafu Logistics Co., Ltd.",
+    ],
+)
+def test_different_companies_are_not_likely(matcher, supplier):
+    assert_not_likely(matcher, supplier)
+
+
+def test_sister_companies_score_below_possible():
+    listed = "Xinjiang Zhongtai Chemical Co., Ltd."
+    assert pair_score("Xinjiang Zhongtai Textile Co., Ltd.", listed) < POSSIBLE
+    assert (
+        pair_score("Hoshine Silicon (Jiaxing) Co., Ltd.", "Hoshine Silicon Industry Co., Ltd.")
+        < POSSIBLE
+    )
+
+
+def test_brand_syllable_order_matters():
+    assert (
+        pair_score("Guangdong Baoxin Garment Co., Ltd.", "Guangdong Xinbao Garment Co., Ltd.")
+        < POSSIBLE
+    )
+
+
+@pytest.mark.parametrize(
+    "supplier",
+    [
+        "Dhaka Knit Composite Ltd",
+        "Saigon Garment Joint Stock Company",
+        "Anatolia Tekstil A.S.",
+        "Xinjiang Cotton",
+        "",
+        "Co., Ltd.",
+    ],
+)
+def test_unrelated_names_find_nothing(matcher, supplier):
+    assert matcher.best(supplier) is None
+
+
+def test_a_match_says_why(matcher):
+    match = matcher.best("Xinjiang Zhongtai Chemical Company Limited")
+    assert match.supplier_form == "xinjiang zhongtai chemical"
+    assert match.listed_form == "xinjiang zhongtai chemical"
+    assert match.reason == "same name once legal forms are removed"
+    assert match.listed_name == "Xinjiang Zhongtai Chemical Co., Ltd."
+    assert match.is_alias is False
+
+    partial = matcher.compare("Xinjiang Zhongtai Textile Co., Ltd.", "Xinjiang Zhongtai Chemical")
+    assert partial.band == "none"
+    assert partial.supplier_form == "xinjiang zhongtai textile"
+    assert "shares zhongtai" in partial.reason
+    assert "differs: textile / chemical" in partial.reason
+
+
+def test_a_different_country_lowers_the_score(matcher):
+    same = matcher.best("Xinjiang Zhongtai Chemical", country="China")
+    other = matcher.best("Xinjiang Zhongtai Chemical", country="VN")
+    assert same.score == 1.0
+    assert other.score < same.score
+    assert "supplier in VN" in other.reason
+    # A listed name without a country is not penalised.
+    assert matcher.best("Xinjiang Tianrui Cotton", country="VN").score == 1.0
+
+
+def test_screen_returns_one_result_per_row_in_order(matcher):
+    rows = [
+        ("Hoshine Silicon Industry Co Ltd", "CN"),
+        ("Dhaka Knit Composite Ltd", "BD"),
+        ("XPCC", ""),
+        ("Hoshine Silicon Industry Co Ltd", "CN"),
+        ("喀什金辉纺织有限公司", "CN"),
+        ("", ""),
+    ]
+    results = matcher.screen(rows)
+    assert len(results) == len(rows)
+    assert [r.entity_id if r else None for r in results] == [3, None, 2, 3, 7, None]
+
+
+def test_bands_follow_the_thresholds():
+    strict = Matcher(LISTED, likely=0.99, possible=0.9)
+    assert strict.best("Zhongtai Chemical Co., Ltd.").band == "possible"
+    assert strict.best("Xinjiang Zhongtai Chemical").band == "likely"
+    with pytest.raises(ValueError):
+        Matcher(LISTED, likely=0.5, possible=0.8)
+
+
+def test_pair_score_takes_all_names_of_an_entity():
+    names = ["Xinjiang Zhongtai Chemical Co., Ltd.", "新疆中泰化学股份有限公司"]
+    assert pair_score("新疆中泰化学", names) == 1.0
+    assert pair_score("新疆中泰化学", names[0]) < POSSIBLE
+    assert Matcher(LISTED).pair_score("新疆中泰化学", names) == 1.0
+
+
+def test_listed_entities_may_have_several_countries():
+    matcher = Matcher([ListedName(1, "Hoshine Silicon Industry Co., Ltd.", False, "cn;hk")])
+    assert matcher.best("Hoshine Silicon Industry", country="HK").score == 1.0
+    assert matcher.best("Hoshine Silicon Industry", country="Hong Kong").score == 1.0
+    assert matcher.best("Hoshine Silicon Industry", country="VN").score < 1.0

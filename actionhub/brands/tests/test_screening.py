@@ -1,0 +1,186 @@
+"""Screening supplier lists: uploads by organisers and through a brand's private link, results
+banded and explained, a CSV, and every bad upload refused with nothing half-saved."""
+
+import csv
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
+from openpyxl import Workbook
+
+from actionhub.brands.models import ScreeningLink, ScreeningResult, ScreeningRun
+from actionhub.brands.screening import screening_runs_apply_retention
+from actionhub.brands.tests.factories import BrandFactory
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD = (
+    "name,address,country\n"
+    'Example Xinjiang Cotton Company Limited,"1 Example Road, Urumqi",China\n'
+    "Acme Buttons of Leicester,2 High Street,United Kingdom\n"
+)
+
+
+@pytest.fixture
+def lists(db):
+    call_command("import_entity_list", str(FIXTURES / "targets.simple.csv"), format="opensanctions")
+
+
+@pytest.fixture
+def link(campaign, lists):
+    return ScreeningLink.objects.create(
+        brand=BrandFactory(name="Threadwell"), expires_at=timezone.now() + timedelta(days=14)
+    )
+
+
+def upload(client, url, content, name="suppliers.csv"):
+    data = content if isinstance(content, bytes) else content.encode()
+    return client.post(url, {"file": SimpleUploadedFile(name, data)})
+
+
+def test_a_brand_screens_its_list_through_its_private_link(client, link):
+    page = client.get(f"/screening/{link.token}/").content.decode()
+    assert "For Threadwell" in page
+
+    response = upload(client, f"/screening/{link.token}/", GOOD)
+
+    assert response.status_code == 303
+    run = ScreeningRun.objects.get()
+    assert run.link == link
+    results = client.get(response["Location"]).content.decode()
+    assert "Leads to review, not findings" in results
+    assert "Legal designation</strong>: UFLPA Entity List" in results
+    assert "Licence: CC BY-NC 4.0 (OpenSanctions)" in results
+    first, second = run.results.all()
+    assert first.band == ScreeningResult.Band.LIKELY
+    assert first.entity.name == "Example Xinjiang Cotton Co. Ltd."
+    assert first.supplier_form and first.listed_form and first.reason
+    assert second.band == ScreeningResult.Band.NONE
+    assert second.entity is None
+    assert "Likely match: <strong>1</strong>" in results
+    assert "No match: <strong>1</strong>" in results
+
+
+def test_results_download_as_csv_safe_for_spreadsheets(client, link):
+    content = GOOD + "+cmd|' /C calc'!A0,3 Road,China\n"
+    response = upload(client, f"/screening/{link.token}/", content)
+
+    download = client.get(response["Location"] + "results.csv")
+
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert rows[0][:5] == ["row", "supplier name", "address", "country", "band"]
+    assert rows[1][1] == "Example Xinjiang Cotton Company Limited"
+    assert rows[1][4] == "Likely match"
+    assert rows[1][8] == "UFLPA Entity List"
+    assert rows[1][9] == "Legal designation"
+    assert rows[3][1] == "'+cmd|' /C calc'!A0"
+
+
+def test_an_expired_link_is_refused(client, link):
+    link.expires_at = timezone.now() - timedelta(minutes=1)
+    link.save()
+    assert client.get(f"/screening/{link.token}/").status_code == 410
+    assert upload(client, f"/screening/{link.token}/", GOOD).status_code == 410
+    assert not ScreeningRun.objects.exists()
+
+
+def test_organisers_screen_in_the_admin(organiser_client, lists):
+    response = upload(organiser_client, "/admin/brands/screeningrun/screen/", GOOD)
+    assert response.status_code == 303
+    assert ScreeningRun.objects.get().uploaded_by.username == "organiser"
+
+
+def test_an_excel_workbook_is_read(client, link):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Address", "Country"])
+    sheet.append(["Example Xinjiang Cotton Co., Ltd.", "Urumqi", "CN"])
+    data = io.BytesIO()
+    book.save(data)
+
+    response = upload(client, f"/screening/{link.token}/", data.getvalue(), "suppliers.xlsx")
+
+    assert response.status_code == 303
+    assert ScreeningRun.objects.get().results.get().band == ScreeningResult.Band.LIKELY
+
+
+def workbook_with_formula() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["name", "address", "country"])
+    sheet.append(["Good Supplier", "1 Road", "China"])
+    sheet["A3"] = '=HYPERLINK("http://evil.example","x")'
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+HEADER = "name,address,country\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "suppliers.csv", "The file is empty"),
+        (b"\n\n", "suppliers.csv", "suppliers.csv is empty."),
+        (HEADER.encode(), "suppliers.csv", "has no suppliers under its header row"),
+        (
+            b"supplier,country\nA,China\n",
+            "suppliers.csv",
+            "line 1: missing column(s): name, address",
+        ),
+        (
+            (HEADER + "Caf\u00e9 Supplies,1 Road,France\n").encode("latin-1"),
+            "suppliers.csv",
+            "line 2: this is not UTF-8 text",
+        ),
+        (
+            (HEADER + "Good,1 Road,China\n,2 Road,China\n").encode(),
+            "suppliers.csv",
+            "line 3: the name is empty.",
+        ),
+        (
+            (HEADER + "=1+2,1 Road,China\n").encode(),
+            "suppliers.csv",
+            "line 2: the name starts with “=”",
+        ),
+        (workbook_with_formula(), "suppliers.xlsx", "cell A3: holds a formula"),
+        (b"PK\x03\x04 not really a workbook", "suppliers.xlsx", "is not an Excel workbook"),
+        (b"%PDF-1.7", "suppliers.pdf", "upload a CSV file or an Excel workbook"),
+    ],
+)
+def test_bad_uploads_get_a_clear_message_and_nothing_is_saved(client, link, content, name, message):
+    response = upload(client, f"/screening/{link.token}/", content, name)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ScreeningRun.objects.exists()
+    assert not ScreeningResult.objects.exists()
+
+
+def test_a_hundred_thousand_rows_are_refused_with_the_limit(client, link):
+    content = HEADER + "".join(f"Supplier {n},Road,China\n" for n in range(100_000))
+
+    response = upload(client, f"/screening/{link.token}/", content)
+
+    assert response.status_code == 400
+    assert "has more than 20,000 suppliers" in response.content.decode()
+    assert not ScreeningRun.objects.exists()
+
+
+def test_screening_needs_an_imported_list(client, campaign):
+    link = ScreeningLink.objects.create(
+        brand=BrandFactory(), expires_at=timezone.now() + timedelta(days=1)
+    )
+    response = upload(client, f"/screening/{link.token}/", GOOD)
+    assert "No entity lists have been imported yet" in response.content.decode()
+
+
+def test_results_are_deleted_after_30_days(client, link):
+    upload(client, f"/screening/{link.token}/", GOOD)
+    assert screening_runs_apply_retention(now=timezone.now() + timedelta(days=29)) == 0
+    assert screening_runs_apply_retention(now=timezone.now() + timedelta(days=31)) == 1
+    assert not ScreeningResult.objects.exists()
