@@ -1,21 +1,24 @@
 from collections import Counter
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from actionhub.brands.models import Brand
 
+# Letters supporters sent through the site, or took to send from their own email.
+LETTERS_WRITTEN = Count("letters", filter=Q(letters__status__in=["sent", "queued", "handed-over"]))
 SORTS = {
     "name": ("name",),
     "status": ("status", "name"),
     "sector": ("sector", "name"),
     "deadline": ("committed_on", "name"),
+    "letters": ("letter_count", "name"),
 }
 
 
 def brands_tracker(
     *, campaign, status: str = "", sector: str = "", sort: str = "name", descending=False
 ) -> QuerySet[Brand]:
-    brands = Brand.objects.filter(campaign=campaign)
+    brands = Brand.objects.filter(campaign=campaign).annotate(letter_count=LETTERS_WRITTEN)
     if status in Brand.Status.values:
         brands = brands.filter(status=status)
     if sector:

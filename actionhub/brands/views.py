@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from actionhub.brands.models import Brand
 from actionhub.brands.selectors import (
+    LETTERS_WRITTEN,
     SORTS,
     brands_sectors,
     brands_status_counts,
@@ -45,7 +46,9 @@ def tracker(request):
 
 def brand_page(request, slug):
     campaign = campaign_get_default()
-    brand = get_object_or_404(Brand, campaign=campaign, slug=slug)
+    brand = get_object_or_404(
+        Brand.objects.annotate(letter_count=LETTERS_WRITTEN), campaign=campaign, slug=slug
+    )
     today = timezone.localdate()
     context = {
         "campaign": campaign,

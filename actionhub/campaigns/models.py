@@ -181,8 +181,13 @@ class CallToAction(BaseModel):
 
 
 class LetterTemplate(BaseModel):
+    class Recipient(models.TextChoices):
+        MP = "mp", "The supporter’s MP"
+        BRAND = "brand", "A brand"
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="letters")
     slug = models.SlugField()
+    recipient = models.CharField(max_length=8, choices=Recipient.choices, default=Recipient.MP)
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=200)
     summary = models.TextField()

@@ -326,13 +326,19 @@ def _read_letters(r: _Reader, items: list) -> list[dict]:
         if not isinstance(item, dict):
             r.problem(where, "must be a section of named fields")
             continue
-        r.only_keys(item, {"slug", "title", "summary", "subject", "body", "briefing"}, where)
+        r.only_keys(
+            item, {"slug", "title", "summary", "subject", "body", "briefing", "recipient"}, where
+        )
+        recipient = item.get("recipient", "mp")
+        if recipient not in ("mp", "brand"):
+            r.problem(f"{where}.recipient", "must be mp or brand")
         briefing = r.mapping(item, "briefing", f"{where}.briefing")
         r.only_keys(briefing, {"title", "summary", "body"}, f"{where}.briefing")
         letters.append(
             {
                 "slug": r.slug(item, "slug", f"{where}.slug"),
                 "position": number,
+                "recipient": recipient,
                 "title": r.text(item, "title", f"{where}.title"),
                 "summary": r.text(item, "summary", f"{where}.summary"),
                 "subject": r.text(item, "subject", f"{where}.subject"),

@@ -30,7 +30,7 @@ def letters(request):
         "campaigns/letters.html",
         {
             "campaign": campaign,
-            "letters": campaign.letters.all(),
+            "letters": campaign.letters.filter(recipient=LetterTemplate.Recipient.MP),
             "postcode": normalise_postcode(request.GET.get("postcode", "")),
         },
     )

@@ -136,6 +136,8 @@ class LetterDetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    recipient_label = "your MP"
+
     def __init__(self, *args, mp_has_email: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.mp_has_email = mp_has_email
@@ -176,11 +178,13 @@ class LetterDetailsForm(forms.Form):
             self.add_error(
                 "pass_to_mp",
                 "To send your letter through this site, tick the box to let us pass it and "
-                "your details to your MP. Or choose another way to send it.",
+                f"your details to {self.recipient_label}. Or choose another way to send it.",
             )
         if "email" in data and not data["email"]:
             if site:
-                self.add_error("email", "Enter your email address: your MP will reply to it.")
+                self.add_error(
+                    "email", f"Enter your email address: {self.recipient_label} will reply to it."
+                )
             elif data.get("campaign_emails"):
                 self.add_error("email", "Enter your email address to hear about the campaign.")
         return data
@@ -208,3 +212,26 @@ class ReplyForm(forms.Form):
         if has_control_characters(text, allowed="\n\t"):
             raise forms.ValidationError("The reply has characters we cannot keep. Paste it again.")
         return text
+
+
+def brand_consent_wording(brand_name: str) -> str:
+    return f"Pass my name, email address and letter to {brand_name}, so that they can reply"
+
+
+class BrandLetterDetailsForm(LetterDetailsForm):
+    """To a brand: no postal address is needed, and there is nothing to download."""
+
+    def __init__(self, *args, brand_name: str, has_email: bool, **kwargs):
+        super().__init__(*args, mp_has_email=has_email, **kwargs)
+        self.recipient_label = brand_name
+        del self.fields["address"]
+        self.fields["delivery"].choices = [
+            (value, label.replace("to your MP", f"to {brand_name}"))
+            for value, label in self.fields["delivery"].choices
+            if value != Letter.Delivery.DOWNLOAD
+        ]
+        self.fields["pass_to_mp"].label = brand_consent_wording(brand_name)
+        self.fields["email"].help_text = (
+            "Needed to send through this site, where the brand replies to it, or to hear about "
+            "the campaign."
+        )

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
+from actionhub.brands.models import Brand
 from actionhub.campaigns.models import LetterTemplate
 from actionhub.core.models import BaseModel
 from actionhub.parliament.models import MP, Constituency
@@ -42,9 +43,14 @@ class Letter(BaseModel):
     mp = models.ForeignKey(
         MP, on_delete=models.SET_NULL, null=True, blank=True, related_name="letters"
     )
-    # The MP as they were when the letter was written, for reports after an election.
-    mp_name = models.CharField(max_length=150)
-    mp_party = models.CharField(max_length=100)
+    brand = models.ForeignKey(
+        Brand, on_delete=models.SET_NULL, null=True, blank=True, related_name="letters",
+        help_text="For a letter to a brand rather than an MP.",
+    )  # fmt: skip
+    # The recipient (the MP, or the brand) as they were when the letter was written, for
+    # reports after an election.
+    mp_name = models.CharField("recipient", max_length=150)
+    mp_party = models.CharField("party", max_length=100, blank=True)
 
     postcode = models.CharField(max_length=8, blank=True)
     sender_name = models.CharField(max_length=100, blank=True)
@@ -88,14 +94,16 @@ class Letter(BaseModel):
 
 
 class SendAllowance(models.Model):
-    """When a supporter last had this site send a letter to an MP: one a month, per letter.
+    """When a supporter last had this site send a letter to an MP or a brand: one a month,
+    per letter.
 
-    One row per address, MP and letter, locked while a send is decided, so two confirmations
-    at the same moment cannot both get through.
+    One row per address, recipient and letter, locked while a send is decided, so two
+    confirmations at the same moment cannot both get through.
     """
 
     email_normalised = models.CharField(max_length=254)
-    mp = models.ForeignKey(MP, on_delete=models.CASCADE)
+    mp = models.ForeignKey(MP, on_delete=models.CASCADE, null=True, blank=True)
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, null=True, blank=True)
     template = models.ForeignKey(LetterTemplate, on_delete=models.CASCADE)
     last_sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -103,9 +111,15 @@ class SendAllowance(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["email_normalised", "mp", "template"],
+                condition=models.Q(mp__isnull=False),
                 name="one_allowance_per_mp_letter",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["email_normalised", "brand", "template"],
+                condition=models.Q(brand__isnull=False),
+                name="one_allowance_per_brand_letter",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.template} to {self.mp}"
+        return f"{self.template} to {self.mp or self.brand}"

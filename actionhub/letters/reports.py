@@ -34,8 +34,11 @@ UNKNOWN_CONSTITUENCY = "(constituency not known)"
 
 
 def campaign_letters(campaign: Campaign) -> QuerySet[Letter]:
-    """Every letter written from one of the campaign's letter templates, whatever its status."""
-    return Letter.objects.filter(template__campaign=campaign)
+    """Every letter to an MP from one of the campaign's templates, whatever its status.
+    (Letters to brands are counted on the brands tracker.)"""
+    return Letter.objects.filter(
+        template__campaign=campaign, template__recipient=LetterTemplate.Recipient.MP
+    )
 
 
 def real_letters(campaign: Campaign) -> QuerySet[Letter]:
@@ -90,7 +93,7 @@ def letters_by_template(campaign: Campaign) -> list[dict]:
         return Count("sent", filter=real & Q(sent__delivery=method))
 
     rows = (
-        LetterTemplate.objects.filter(campaign=campaign)
+        LetterTemplate.objects.filter(campaign=campaign, recipient=LetterTemplate.Recipient.MP)
         .values("pk", "title")
         .annotate(
             count=Count("sent", filter=real),

@@ -15,11 +15,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from actionhub.brands.models import Brand
 from actionhub.campaigns.models import LetterTemplate
 from actionhub.core.email import email_send
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.letters.compose import letter_prefill, personal_share, signature_block
-from actionhub.letters.forms import CAMPAIGN_EMAILS_WORDING, MP_CONSENT_WORDING
+from actionhub.letters.forms import (
+    CAMPAIGN_EMAILS_WORDING,
+    MP_CONSENT_WORDING,
+    brand_consent_wording,
+)
 from actionhub.letters.models import Letter, SendAllowance
 from actionhub.parliament.lookup import Placement
 from actionhub.supporters.emails import normalise_email
@@ -63,11 +68,11 @@ class Confirmation:
 
 
 def letter_submit(
-    *, template: LetterTemplate, placement: Placement, subject: str, body: str, details: dict,
-    ip_address: str | None,
+    *, template: LetterTemplate, subject: str, body: str, details: dict, ip_address: str | None,
+    placement: Placement | None = None, brand: Brand | None = None,
 ) -> Letter | None:  # fmt: skip
-    """Record a letter the supporter has finished. Site delivery waits for email confirmation;
-    the other ways hand the letter to the supporter at once."""
+    """Record a letter the supporter has finished, to their MP (placement) or to a brand.
+    Site delivery waits for email confirmation; the other ways hand the letter over at once."""
     if details.get("website"):
         return None  # a robot filled the hidden field
     if rate_limit_exceeded(
@@ -83,23 +88,25 @@ def letter_submit(
         first, _, last = details["name"].partition(" ")
         person = person_get_or_create(email=email, first_name=first[:100], last_name=last[:100])
     site = details["delivery"] == Letter.Delivery.SITE
-    mp = placement.mp
+    mp = placement.mp if placement else None
+    recipient = mp or brand
     letter = Letter(
         template=template,
         person=person,
         email_normalised=normalise_email(email) if email else "",
-        constituency=placement.constituency,
+        constituency=placement.constituency if placement else None,
         mp=mp,
-        mp_name=mp.name,
-        mp_party=mp.party,
-        postcode=placement.postcode,
+        brand=brand,
+        mp_name=recipient.name,
+        mp_party=mp.party if mp else "",
+        postcode=placement.postcode if placement else "",
         sender_name=details["name"],
-        sender_address=details["address"],
+        sender_address=details.get("address", ""),
         sender_email=email,
         subject=subject,
         body=body,
         personal_share=personal_share(
-            prefill=letter_prefill(template_body=template.body, mp_name=mp.name), body=body
+            prefill=letter_prefill(template_body=template.body, mp_name=recipient.name), body=body
         ),
         delivery=details["delivery"],
         status=Letter.Status.AWAITING_CONFIRMATION if site else Letter.Status.HANDED_OVER,
@@ -167,12 +174,14 @@ def letter_confirm(*, token: str) -> Confirmation:
 
 def _claim_send_allowance(letter: Letter):
     """None if the site may send this letter now (and note it); else when it next may."""
-    SendAllowance.objects.get_or_create(
-        email_normalised=letter.email_normalised, mp=letter.mp, template=letter.template
-    )
-    allowance = SendAllowance.objects.select_for_update().get(
-        email_normalised=letter.email_normalised, mp=letter.mp, template=letter.template
-    )
+    key = {
+        "email_normalised": letter.email_normalised,
+        "mp": letter.mp,
+        "brand": letter.brand,
+        "template": letter.template,
+    }
+    SendAllowance.objects.get_or_create(**key)
+    allowance = SendAllowance.objects.select_for_update().get(**key)
     now = timezone.now()
     window = timedelta(days=settings.LETTERS_RESEND_DAYS)
     if allowance.last_sent_at and allowance.last_sent_at > now - window:
@@ -185,9 +194,12 @@ def _claim_send_allowance(letter: Letter):
 def _consents_record(letter: Letter) -> None:
     if letter.person is None:
         return
-    method = f"Letter form, {reverse('letter', args=[letter.template.slug])}, confirmed by email"
+    method = f"Letter form for “{letter.template.title}”, confirmed by email"
     choices = []
-    if letter.delivery == Letter.Delivery.SITE:
+    if letter.delivery == Letter.Delivery.SITE and letter.brand_id:
+        wording = brand_consent_wording(letter.mp_name)
+        choices.append((Consent.Purpose.PASS_TO_BRAND, wording))
+    elif letter.delivery == Letter.Delivery.SITE:
         choices.append((Consent.Purpose.PASS_TO_MP, f"{MP_CONSENT_WORDING}: {letter.mp_name}"))
     if letter.campaign_emails:
         choices.append((Consent.Purpose.CAMPAIGN_EMAILS, CAMPAIGN_EMAILS_WORDING))
@@ -213,18 +225,22 @@ def letter_full_text(letter: Letter) -> str:
 
 def letter_deliver(*, letter_id: int) -> None:
     """Email the letter to the MP's address from our data, never one from the form."""
-    letter = Letter.objects.select_related("mp", "template__campaign").filter(pk=letter_id).first()
+    letter = (
+        Letter.objects.select_related("mp", "brand", "template__campaign")
+        .filter(pk=letter_id)
+        .first()
+    )
     if letter is None or letter.status != Letter.Status.QUEUED:
         return  # erased, already sent, or failed for good
-    recipient = letter.mp.email if letter.mp else ""
+    recipient = letter_recipient_email(letter)
     if not recipient:
-        letter_fail(letter=letter, reason="The MP has no email address in our data.")
+        letter_fail(letter=letter, reason="We have no email address for the recipient.")
         return
     message_id = letter.message_id or make_msgid(domain=_site_domain())
     message = EmailMessage(
         subject=letter.subject,
         body=render_to_string(
-            "letters/email/to_mp.txt",
+            "letters/email/to_brand.txt" if letter.brand_id else "letters/email/to_mp.txt",
             {"letter": letter, "text": letter_full_text(letter), "site_url": settings.SITE_URL},
         ),
         from_email=settings.LETTERS_FROM_EMAIL,
@@ -264,7 +280,7 @@ def _describe(error: Exception) -> str:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [f"{code} {message.decode(errors='replace')}" for code, message in
                  error.recipients.values()]  # fmt: skip
-        return "The MP's mail server refused the address: " + "; ".join(codes)
+        return "The recipient's mail server refused the address: " + "; ".join(codes)
     return f"{type(error).__name__}: {error}"[:1000]
 
 
@@ -281,8 +297,15 @@ def letter_fail(*, letter: Letter, reason: str) -> None:
         subject=f"We could not deliver your letter to {letter.mp_name}",
         template="letters/email/failed.txt",
         text=letter_full_text(letter),
-        mp_email=letter.mp.email if letter.mp else "",
+        mp_email=letter_recipient_email(letter),
     )
+
+
+def letter_recipient_email(letter: Letter) -> str:
+    """Where the letter goes: always the address in our data, never one from a form."""
+    if letter.brand_id:
+        return letter.brand.contact_email if letter.brand else ""
+    return letter.mp.email if letter.mp else ""
 
 
 def letter_record_bounce(*, message_id: str, reason: str) -> Letter | None:
@@ -319,7 +342,9 @@ def letter_record_reply(*, letter: Letter, reply: str, reply_text: str) -> Lette
 def letters_send_follow_ups(*, now=None) -> tuple[int, int]:
     """Ask "Did your MP reply?" 14 days after sending, and once more 7 days later."""
     now = now or timezone.now()
-    waiting = Letter.objects.filter(status=Letter.Status.SENT, reply="", person__isnull=False)
+    waiting = Letter.objects.filter(
+        status=Letter.Status.SENT, reply="", person__isnull=False, brand__isnull=True
+    )
     asked = _follow_up(
         waiting.filter(followup_sent_at=None, sent_at__lte=now - FOLLOW_UP_AFTER),
         field="followup_sent_at", now=now, template="letters/email/follow_up.txt",

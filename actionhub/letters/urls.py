@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actionhub.letters import views
+from actionhub.letters import brand_views, views
 
 urlpatterns = [
     path("write-to-your-mp/<slug:slug>/", views.letter_start, name="letter"),
@@ -10,6 +10,17 @@ urlpatterns = [
         "write-to-your-mp/<slug:slug>/check-your-email/",
         views.check_email,
         name="letter-check-email",
+    ),
+    path("brands/<slug:slug>/ask/", brand_views.brand_letter_write, name="brand-letter-write"),
+    path(
+        "brands/<slug:slug>/ask/send/",
+        brand_views.brand_letter_details,
+        name="brand-letter-details",
+    ),
+    path(
+        "brands/<slug:slug>/ask/check-your-email/",
+        brand_views.brand_letter_check_email,
+        name="brand-letter-check-email",
     ),
     path("letters/<int:pk>/", views.letter_ready, name="letter-ready"),
     path(

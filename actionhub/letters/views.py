@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
@@ -22,6 +23,7 @@ from actionhub.letters.services import (
     letter_from_confirmation,
     letter_from_reply_token,
     letter_full_text,
+    letter_recipient_email,
     letter_record_reply,
     letter_submit,
 )
@@ -35,21 +37,21 @@ DOCUMENT_TYPES = {
 }
 
 
-def _see_other(*args):
+def see_other(*args):
     response = redirect(*args)
     response.status_code = 303  # the next page is fetched with GET: no form is sent twice
     return response
 
 
 def _template(slug):
-    return get_object_or_404(campaign_get_default().letters, slug=slug)
+    return get_object_or_404(campaign_get_default().letters, slug=slug, recipient="mp")
 
 
-def _draft(request, slug) -> dict:
+def draft_get(request, slug) -> dict:
     return (request.session.get(DRAFTS) or {}).get(slug) or {}
 
 
-def _draft_save(request, slug, draft: dict | None) -> None:
+def draft_save(request, slug, draft: dict | None) -> None:
     drafts = request.session.get(DRAFTS) or {}
     if draft is None:
         drafts.pop(slug, None)
@@ -69,7 +71,7 @@ def _placement(draft):
 
 def letter_start(request, slug):
     template = _template(slug)
-    draft = _draft(request, slug)
+    draft = draft_get(request, slug)
     if request.method == "POST":
         form = PostcodeForm(request.POST)
         if form.is_valid():
@@ -77,8 +79,8 @@ def letter_start(request, slug):
             if placement is not None:
                 if draft.get("postcode") != placement.postcode:
                     draft = {}  # a different MP: start the letter afresh
-                _draft_save(request, slug, draft | {"postcode": placement.postcode})
-                return _see_other("letter-write", slug)
+                draft_save(request, slug, draft | {"postcode": placement.postcode})
+                return see_other("letter-write", slug)
     else:
         form = PostcodeForm(
             initial={"postcode": request.GET.get("postcode") or draft.get("postcode")}
@@ -112,7 +114,7 @@ def _look_up(request, form):
 
 def letter_write(request, slug):
     template = _template(slug)
-    draft = _draft(request, slug)
+    draft = draft_get(request, slug)
     placement = _placement(draft)
     if placement is None:
         return redirect("letter", slug)
@@ -120,8 +122,8 @@ def letter_write(request, slug):
     if request.method == "POST":
         form = LetterEditForm(request.POST, template_body=template.body)
         if form.is_valid():
-            _draft_save(request, slug, draft | form.cleaned_data)
-            return _see_other("letter-details", slug)
+            draft_save(request, slug, draft | form.cleaned_data)
+            return see_other("letter-details", slug)
     else:
         form = LetterEditForm(
             initial={
@@ -137,13 +139,14 @@ def letter_write(request, slug):
         "form": form,
         "prefill": prefill,
         "share": personal_share(prefill=prefill, body=draft.get("body") or prefill),
+        "form_action": reverse("letter-write", args=[slug]),
     }
     return render(request, "letters/write.html", context, status=400 if form.errors else 200)
 
 
 def letter_details(request, slug):
     template = _template(slug)
-    draft = _draft(request, slug)
+    draft = draft_get(request, slug)
     placement = _placement(draft)
     if placement is None:
         return redirect("letter", slug)
@@ -165,7 +168,9 @@ def letter_details(request, slug):
             except LettersRateLimited as limited:
                 form.add_error(None, str(limited))
             else:
-                return _after_submit(request, slug, letter)
+                return after_submit(
+                    request, slug, letter, reverse("letter-check-email", args=[slug])
+                )
     else:
         form = LetterDetailsForm(
             initial={"delivery": Letter.Delivery.SITE if mp.email else None},
@@ -179,16 +184,20 @@ def letter_details(request, slug):
         "form": form,
         "draft": draft,
         "share": personal_share(prefill=prefill, body=draft["body"]),
+        "form_action": reverse("letter-details", args=[slug]),
+        "edit_url": reverse("letter-write", args=[slug]),
     }
     return render(request, "letters/details.html", context, status=400 if form.errors else 200)
 
 
-def _after_submit(request, slug, letter):
-    _draft_save(request, slug, None)
+def after_submit(request, draft_key, letter, check_email_url):
+    draft_save(request, draft_key, None)
     if letter is None or letter.delivery == Letter.Delivery.SITE:
-        return _see_other("letter-check-email", slug)
+        response = redirect(check_email_url)
+        response.status_code = 303
+        return response
     request.session[MINE] = [*(request.session.get(MINE) or [])[-9:], letter.pk]
-    return _see_other("letter-ready", letter.pk)
+    return see_other("letter-ready", letter.pk)
 
 
 def check_email(request, slug):
@@ -202,7 +211,7 @@ def _mine(request, pk) -> Letter:
     """A letter written in this browser: nobody else can open it."""
     if pk not in (request.session.get(MINE) or []):
         raise Http404("This letter is not one you wrote here.")
-    letter = Letter.objects.select_related("template__campaign", "mp", "constituency")
+    letter = Letter.objects.select_related("template__campaign", "mp", "brand", "constituency")
     letter = letter.filter(pk=pk, personal_data_erased_at=None).first()
     if letter is None:
         raise Http404("This letter is no longer kept.")
@@ -213,7 +222,7 @@ def _mine(request, pk) -> Letter:
 def letter_ready(request, pk):
     letter = _mine(request, pk)
     text = letter_full_text(letter)
-    mp_email = letter.mp.email if letter.mp else ""
+    mp_email = letter_recipient_email(letter)
     context = {
         "campaign": letter.template.campaign,
         "written": letter,
@@ -229,6 +238,8 @@ def letter_document(request, pk, kind):
     if kind not in DOCUMENT_TYPES:
         raise Http404("Letters download as .docx or .pdf.")
     letter = _mine(request, pk)
+    if letter.brand_id:
+        raise Http404("Letters to brands are sent by email.")
     printable = printable_letter(letter)
     content = letter_docx(printable) if kind == "docx" else letter_pdf(printable)
     response = HttpResponse(content, content_type=DOCUMENT_TYPES[kind])

@@ -28,6 +28,7 @@ class Consent(BaseModel):
         SHOW_NAME = "show-name", "Show my first name on the site"
         CAMPAIGN_EMAILS = "campaign-emails", "Email me about this campaign"
         PASS_TO_MP = "pass-to-mp", "Pass my letter and details to my MP"
+        PASS_TO_BRAND = "pass-to-brand", "Pass my letter and details to a brand"
         RSVP = "rsvp", "Keep my details to organise an event I am coming to"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")

@@ -35,7 +35,8 @@ def test_loading_the_default_pack_creates_the_campaign(pack_copy):
     assert campaign.is_default
     assert campaign.name == "Jewish Action Against Persecution of Uyghurs"
     assert PledgeDemand.objects.count() == 6
-    assert LetterTemplate.objects.count() == 2
+    recipients = sorted(LetterTemplate.objects.values_list("recipient", flat=True))
+    assert recipients == ["brand", "mp", "mp"]
     assert "created" in output
     assert AuditEntry.objects.filter(action="campaign.pack_loaded").count() == 1
 
@@ -132,6 +133,10 @@ BAD_PACKS = {
         ),
         "campaign.yaml: appeal.url: 'http://www.gofundme.com/f/stop-uyghur-genocide' must be a "
         "full https:// address",
+    ),
+    "unknown letter recipient": (
+        lambda pack: replace_in(pack / "campaign.yaml", "recipient: brand", "recipient: shop"),
+        "campaign.yaml: letters[3].recipient: must be mp or brand",
     ),
     "time without quotes": (
         lambda pack: replace_in(pack / "campaign.yaml", 'start_time: "18:00"', "start_time: 18:00"),

@@ -1,0 +1,88 @@
+"""Asking a brand to commit to the Call to Action: the letter, then details and delivery."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from actionhub.brands.models import Brand
+from actionhub.campaigns.models import LetterTemplate
+from actionhub.campaigns.selectors import campaign_get_default
+from actionhub.core.ip import client_ip
+from actionhub.letters.compose import letter_prefill, personal_share
+from actionhub.letters.forms import BrandLetterDetailsForm, LetterEditForm
+from actionhub.letters.models import Letter
+from actionhub.letters.services import LettersRateLimited, letter_submit
+from actionhub.letters.views import after_submit, draft_get, draft_save, see_other
+
+
+def _brand_and_template(slug):
+    campaign = campaign_get_default()
+    brand = get_object_or_404(Brand, campaign=campaign, slug=slug)
+    template = campaign.letters.filter(recipient=LetterTemplate.Recipient.BRAND).first()
+    if template is None:
+        raise Http404("This campaign has no letter to brands.")
+    return brand, template
+
+
+def _context(brand, template, form, **extra):
+    return {"campaign": template.campaign, "letter": template, "brand": brand, "form": form} | extra
+
+
+def brand_letter_write(request, slug):
+    brand, template = _brand_and_template(slug)
+    key = f"brand:{slug}"
+    draft = draft_get(request, key)
+    prefill = letter_prefill(template_body=template.body, mp_name=brand.name)
+    if request.method == "POST":
+        form = LetterEditForm(request.POST, template_body=template.body)
+        if form.is_valid():
+            draft_save(request, key, draft | form.cleaned_data)
+            return see_other("brand-letter-details", slug)
+    else:
+        initial = {"subject": draft.get("subject") or template.subject,
+                   "body": draft.get("body") or prefill}  # fmt: skip
+        form = LetterEditForm(initial=initial, template_body=template.body)
+    context = _context(
+        brand, template, form, prefill=prefill,
+        share=personal_share(prefill=prefill, body=draft.get("body") or prefill),
+        form_action=reverse("brand-letter-write", args=[slug]),
+    )  # fmt: skip
+    return render(request, "letters/write.html", context, status=400 if form.errors else 200)
+
+
+def brand_letter_details(request, slug):
+    brand, template = _brand_and_template(slug)
+    key = f"brand:{slug}"
+    draft = draft_get(request, key)
+    if not draft.get("body"):
+        return redirect("brand-letter-write", slug)
+    options = {"brand_name": brand.name, "has_email": bool(brand.contact_email)}
+    if request.method == "POST":
+        form = BrandLetterDetailsForm(request.POST, **options)
+        if form.is_valid():
+            try:
+                letter = letter_submit(
+                    template=template, brand=brand, subject=draft["subject"], body=draft["body"],
+                    details=form.cleaned_data, ip_address=client_ip(request),
+                )  # fmt: skip
+            except LettersRateLimited as limited:
+                form.add_error(None, str(limited))
+            else:
+                check = reverse("brand-letter-check-email", args=[slug])
+                return after_submit(request, key, letter, check)
+    else:
+        delivery = Letter.Delivery.SITE if brand.contact_email else Letter.Delivery.OWN_EMAIL
+        form = BrandLetterDetailsForm(initial={"delivery": delivery}, **options)
+    prefill = letter_prefill(template_body=template.body, mp_name=brand.name)
+    context = _context(
+        brand, template, form, draft=draft,
+        share=personal_share(prefill=prefill, body=draft["body"]),
+        form_action=reverse("brand-letter-details", args=[slug]),
+        edit_url=reverse("brand-letter-write", args=[slug]),
+    )  # fmt: skip
+    return render(request, "letters/details.html", context, status=400 if form.errors else 200)
+
+
+def brand_letter_check_email(request, slug):
+    brand, template = _brand_and_template(slug)
+    return render(request, "letters/check_email.html", _context(brand, template, None))
