@@ -1,14 +1,14 @@
 """Capacity: held by the database under simultaneous RSVPs; beyond it, a waiting list."""
 
-import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
+from actionhub.core.tests.concurrency import only_where_writers_race, run_together
 from actionhub.events.models import Occurrence, Rsvp
 from actionhub.events.services import places_take, rsvp_cancel, rsvp_confirm
 from actionhub.events.services import rsvp_confirmation_token as token_for
@@ -72,31 +72,12 @@ def test_the_database_refuses_more_places_than_capacity(small):
         Occurrence.objects.filter(pk=small.pk).update(places_taken=4)
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite takes one writer at a time, so nothing here can race; "
-    "CI runs this test on PostgreSQL",
-)
+@only_where_writers_race
 @time_machine.travel(MONDAY, tick=True)
 def test_simultaneous_confirmations_never_overfill_a_date(small):
     rsvps = [pending(small, n) for n in range(12)]
-    barrier = threading.Barrier(len(rsvps))
-    errors = []
 
-    def confirm(rsvp):
-        try:
-            barrier.wait()
-            rsvp_confirm(token=token_for(rsvp))
-        except Exception as error:  # noqa: BLE001  (every failure is reported by the test)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=confirm, args=(r,)) for r in rsvps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _, errors = run_together(lambda rsvp: rsvp_confirm(token=token_for(rsvp)), rsvps)
 
     assert errors == []
     assert Rsvp.objects.filter(status=Rsvp.Status.CONFIRMED).count() == 3

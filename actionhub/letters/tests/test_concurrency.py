@@ -1,43 +1,17 @@
 """Confirmations at the same moment: the once-a-month rule holds in the database."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection
 
+from actionhub.core.tests.concurrency import only_where_writers_race, run_together
 from actionhub.letters.models import Letter
 from actionhub.letters.services import letter_confirm, letter_confirmation_token
 
-pytestmark = [
-    pytest.mark.usefixtures("immediate_tasks"),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite",
-        reason="SQLite takes one writer at a time, so nothing here can race; "
-        "CI runs this test on PostgreSQL",
-    ),
-]
+pytestmark = [pytest.mark.usefixtures("immediate_tasks"), only_where_writers_race]
 
 
 def confirm_together(tokens):
-    barrier = threading.Barrier(len(tokens))
-    outcomes, errors = [], []
-
-    def one(token):
-        try:
-            barrier.wait()
-            outcomes.append(letter_confirm(token=token).outcome)
-        except Exception as error:  # noqa: BLE001  (every failure is reported by the test)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one, args=(token,)) for token in tokens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes, errors
+    return run_together(lambda token: letter_confirm(token=token).outcome, tokens)
 
 
 def test_many_letters_confirmed_at_once_send_only_one(write):

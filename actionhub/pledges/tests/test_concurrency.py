@@ -1,10 +1,8 @@
 """Many people (and the same person many times) signing at the same moment."""
 
-import threading
-
 import pytest
-from django.db import connection
 
+from actionhub.core.tests.concurrency import only_where_writers_race, run_together
 from actionhub.pledges.forms import form_started_token
 from actionhub.pledges.models import Signature
 from actionhub.pledges.services import signature_submit
@@ -16,42 +14,25 @@ THREADS = 12
 
 def submit_together(pledge, emails):
     """Submit one signature per address, all threads released at the same instant."""
-    barrier = threading.Barrier(len(emails))
-    errors = []
 
-    def one(email):
-        try:
-            barrier.wait()
-            signature_submit(
-                pledge=pledge,
-                data={
-                    "first_name": "Miriam",
-                    "last_name": "Cohen",
-                    "email": email,
-                    "postcode": "NW3 7UX",
-                    "started": form_started_token(),
-                },
-                ip_address=None,
-                automated=False,
-            )
-        except Exception as error:  # noqa: BLE001  (every failure is reported by the test)
-            errors.append(error)
-        finally:
-            connection.close()
+    def submit(email):
+        signature_submit(
+            pledge=pledge,
+            data={
+                "first_name": "Miriam",
+                "last_name": "Cohen",
+                "email": email,
+                "postcode": "NW3 7UX",
+                "started": form_started_token(),
+            },
+            ip_address=None,
+            automated=False,
+        )
 
-    threads = [threading.Thread(target=one, args=(email,)) for email in emails]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+    return run_together(submit, emails)[1]
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite takes one writer at a time, so nothing here can race; "
-    "CI runs this test on PostgreSQL",
-)
+@only_where_writers_race
 def test_identical_submissions_at_the_same_moment_create_one_signature(pledge):
     errors = submit_together(pledge, ["miriam@example.org"] * THREADS)
     assert errors == []
@@ -59,11 +40,7 @@ def test_identical_submissions_at_the_same_moment_create_one_signature(pledge):
     assert Person.objects.count() == 1
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite takes one writer at a time, so nothing here can race; "
-    "CI runs this test on PostgreSQL",
-)
+@only_where_writers_race
 def test_distinct_submissions_at_the_same_moment_are_all_kept(pledge):
     emails = [f"person{n}@example.org" for n in range(THREADS)]
     emails += ["same.person@gmail.com", "SamePerson+x@gmail.com", "s.a.m.e.person@googlemail.com"]
