@@ -39,6 +39,7 @@ def tracker(request):
             ("sector", "Sector"),
             ("status", "Status"),
             ("deadline", "Deadline"),
+            ("letters", "Letters from supporters"),
         ],  # fmt: skip
     }
     return render(request, "brands/tracker.html", context)
