@@ -298,6 +298,8 @@ LETTERS_FROM_EMAIL = env("LETTERS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Events: RSVPs (single dates and "every week") from one connection.
 EVENTS_RSVP_RATE_LIMITS = [(env_int("EVENTS_RSVPS_PER_HOUR_PER_IP", 30), 3600)]
+# Confirmation emails sent to one address in a day; beyond this none are sent.
+EVENTS_CONFIRMATIONS_PER_DAY_PER_ADDRESS = env_int("EVENTS_CONFIRMATIONS_PER_DAY_PER_ADDRESS", 5)
 
 # Postcode -> constituency -> MP: "local" (imported data), "remote" (postcodes.io and the
 # Parliament Members API) or "auto" (local once postcodes are imported, else remote).

@@ -71,7 +71,8 @@ def brands_import_csv(*, campaign: Campaign, data: bytes, filename: str) -> tupl
         if values["name"].casefold() in seen:
             raise BrandImportRefused(f"{where}: {values['name']} appears twice")
         seen.add(values["name"].casefold())
-        fields = {k: values.get(k, "") for k in ("sector", *OPTIONAL_COLUMNS)}
+        given = ("sector", *(column for column in OPTIONAL_COLUMNS if column in columns))
+        fields = {name: values.get(name, "") for name in given}  # others are left as they are
         brand = Brand.objects.filter(campaign=campaign, name=values["name"]).first()
         if brand is None:
             brand = Brand(campaign=campaign, name=values["name"], slug=_slug(values["name"]))

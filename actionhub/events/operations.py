@@ -7,7 +7,7 @@ from django.db import transaction
 
 from actionhub.core.audit import audit_record
 from actionhub.events.models import Occurrence, Rsvp
-from actionhub.events.services import rsvp_email
+from actionhub.events.services import occurrence_mark_cancelled, occurrence_tell_everyone
 
 PERMISSION = "events.change_occurrence_status"
 
@@ -21,15 +21,12 @@ def _check(user) -> None:
 def occurrence_cancel(*, occurrence: Occurrence, reason: str, user, request=None) -> int:
     """Cancel one date; it stays listed as cancelled. Returns how many people were told."""
     _check(user)
-    occurrence.status = Occurrence.Status.CANCELLED
-    occurrence.status_reason = reason
-    occurrence.sequence += 1
-    occurrence.save(update_fields=["status", "status_reason", "sequence", "updated_at"])
+    told = occurrence_mark_cancelled(occurrence=occurrence, reason=reason)
     audit_record(
         action="occurrence.cancelled", actor=user, request=request, obj=occurrence,
         summary=f"Cancelled {occurrence}: {reason}",
     )  # fmt: skip
-    return _tell_everyone(occurrence, subject="Cancelled")
+    return told
 
 
 @transaction.atomic
@@ -39,13 +36,18 @@ def occurrence_move(
 ) -> int:  # fmt: skip
     """Move one date to another time (and place); RSVPs stay, reminders follow the new time."""
     _check(user)
+    occurrence = (
+        Occurrence.objects.select_for_update().select_related("series").get(pk=occurrence.pk)
+    )
     occurrence.status = Occurrence.Status.MOVED
     occurrence.starts_at = starts_at
     occurrence.ends_at = occurrence.series.end_for(starts_at)
     occurrence.place_note = place_note
     occurrence.status_reason = reason
     occurrence.sequence += 1
-    occurrence.save()
+    occurrence.save(update_fields=[  # never places_taken: bookings go on meanwhile
+        "status", "starts_at", "ends_at", "place_note", "status_reason", "sequence", "updated_at",
+    ])  # fmt: skip
     Rsvp.objects.filter(occurrence=occurrence).update(
         reminded_day_before_at=None, reminded_two_hours_at=None
     )
@@ -53,16 +55,4 @@ def occurrence_move(
         action="occurrence.moved", actor=user, request=request, obj=occurrence,
         summary=f"Moved {occurrence} to {starts_at:%Y-%m-%d %H:%M %Z}: {reason}",
     )  # fmt: skip
-    return _tell_everyone(occurrence, subject="Moved")
-
-
-def _tell_everyone(occurrence: Occurrence, *, subject: str) -> int:
-    told = 0
-    coming = occurrence.rsvps.filter(status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITING])
-    for rsvp in coming.select_related("person", "subscription", "occurrence__series"):
-        rsvp_email(
-            rsvp, "events/email/changed.txt", subject,
-            attach_calendar=occurrence.status != Occurrence.Status.CANCELLED,
-        )  # fmt: skip
-        told += rsvp.person_id is not None
-    return told
+    return occurrence_tell_everyone(occurrence=occurrence, subject="Moved")

@@ -8,6 +8,11 @@ from django.utils import timezone
 
 from actionhub.campaigns.models import Campaign, Demonstration
 from actionhub.events.models import Occurrence, Series
+from actionhub.events.services import (
+    occurrence_mark_cancelled,
+    occurrence_tell_everyone,
+    waiting_list_promote,
+)
 
 WEEKS_AHEAD = 10
 FROM_DEMONSTRATION = [
@@ -65,10 +70,19 @@ def series_dates(*, series: Series, after: date, until: date) -> list[date]:
 
 
 def occurrences_generate(*, series: Series, today: date | None = None) -> int:
-    """Make the rows for the coming weeks' dates; refresh the times of future unchanged ones."""
+    """Make the rows for the coming weeks' dates; refresh the times of future unchanged ones;
+    cancel (telling everyone) scheduled dates the rule no longer gives."""
     today = today or timezone.localdate(timezone=series.zone)
     made = 0
-    for on in series_dates(series=series, after=today, until=today + timedelta(weeks=WEEKS_AHEAD)):
+    wanted = series_dates(series=series, after=today, until=today + timedelta(weeks=WEEKS_AHEAD))
+    dropped = series.occurrences.filter(
+        status=Occurrence.Status.SCHEDULED, date__gte=today, starts_at__gt=timezone.now()
+    ).exclude(date__in=wanted)
+    for occurrence in dropped.select_related("series"):
+        occurrence_mark_cancelled(
+            occurrence=occurrence, reason="This date is no longer in the schedule."
+        )
+    for on in wanted:
         starts_at = series.local_start(on)
         existing = Occurrence.objects.filter(series=series, date=on).first()
         if existing is None:
@@ -89,13 +103,20 @@ def occurrences_generate(*, series: Series, today: date | None = None) -> int:
 
 
 def _occurrence_follow_series(occurrence: Occurrence, starts_at: datetime) -> None:
+    """A changed time moves the date (everyone is told, reminders start again); more places
+    go to the waiting list."""
     series = occurrence.series
-    if occurrence.starts_at != starts_at:
+    moved = occurrence.starts_at != starts_at
+    if moved:
         occurrence.sequence += 1
     occurrence.starts_at, occurrence.ends_at = starts_at, series.end_for(starts_at)
     if series.capacity is None or occurrence.places_taken <= series.capacity:
         occurrence.capacity = series.capacity
     occurrence.save(update_fields=["starts_at", "ends_at", "sequence", "capacity", "updated_at"])
+    if moved:
+        occurrence.rsvps.update(reminded_day_before_at=None, reminded_two_hours_at=None)
+        occurrence_tell_everyone(occurrence=occurrence, subject="New time")
+    waiting_list_promote(occurrence_id=occurrence.pk)
 
 
 def occurrences_generate_all() -> int:

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -119,6 +119,33 @@ def rsvp_confirmation_token(rsvp: Rsvp) -> str:
     return signing.dumps({"r": rsvp.pk, "n": rsvp.confirmation_nonce}, salt=CONFIRM_SALT)
 
 
+def rsvp_for_confirmation(*, token: str) -> Rsvp:
+    """The RSVP a confirmation link is for, without confirming it (a GET must change nothing:
+    mail scanners follow links)."""
+    payload = _load(token, CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    rsvp = Rsvp.objects.select_related("occurrence__series").filter(pk=payload.get("r")).first()
+    if rsvp is None or rsvp.status == Rsvp.Status.CANCELLED:
+        raise LinkInvalid
+    live = rsvp.status != Rsvp.Status.PENDING or secrets.compare_digest(
+        rsvp.confirmation_nonce, str(payload.get("n", ""))
+    )
+    if not live or rsvp.occurrence.status == Occurrence.Status.CANCELLED:
+        raise LinkInvalid
+    return rsvp
+
+
+def subscription_for_confirmation(*, token: str) -> Subscription:
+    payload = _load(token, SUBSCRIBE_SALT, max_age=CONFIRM_MAX_AGE)
+    subscription = Subscription.objects.select_related("series").filter(pk=payload.get("s")).first()
+    if subscription is None or subscription.status == Subscription.Status.STOPPED:
+        raise LinkInvalid
+    if subscription.status == Subscription.Status.PENDING and not secrets.compare_digest(
+        subscription.confirmation_nonce, str(payload.get("n", ""))
+    ):
+        raise LinkInvalid
+    return subscription
+
+
 def rsvp_confirm(*, token: str) -> Rsvp:
     """The mailbox owner confirmed: a place if there is one, else the waiting list."""
     payload = _load(token, CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
@@ -215,9 +242,21 @@ def rsvp_cancel(*, rsvp: Rsvp) -> Rsvp:
     return rsvp
 
 
+def rsvps_release_for(*, person: Person) -> None:
+    """Before a supporter is erased: the places they held go to the waiting list."""
+    for rsvp in Rsvp.objects.filter(person=person, status=Rsvp.Status.CONFIRMED):
+        rsvp_cancel(rsvp=rsvp)
+
+
 def waiting_list_promote(*, occurrence_id: int) -> list[Rsvp]:
-    """Give free places to the waiting list, first come first served, and tell them."""
+    """Give free places to the waiting list, first come first served, and tell them.
+    Nobody is promoted to a date that is cancelled or over."""
     promoted = []
+    open_date = Occurrence.objects.filter(pk=occurrence_id, ends_at__gt=timezone.now()).exclude(
+        status=Occurrence.Status.CANCELLED
+    )
+    if not open_date.exists():
+        return promoted
     waiting = Rsvp.objects.filter(occurrence_id=occurrence_id, status=Rsvp.Status.WAITING)
     for rsvp in waiting.order_by("waiting_since", "pk").select_related("occurrence__series"):
         if not places_take(occurrence_id=occurrence_id, places=rsvp.places):
@@ -312,8 +351,20 @@ def subscription_rsvps_fill(*, subscription: Subscription) -> int:
     upcoming = subscription.series.occurrences.filter(
         starts_at__gt=timezone.now(),
         status__in=[Occurrence.Status.SCHEDULED, Occurrence.Status.MOVED],
-    ).exclude(rsvps__email_normalised=subscription.email_normalised)
+    ).exclude(
+        rsvps__email_normalised=subscription.email_normalised,
+        rsvps__status__in=[Rsvp.Status.PENDING, Rsvp.Status.CONFIRMED, Rsvp.Status.WAITING],
+    )
     for occurrence in upcoming:
+        withdrawn = Rsvp.objects.filter(
+            occurrence=occurrence, email_normalised=subscription.email_normalised
+        ).first()
+        if withdrawn is not None:  # stopped earlier and started again: the same row comes back
+            with transaction.atomic():
+                withdrawn.subscription, withdrawn.cancelled_at = subscription, None
+                _rsvp_place(withdrawn)
+            made += 1
+            continue
         try:
             with transaction.atomic():
                 rsvp = Rsvp.objects.create(
@@ -361,6 +412,31 @@ def subscription_stop(*, subscription: Subscription) -> Subscription:
     return subscription
 
 
+# Changes to a date
+
+
+def occurrence_mark_cancelled(*, occurrence: Occurrence, reason: str) -> int:
+    """Cancel a date (it stays listed as cancelled) and tell everyone coming or waiting."""
+    occurrence.status = Occurrence.Status.CANCELLED
+    occurrence.status_reason = reason
+    occurrence.sequence += 1
+    occurrence.save(update_fields=["status", "status_reason", "sequence", "updated_at"])
+    return occurrence_tell_everyone(occurrence=occurrence, subject="Cancelled")
+
+
+def occurrence_tell_everyone(*, occurrence: Occurrence, subject: str) -> int:
+    """Email everyone coming or waiting about a change to the date, at once."""
+    told = 0
+    coming = occurrence.rsvps.filter(status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITING])
+    for rsvp in coming.select_related("person", "subscription", "occurrence__series"):
+        rsvp_email(
+            rsvp, "events/email/changed.txt", subject,
+            attach_calendar=occurrence.status != Occurrence.Status.CANCELLED,
+        )  # fmt: skip
+        told += rsvp.person_id is not None
+    return told
+
+
 # Reminders
 
 
@@ -392,6 +468,9 @@ def rsvps_send_reminders(*, now=None) -> int:
             due = reminder_due(rsvp, kind)
             if now < due or (rsvp.confirmed_at and rsvp.confirmed_at > due):
                 continue  # not yet; or they said yes after it was due: they know
+            on_the_day = now.astimezone(rsvp.occurrence.series.zone).date()
+            if kind == "day_before" and on_the_day >= rsvp.occurrence.local_starts_at.date():
+                continue  # too late to say "tomorrow": the two-hour reminder may still go
             with transaction.atomic():
                 if not Rsvp.objects.filter(pk=rsvp.pk, **{field: None}).update(**{field: now}):
                     continue  # another worker sent it
@@ -413,7 +492,7 @@ def _reminder_subject(rsvp: Rsvp, kind: str) -> str:
 @transaction.atomic
 def rsvps_apply_retention(*, now=None) -> int:
     """Unconfirmed RSVPs go after 7 days; names and addresses 30 days after the date, unless
-    the person asked to hear more. Counts and attendance stay."""
+    the person asked to hear more and still does. Counts and attendance stay."""
     now = now or timezone.now()
     deleted, _ = Rsvp.objects.filter(
         status=Rsvp.Status.PENDING, submitted_at__lt=now - UNCONFIRMED_KEPT
@@ -424,11 +503,12 @@ def rsvps_apply_retention(*, now=None) -> int:
     Subscription.objects.filter(
         status=Subscription.Status.STOPPED, updated_at__lt=now - KEPT_AFTER_DATE
     ).delete()
+    still_hearing = Consent.objects.filter(
+        person=OuterRef("person"), purpose=Consent.Purpose.CAMPAIGN_EMAILS, withdrawn_at=None
+    )
     Rsvp.objects.filter(
-        personal_data_erased_at=None,
-        occurrence__ends_at__lt=now - KEPT_AFTER_DATE,
-        hear_more=False,
-    ).update(
+        personal_data_erased_at=None, occurrence__ends_at__lt=now - KEPT_AFTER_DATE
+    ).exclude(Q(hear_more=True) & Exists(still_hearing)).update(
         person=None, subscription=None, email_normalised="", first_name="", last_name="",
         confirmation_nonce="", personal_data_erased_at=now,
     )  # fmt: skip
@@ -437,6 +517,20 @@ def rsvps_apply_retention(*, now=None) -> int:
 
 
 # Emails
+
+
+UNCONFIRMED_TEMPLATES = {
+    "events/email/confirm.txt", "events/email/already.txt",
+    "events/email/confirm_every_week.txt", "events/email/already_every_week.txt",
+}  # fmt: skip
+
+
+def _too_many_for(person: Person) -> bool:
+    """Emails sent because someone typed this address: a few a day at most."""
+    return rate_limit_exceeded(
+        key=f"events-unconfirmed:{person.email_normalised}",
+        limits=[(settings.EVENTS_CONFIRMATIONS_PER_DAY_PER_ADDRESS, 24 * 3600)],
+    )
 
 
 def _load(token: str, salt: str, max_age=None):
@@ -455,6 +549,8 @@ def rsvp_email(rsvp: Rsvp, template: str, subject: str, *, attach_calendar=False
     person = rsvp.person
     if person is None:
         return
+    if template in UNCONFIRMED_TEMPLATES and _too_many_for(person):
+        return  # someone is filling a stranger's mailbox: the page looks the same
     context |= {
         "rsvp": rsvp,
         "occurrence": occurrence,
@@ -474,7 +570,9 @@ def rsvp_email(rsvp: Rsvp, template: str, subject: str, *, attach_calendar=False
         to=[person.email],
         subject=f"{subject}: {occurrence.series.title}, {start:%A} {start.day} {start:%B}",
         body=render_to_string(template, context),
-        headers=supporter_email_headers(person=person),
+        headers=_stop_headers(context["stop_url"])
+        if rsvp.subscription_id
+        else supporter_email_headers(person=person),
         attachments=attachments,
     )
 
@@ -490,6 +588,8 @@ def _email_rsvp_outcome(rsvp: Rsvp, promoted: bool = False) -> None:
 
 def _email_subscription(subscription: Subscription, template: str, subject: str, **context):
     person = subscription.person
+    if template in UNCONFIRMED_TEMPLATES and _too_many_for(person):
+        return
     series = subscription.series
     stop_url = _url("every-week-stop", subscription_stop_token(subscription))
     email_send(
@@ -511,6 +611,14 @@ def _email_subscription(subscription: Subscription, template: str, subject: str,
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+
+
+def _stop_headers(stop_url: str) -> dict[str, str]:
+    """RFC 8058: the mail program's Unsubscribe button stops "every week"."""
+    return {
+        "List-Unsubscribe": f"<{stop_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 def occurrence_path(occurrence: Occurrence) -> str:

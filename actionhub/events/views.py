@@ -16,7 +16,7 @@ from actionhub.events.calendar import (
     series_calendar,
 )
 from actionhub.events.forms import EVERY_WEEK, RsvpForm
-from actionhub.events.models import Occurrence, Series
+from actionhub.events.models import Occurrence, Rsvp, Series, Subscription
 from actionhub.events.schedule import (
     occurrences_generate,
     occurrences_upcoming,
@@ -27,9 +27,11 @@ from actionhub.events.services import (
     RsvpRefused,
     rsvp_cancel,
     rsvp_confirm,
+    rsvp_for_confirmation,
     rsvp_from_cancel_token,
     rsvp_submit,
     subscription_confirm,
+    subscription_for_confirmation,
     subscription_from_stop_token,
     subscription_stop,
     subscription_submit,
@@ -160,10 +162,16 @@ def _calendar_response(content: bytes, filename: str, *, inline: bool) -> HttpRe
 @never_cache
 def confirm(request, token):
     try:
-        rsvp = rsvp_confirm(token=token)
+        rsvp = rsvp_for_confirmation(token=token)
+        if request.method == "POST":
+            rsvp = rsvp_confirm(token=token)
     except LinkInvalid:
         return render(request, "events/link_invalid.html", status=400)
     series = rsvp.occurrence.series
+    if rsvp.status == Rsvp.Status.PENDING:
+        context = {"campaign": series.campaign, "series": series, "what": _date_label(
+            rsvp.occurrence)}  # fmt: skip
+        return render(request, "events/confirm.html", context)
     return render(
         request,
         "events/confirmed.html",
@@ -189,10 +197,15 @@ def cancel(request, token):
 @never_cache
 def every_week_confirm(request, token):
     try:
-        subscription = subscription_confirm(token=token)
+        subscription = subscription_for_confirmation(token=token)
+        if request.method == "POST":
+            subscription = subscription_confirm(token=token)
     except LinkInvalid:
         return render(request, "events/link_invalid.html", status=400)
     series = subscription.series
+    if subscription.status == Subscription.Status.PENDING:
+        context = {"campaign": series.campaign, "series": series, "what": "every week"}
+        return render(request, "events/confirm.html", context)
     context = {
         "campaign": series.campaign,
         "series": series,

@@ -92,6 +92,11 @@ class Letter(BaseModel):
     def __str__(self):
         return f"{self.template} to {self.mp_name} ({self.get_status_display()})"
 
+    @property
+    def to_brand(self) -> bool:
+        """A letter to a brand (even one since deleted), not to an MP."""
+        return self.template.recipient == LetterTemplate.Recipient.BRAND
+
 
 class SendAllowance(models.Model):
     """When a supporter last had this site send a letter to an MP or a brand: one a month,

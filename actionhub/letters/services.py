@@ -240,7 +240,7 @@ def letter_deliver(*, letter_id: int) -> None:
     message = EmailMessage(
         subject=letter.subject,
         body=render_to_string(
-            "letters/email/to_brand.txt" if letter.brand_id else "letters/email/to_mp.txt",
+            "letters/email/to_brand.txt" if letter.to_brand else "letters/email/to_mp.txt",
             {"letter": letter, "text": letter_full_text(letter), "site_url": settings.SITE_URL},
         ),
         from_email=settings.LETTERS_FROM_EMAIL,
@@ -253,8 +253,12 @@ def letter_deliver(*, letter_id: int) -> None:
     try:
         message.send()
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
-        letter_fail(letter=letter, reason=_describe(error))
-        return
+        if not _temporary(error) or letter.send_attempts >= MAX_SEND_ATTEMPTS:
+            letter_fail(letter=letter, reason=_describe(error))
+            return
+        letter.failure = _describe(error)
+        letter.save(update_fields=["send_attempts", "message_id", "failure", "updated_at"])
+        raise  # a 4xx answer (greylisting): the task queues another try
     except (smtplib.SMTPException, OSError) as error:
         if letter.send_attempts >= MAX_SEND_ATTEMPTS:
             letter_fail(letter=letter, reason=_describe(error))
@@ -276,6 +280,13 @@ def letter_deliver(*, letter_id: int) -> None:
     )
 
 
+def _temporary(error: Exception) -> bool:
+    """A 4xx answer, which the mail server means as "try again later"."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    return 400 <= getattr(error, "smtp_code", 500) < 500
+
+
 def _describe(error: Exception) -> str:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [f"{code} {message.decode(errors='replace')}" for code, message in
@@ -292,6 +303,10 @@ def letter_fail(*, letter: Letter, reason: str) -> None:
     letter.status = Letter.Status.FAILED
     letter.failure = reason[:2000]
     letter.save(update_fields=["status", "failure", "send_attempts", "message_id", "updated_at"])
+    SendAllowance.objects.filter(  # it did not arrive: they may send it again
+        email_normalised=letter.email_normalised, mp=letter.mp, brand=letter.brand,
+        template=letter.template,
+    ).update(last_sent_at=None)  # fmt: skip
     _email_constituent(
         letter,
         subject=f"We could not deliver your letter to {letter.mp_name}",
@@ -303,7 +318,7 @@ def letter_fail(*, letter: Letter, reason: str) -> None:
 
 def letter_recipient_email(letter: Letter) -> str:
     """Where the letter goes: always the address in our data, never one from a form."""
-    if letter.brand_id:
+    if letter.to_brand:
         return letter.brand.contact_email if letter.brand else ""
     return letter.mp.email if letter.mp else ""
 
@@ -343,8 +358,9 @@ def letters_send_follow_ups(*, now=None) -> tuple[int, int]:
     """Ask "Did your MP reply?" 14 days after sending, and once more 7 days later."""
     now = now or timezone.now()
     waiting = Letter.objects.filter(
-        status=Letter.Status.SENT, reply="", person__isnull=False, brand__isnull=True
-    )
+        status=Letter.Status.SENT, reply="", person__isnull=False,
+        template__recipient=LetterTemplate.Recipient.MP,
+    )  # fmt: skip
     asked = _follow_up(
         waiting.filter(followup_sent_at=None, sent_at__lte=now - FOLLOW_UP_AFTER),
         field="followup_sent_at", now=now, template="letters/email/follow_up.txt",
@@ -411,6 +427,11 @@ def _email_confirmation(letter: Letter) -> None:
 
 def _site_domain() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+
+
+def send_allowances_forget(*, person) -> None:
+    """Before a supporter is erased: forget which MPs and brands they wrote to, and when."""
+    SendAllowance.objects.filter(email_normalised=person.email_normalised).delete()
 
 
 @transaction.atomic

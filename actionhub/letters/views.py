@@ -238,7 +238,7 @@ def letter_document(request, pk, kind):
     if kind not in DOCUMENT_TYPES:
         raise Http404("Letters download as .docx or .pdf.")
     letter = _mine(request, pk)
-    if letter.brand_id:
+    if letter.to_brand:
         raise Http404("Letters to brands are sent by email.")
     printable = printable_letter(letter)
     content = letter_docx(printable) if kind == "docx" else letter_pdf(printable)
@@ -255,7 +255,11 @@ def confirm(request, token):
     except (ConfirmationInvalid, ConfirmationExpired) as problem:
         context = {"expired": isinstance(problem, ConfirmationExpired)}
         return render(request, "letters/confirm_failed.html", context, status=400)
-    context = {"campaign": letter.template.campaign, "written": letter}
+    context = {
+        "campaign": letter.template.campaign,
+        "written": letter,
+        "resend_days": settings.LETTERS_RESEND_DAYS,
+    }
     if request.method == "POST":
         context["confirmation"] = letter_confirm(token=token)
         return render(request, "letters/confirmed.html", context)

@@ -57,17 +57,27 @@ def consent_withdraw(*, person: Person, purpose: str) -> int:
     )
 
 
+# Work other apps must do before a supporter is erased (free an event place, forget a limit),
+# registered from their AppConfig.ready: supporters knows nothing of those apps.
+ERASE_STEPS: list = []
+
+
 @transaction.atomic
 def person_erase(*, person: Person) -> None:
     """Erase a supporter at their request: all they did on the site and their queued emails."""
+    for step in ERASE_STEPS:
+        step(person=person)
     email_erase_for(address=person.email)
     person.delete()
     audit_record(action="supporter.erased", summary="A supporter erased their details.")
 
 
 def people_delete_unattached() -> int:
-    """Delete people nothing refers to any more (their consents aside): no data without a use."""
-    people = Person.objects.all()
+    """Delete people nothing refers to any more (their consents aside): no data without a use.
+    Someone who still wants to hear about the campaign is kept."""
+    people = Person.objects.exclude(
+        consents__purpose=Consent.Purpose.CAMPAIGN_EMAILS, consents__withdrawn_at=None
+    )
     for relation in Person._meta.related_objects:
         if relation.related_model is not Consent:
             people = people.filter(**{f"{relation.name}__isnull": True})

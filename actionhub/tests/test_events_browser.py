@@ -41,7 +41,9 @@ def test_one_date_confirm_add_to_calendar_and_cancel(campaign, page, run_tasks):
     fill_in(page, "Tuesday 1 December, 18:00")
     run_tasks()
     check_page(page, link("rsvp/confirm"))
+    page.get_by_role("button", name="Yes, I am coming").click()
     assert page.get_by_role("heading", name="You are coming").is_visible()
+    check_current_page(page, "events: you are coming")
     run_tasks()
     assert Rsvp.objects.get().status == Rsvp.Status.CONFIRMED
 
@@ -67,7 +69,9 @@ def test_every_week_and_stop(campaign, page, run_tasks):
     fill_in(page, "Every week, until I stop it")
     run_tasks()
     check_page(page, link("every-week/confirm"))
+    page.get_by_role("button", name="Yes, I am coming").click()
     assert page.get_by_role("heading", name="You are coming every week").is_visible()
+    check_current_page(page, "events: every week")
     assert Rsvp.objects.filter(status=Rsvp.Status.CONFIRMED).count() >= 8
     run_tasks()
 

@@ -22,7 +22,12 @@ def subscribed(client, series, rsvp):
         rsvp("/events/weekly/", "every-week")
         assert Subscription.objects.get().status == Subscription.Status.PENDING
         assert not Rsvp.objects.exists()
-        page = client.get(link(mail.outbox[-1], "every-week/confirm"))
+        assert (
+            "Yes, I am coming"
+            in client.get(link(mail.outbox[-1], "every-week/confirm")).content.decode()
+        )
+        assert not Rsvp.objects.exists()
+        page = client.post(link(mail.outbox[-1], "every-week/confirm"))
     assert "You are coming every week" in page.content.decode()
     return Subscription.objects.get()
 
@@ -44,6 +49,25 @@ def test_new_dates_get_an_rsvp_when_they_are_made(subscribed, series):
         subscriptions_fill_all()  # and only once
 
     assert Rsvp.objects.filter(occurrence__date="2027-02-09").count() == 1
+
+
+def test_stopping_and_starting_again_gives_the_places_back(client, series, subscribed, rsvp):
+    stop = link(last_to("miriam@example.org"), "every-week/stop")
+    with time_machine.travel(MONDAY, tick=False):
+        client.post(stop)
+        rsvp("/events/weekly/", "every-week")
+        client.post(link(mail.outbox[-1], "every-week/confirm"))
+
+    assert Subscription.objects.get().status == Subscription.Status.ACTIVE
+    statuses = set(Rsvp.objects.values_list("status", flat=True))
+    assert statuses == {Rsvp.Status.CONFIRMED}
+    assert Rsvp.objects.count() == 10
+
+
+def test_opening_the_stop_link_changes_nothing_until_stop_is_pressed(client, subscribed):
+    stop = link(last_to("miriam@example.org"), "every-week/stop")
+    assert "Stop coming every week" in client.get(stop).content.decode()
+    assert Subscription.objects.get().status == Subscription.Status.ACTIVE
 
 
 def test_one_click_stop_withdraws_every_coming_date(client, subscribed):

@@ -10,7 +10,8 @@ from actionhub.events.models import Occurrence, Rsvp, Series
 from actionhub.events.schedule import occurrences_generate, occurrences_generate_all
 from actionhub.events.services import rsvps_apply_retention
 from actionhub.events.tests.factories import RsvpFactory
-from actionhub.supporters.models import Person
+from actionhub.supporters.models import Consent, Person
+from actionhub.supporters.services import consent_record
 
 UTC = ZoneInfo("UTC")
 
@@ -61,6 +62,11 @@ def test_an_end_date_stops_the_dates(campaign):
 def test_rsvp_details_are_erased_30_days_after_the_date_unless_they_asked_to_hear_more(campaign):
     rsvp = RsvpFactory(attended_at=datetime(2026, 12, 1, 18, tzinfo=UTC))
     stays = RsvpFactory(occurrence=rsvp.occurrence, hear_more=True)
+    consent_record(
+        person=stays.person, purpose=Consent.Purpose.CAMPAIGN_EMAILS, wording="Email me",
+        method="RSVP form",
+    )  # fmt: skip
+    stopped = RsvpFactory(occurrence=rsvp.occurrence, hear_more=True)  # then unsubscribed
     pending = RsvpFactory(
         occurrence=rsvp.occurrence, status=Rsvp.Status.PENDING, confirmed_at=None,
         submitted_at=datetime(2026, 11, 20, tzinfo=UTC),
@@ -81,12 +87,28 @@ def test_rsvp_details_are_erased_30_days_after_the_date_unless_they_asked_to_hea
     assert rsvp.attended_at is not None  # attendance is still counted
     stays.refresh_from_db()
     assert stays.first_name and stays.person is not None
-    assert Person.objects.count() == 1
+    stopped.refresh_from_db()
+    assert stopped.first_name == "" and stopped.person is None
+    assert list(Person.objects.all()) == [stays.person]
 
 
-def test_erasing_a_supporter_removes_their_rsvps(campaign):
+def test_erasing_a_supporter_removes_their_rsvps_and_frees_their_places(campaign):
+    from actionhub.events.services import places_take
     from actionhub.supporters.services import person_erase
 
-    rsvp = RsvpFactory()
+    rsvp = RsvpFactory(guests=1)
+    occurrence = rsvp.occurrence
+    Occurrence.objects.filter(pk=occurrence.pk).update(capacity=2)
+    waiting = RsvpFactory(
+        occurrence=occurrence, status=Rsvp.Status.WAITING,
+        waiting_since=datetime(2026, 11, 20, tzinfo=UTC),
+    )  # fmt: skip
+    assert not places_take(occurrence_id=occurrence.pk, places=1)  # full
+
     person_erase(person=rsvp.person)
-    assert not Rsvp.objects.exists()
+
+    assert not Rsvp.objects.filter(pk=rsvp.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == Rsvp.Status.CONFIRMED
+    occurrence.refresh_from_db()
+    assert occurrence.places_taken == 1

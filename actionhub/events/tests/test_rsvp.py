@@ -34,7 +34,10 @@ def test_an_rsvp_counts_once_confirmed_and_the_email_has_the_date_for_a_calendar
     [confirm] = mail.outbox
     assert "Confirm you are coming" in confirm.subject
 
-    page = client.get(link(confirm, "rsvp/confirm"))
+    opened = client.get(link(confirm, "rsvp/confirm"))
+    assert "Yes, I am coming" in opened.content.decode()
+    assert Rsvp.objects.get().status == Rsvp.Status.PENDING  # opening the link changes nothing
+    page = client.post(link(confirm, "rsvp/confirm"))
 
     assert "You are coming" in page.content.decode()
     answer.refresh_from_db()
@@ -54,7 +57,7 @@ def test_an_rsvp_counts_once_confirmed_and_the_email_has_the_date_for_a_calendar
 @time_machine.travel(MONDAY, tick=False)
 def test_cancelling_frees_the_places(client, series, rsvp):
     rsvp("/events/weekly/2026-12-01/", "2026-12-01")
-    client.get(link(mail.outbox[-1], "rsvp/confirm"))
+    client.post(link(mail.outbox[-1], "rsvp/confirm"))
     cancel = link(last_to("miriam@example.org"), "rsvp/cancel")
 
     assert "Cancel my place" in client.get(cancel).content.decode()
@@ -69,7 +72,7 @@ def test_cancelling_frees_the_places(client, series, rsvp):
 @time_machine.travel(MONDAY, tick=False)
 def test_saying_again_does_not_reveal_anything_and_counts_once(client, series, rsvp):
     rsvp("/events/weekly/", "2026-12-01")
-    client.get(link(mail.outbox[-1], "rsvp/confirm"))
+    client.post(link(mail.outbox[-1], "rsvp/confirm"))
 
     again = rsvp("/events/weekly/", "2026-12-01", email="MIRIAM@example.org")
 
