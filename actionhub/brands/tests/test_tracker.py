@@ -113,7 +113,9 @@ def test_brands_import_from_csv_and_update_by_name(campaign):
     assert brands_import_csv(campaign=campaign, data=data, filename="brands.csv") == (2, 0)
     again = b"name,sector\nAlpha Apparel,Sportswear\n"
     assert brands_import_csv(campaign=campaign, data=again, filename="brands.csv") == (0, 1)
-    assert Brand.objects.get(name="Alpha Apparel").sector == "Sportswear"
+    alpha = Brand.objects.get(name="Alpha Apparel")
+    assert alpha.sector == "Sportswear"
+    assert alpha.website == "https://alpha.example"  # a column the file leaves out is kept
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Dates made weeks ahead from the campaign's demonstration; personal data kept 30 days."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -112,3 +112,64 @@ def test_erasing_a_supporter_removes_their_rsvps_and_frees_their_places(campaign
     assert waiting.status == Rsvp.Status.CONFIRMED
     occurrence.refresh_from_db()
     assert occurrence.places_taken == 1
+
+
+def test_a_date_the_rule_no_longer_gives_is_cancelled_and_people_are_told(
+    campaign, mailoutbox, immediate_tasks
+):
+    from actionhub.events.tests.factories import SeriesFactory
+
+    series = SeriesFactory(first_date=date(2026, 1, 6))
+    with time_machine.travel(datetime(2026, 11, 30, 9, tzinfo=UTC), tick=False):
+        occurrences_generate(series=series, today=date(2026, 11, 30))
+        coming = RsvpFactory(occurrence=series.occurrences.get(date=date(2026, 12, 15)))
+        series.end_date = date(2026, 12, 8)
+        series.save()
+        occurrences_generate(series=series, today=date(2026, 11, 30))
+
+    dropped = Occurrence.objects.get(series=series, date=date(2026, 12, 15))
+    assert dropped.status == Occurrence.Status.CANCELLED
+    assert dropped.status_reason == "This date is no longer in the schedule."
+    assert Occurrence.objects.get(series=series, date=date(2026, 12, 8)).status == "scheduled"
+    [told] = [m for m in mailoutbox if coming.person.email in m.to]
+    assert "is cancelled" in told.body
+
+
+def test_a_new_time_tells_people_and_more_places_go_to_the_waiting_list(
+    campaign, mailoutbox, immediate_tasks
+):
+    from actionhub.events.tests.factories import SeriesFactory
+
+    series = SeriesFactory(first_date=date(2026, 1, 6), capacity=1)
+    with time_machine.travel(datetime(2026, 11, 30, 9, tzinfo=UTC), tick=False):
+        occurrences_generate(series=series, today=date(2026, 11, 30))
+        occurrence = series.occurrences.get(date=date(2026, 12, 1))
+        coming = RsvpFactory(occurrence=occurrence)
+        waiting = RsvpFactory(
+            occurrence=occurrence, status=Rsvp.Status.WAITING,
+            waiting_since=datetime(2026, 11, 29, tzinfo=UTC),
+        )  # fmt: skip
+        series.start_time = time(18, 30)
+        series.capacity = 2
+        series.save()
+        occurrences_generate(series=series, today=date(2026, 11, 30))
+
+    occurrence.refresh_from_db()
+    assert occurrence.local_starts_at.strftime("%H:%M") == "18:30"
+    assert any(coming.person.email in m.to and "18:30" in m.body for m in mailoutbox)
+    waiting.refresh_from_db()
+    assert waiting.status == Rsvp.Status.CONFIRMED
+
+
+def test_nobody_is_promoted_to_a_cancelled_date(campaign):
+    from actionhub.events.services import rsvp_cancel
+
+    rsvp = RsvpFactory()
+    waiting = RsvpFactory(occurrence=rsvp.occurrence, status=Rsvp.Status.WAITING,
+                          waiting_since=datetime(2026, 11, 29, tzinfo=UTC))  # fmt: skip
+    Occurrence.objects.filter(pk=rsvp.occurrence_id).update(status=Occurrence.Status.CANCELLED)
+
+    rsvp_cancel(rsvp=rsvp)
+
+    waiting.refresh_from_db()
+    assert waiting.status == Rsvp.Status.WAITING

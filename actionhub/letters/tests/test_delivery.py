@@ -22,11 +22,12 @@ class MailServer(Message):
         super().__init__()
         self.messages = []
         self.refuse_recipients = set()
+        self.refusal = "550 5.1.1 No such mailbox"
         self.temporary_failures = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse_recipients:
-            return "550 5.1.1 No such mailbox"
+            return self.refusal
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -99,6 +100,39 @@ def test_a_refused_address_fails_the_letter_and_tells_the_constituent(
     assert "could not be delivered" in notice.get_payload(decode=True).decode()
     assert MP_ADDRESS in notice.get_payload(decode=True).decode()  # to send it themselves
     assert not OutboundEmail.objects.exists()
+
+
+def test_a_greylisted_address_is_tried_again_not_failed(smtp, run_tasks, campaign, mp):
+    smtp.refuse_recipients.add(MP_ADDRESS)
+    smtp.refusal = "450 4.2.0 Greylisted, try again later"
+    letter = queued_letter(mp)
+    from actionhub.letters.tasks import deliver_letter
+
+    deliver_letter.enqueue(letter.pk)
+    run_tasks()
+
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.QUEUED
+    assert "450 4.2.0" in letter.failure
+    assert DBTaskResult.objects.filter(task_path=deliver_letter.module_path, status="READY")
+    assert smtp.to("ruth@example.org") == []  # nobody is told it failed
+
+
+def test_a_failed_letter_does_not_use_up_the_month(smtp, db, campaign, mp):
+    from django.utils import timezone
+
+    from actionhub.letters.models import SendAllowance
+
+    smtp.refuse_recipients.add(MP_ADDRESS)
+    letter = queued_letter(mp)
+    SendAllowance.objects.create(
+        email_normalised=letter.email_normalised, mp=mp, template=letter.template,
+        last_sent_at=timezone.now(),
+    )  # fmt: skip
+
+    letter_deliver(letter_id=letter.pk)
+
+    assert SendAllowance.objects.get().last_sent_at is None
 
 
 def test_a_temporary_failure_is_tried_again_later(smtp, run_tasks, campaign, mp):
