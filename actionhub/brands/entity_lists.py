@@ -82,14 +82,15 @@ def _rows(data: bytes, filename: str, file_format: str):
         raise EntityListRefused(f"{filename}, line {reader.line_num + 1}: {error}") from None
 
 
-def _entity(cells: dict, where: str, file_format: str) -> tuple[str, dict] | None:
+def _entity(cells: dict, where: str, file_format: str) -> tuple[list[str], dict] | None:
+    """The lists the row belongs to, and the entity's fields; None for a row to skip."""
     if not cells.get("name"):
         raise EntityListRefused(f"{where}: the name is empty")
     if file_format == "csv":
         slug = cells["list"]
         if not slug:
             raise EntityListRefused(f"{where}: the list is empty")
-        return slug, {
+        return [slug], {
             "name": cells["name"],
             "aliases": _split(cells["aliases"]),
             "countries": "; ".join(_split(cells["country"])),
@@ -101,13 +102,16 @@ def _entity(cells: dict, where: str, file_format: str) -> tuple[str, dict] | Non
     datasets = _split(cells["dataset"])
     if not datasets:
         raise EntityListRefused(f"{where}: the dataset is empty")
-    return datasets[0], {
-        "external_id": cells["id"][:200],
-        "name": cells["name"],
-        "aliases": [alias for alias in _split(cells["aliases"]) if alias != cells["name"]],
-        "countries": "; ".join(_split(cells["countries"])),
-        "date_added": _date(cells["first_seen"], where),
-    }
+    return (
+        datasets,
+        {  # an entity on several lists is in each of them
+            "external_id": cells["id"][:200],
+            "name": cells["name"],
+            "aliases": [alias for alias in _split(cells["aliases"]) if alias != cells["name"]],
+            "countries": "; ".join(_split(cells["countries"])),
+            "date_added": _date(cells["first_seen"], where),
+        },
+    )
 
 
 def _entity_list(slug: str, where: str, kind: str | None) -> EntityList:
@@ -147,16 +151,17 @@ def entity_lists_import(
         if found is None:
             summary.skipped += 1
             continue
-        slug, fields = found
-        if slug not in versions:
-            versions[slug] = EntityListVersion.objects.create(
-                entity_list=_entity_list(slug, where, kind), imported_at=timezone.now(),
-                source=source[:500], source_date=source_date, licence=licence[:200],
-                file_format=file_format,
-            )  # fmt: skip
-        version = versions[slug]
-        version.entity_count += 1
-        batch.append(ListedEntity(version=version, **fields))
+        slugs, fields = found
+        for slug in slugs:
+            if slug not in versions:
+                versions[slug] = EntityListVersion.objects.create(
+                    entity_list=_entity_list(slug, where, kind), imported_at=timezone.now(),
+                    source=source[:500], source_date=source_date, licence=licence[:200],
+                    file_format=file_format,
+                )  # fmt: skip
+            version = versions[slug]
+            version.entity_count += 1
+            batch.append(ListedEntity(version=version, **fields))
         if len(batch) >= 2000:
             ListedEntity.objects.bulk_create(batch)
             batch = []

@@ -72,7 +72,19 @@ def _xlsx_rows(data: bytes, filename: str):
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # noqa: BLE001  (openpyxl raises many kinds for a broken file)
         raise UploadRefused(f"{filename} is not an Excel workbook we can read (.xlsx).") from None
-    sheet = workbook.worksheets[0]
+    try:
+        yield from _sheet_rows(workbook.worksheets[0], filename)
+    except UploadRefused:
+        raise
+    except Exception:  # noqa: BLE001  (a damaged sheet fails in many ways while it is read)
+        raise UploadRefused(
+            f"{filename} is damaged: open it in Excel, save it, and try again."
+        ) from None
+    finally:
+        workbook.close()
+
+
+def _sheet_rows(sheet, filename: str):
     for number, row in enumerate(sheet.iter_rows(), 1):
         values = []
         for cell in row:
@@ -83,7 +95,6 @@ def _xlsx_rows(data: bytes, filename: str):
                 )
             values.append("" if cell.value is None else str(cell.value))
         yield number, values
-    workbook.close()
 
 
 def _suppliers(rows, filename: str) -> list[Supplier]:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from actionhub.brands.models import ScreeningLink, ScreeningResult, ScreeningRun
 from actionhub.brands.screening import (
+    MAX_BYTES,
     MAX_SUPPLIERS,
     UploadRefused,
     screening_results_csv_rows,
@@ -36,6 +37,10 @@ def upload(request, *, link=None, template="brands/screening_upload.html", conte
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         try:
+            if file.size > MAX_BYTES:  # refused before it is read into memory
+                raise UploadRefused(
+                    f"{file.name} is larger than 10 MB. Split it into smaller files."
+                )
             suppliers = suppliers_read(data=file.read(), filename=file.name)
             run = screening_run(
                 suppliers=suppliers, filename=file.name, link=link,

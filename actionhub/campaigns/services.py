@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from actionhub.campaigns.models import (
@@ -90,11 +91,25 @@ class _Writer:
             self.counts["updated"] += 1
         return instance
 
-    def prune(self, queryset) -> None:
+    def prune(self, queryset, where: str = "") -> None:
         deleted = queryset.count()
-        if deleted:
-            queryset.delete()
-            self.counts["deleted"] += deleted
+        if not deleted:
+            return
+        try:
+            with transaction.atomic():
+                queryset.delete()
+        except ProtectedError:
+            kept = ", ".join(sorted(str(getattr(row, "slug", row)) for row in queryset))
+            raise InvalidPack(
+                [
+                    PackProblem(
+                        PACK_FILE,
+                        where or "(file)",
+                        f"{kept} cannot be removed: supporters have used it. Keep it in the pack.",
+                    )
+                ]  # fmt: skip
+            ) from None
+        self.counts["deleted"] += deleted
 
     @staticmethod
     def _save(instance, where: str) -> None:
@@ -255,7 +270,8 @@ def _write_letters(writer: _Writer, campaign: Campaign, letters: list[dict]) -> 
     writer.prune(
         LetterTemplate.objects.filter(campaign=campaign).exclude(
             slug__in=[letter["slug"] for letter in letters]
-        )
+        ),
+        "letters",
     )
 
 

@@ -53,9 +53,13 @@ def describe_change(message) -> str:
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
+    """What is waiting or failed, and why: never the message itself, which holds personal data
+    and links that act for the recipient."""
+
     list_display = ["created_at", "subject", "status"]
     list_filter = ["status"]
-    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
+    fields = ["created_at", "updated_at", "subject", "status", "last_error"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

@@ -1,7 +1,10 @@
 """The one way the site sends email: from a task, enqueued once the transaction commits."""
 
+from datetime import timedelta
+
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.utils import timezone
 
 from actionhub.core.models import OutboundEmail
 
@@ -69,3 +72,16 @@ def email_erase_for(*, address: str) -> int:
     ]
     OutboundEmail.objects.filter(pk__in=doomed).delete()
     return len(doomed)
+
+
+FAILED_KEPT = timedelta(days=7)
+
+
+def emails_failed_delete(*, now=None) -> int:
+    """Messages that could not be sent hold personal data and live links: kept a week, for
+    organisers to see what failed and why, then deleted."""
+    now = now or timezone.now()
+    deleted, _ = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.FAILED, updated_at__lt=now - FAILED_KEPT
+    ).delete()
+    return deleted

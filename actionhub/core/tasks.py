@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib.sessions.backends.db import SessionStore
 from django_tasks import task
 
-from actionhub.core.email import email_deliver
+from actionhub.core.email import email_deliver, emails_failed_delete
 from actionhub.core.periodic import periodic
 
 
@@ -16,3 +16,8 @@ def send_email(email_id: int) -> None:
 def clear_expired_sessions():
     """Sessions can hold a postcode carried to the next page: none outlives its expiry."""
     SessionStore.clear_expired()
+
+
+@periodic(every=timedelta(days=1))
+def delete_failed_emails():
+    emails_failed_delete()

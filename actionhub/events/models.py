@@ -83,6 +83,10 @@ class Series(BaseModel):
         return [line for line in (self.venue_name, self.street, self.locality, town) if line]
 
     @property
+    def timezone_label(self) -> str:
+        return "UK time" if self.timezone == "Europe/London" else f"{self.timezone} time"
+
+    @property
     def schedule_text(self) -> str:
         return recurrence_text(self.recurrence) if self.recurrence else ""
 

@@ -20,12 +20,14 @@ def test_opensanctions_targets_import_per_dataset_with_licence_and_kind(db, caps
     assert shu.kind == EntityList.Kind.RISK
     version = uflpa.current
     assert version.licence == "CC BY-NC 4.0 (OpenSanctions)"
-    assert version.entity_count == 2  # the person is skipped
+    assert version.entity_count == 3  # the person is skipped
+    on_both = ListedEntity.objects.filter(external_id="NK-demo5")
+    assert {e.version.entity_list.slug for e in on_both} == {"us_dhs_uflpa", "shu_uyghur_companies"}
     cotton = ListedEntity.objects.get(external_id="NK-demo1")
     assert cotton.aliases == ["Example Cotton", "示例新疆棉业有限公司"]
     assert cotton.date_added.isoformat() == "2023-06-09"
     out = capsys.readouterr().out
-    assert "UFLPA Entity List: 2 entities (legal designation, CC BY-NC 4.0" in out
+    assert "UFLPA Entity List: 3 entities (legal designation, CC BY-NC 4.0" in out
     assert "1 rows that are not organisations were skipped" in out
 
 
@@ -35,7 +37,7 @@ def test_each_import_is_a_new_version(db):
                      format="opensanctions")  # fmt: skip
     uflpa = EntityList.objects.get(slug="us_dhs_uflpa")
     assert uflpa.versions.count() == 2
-    assert uflpa.current.entities.count() == 2
+    assert uflpa.current.entities.count() == 3
 
 
 def test_our_csv_needs_the_list_to_be_known_or_a_kind(db):

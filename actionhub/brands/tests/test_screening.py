@@ -171,6 +171,22 @@ def test_a_hundred_thousand_rows_are_refused_with_the_limit(client, link):
     assert not ScreeningRun.objects.exists()
 
 
+def test_a_file_over_10_mb_is_refused_unread(client, link):
+    content = HEADER + "Supplier,Road,China\n" * 600_000
+
+    response = upload(client, f"/screening/{link.token}/", content)
+
+    assert response.status_code == 400
+    assert "suppliers.csv is larger than 10 MB" in response.content.decode()
+    assert not ScreeningRun.objects.exists()
+
+
+def test_the_pages_ask_search_engines_not_to_index_them(client, link):
+    response = upload(client, f"/screening/{link.token}/", GOOD)
+    for url in (f"/screening/{link.token}/", response["Location"]):
+        assert '<meta name="robots" content="noindex">' in client.get(url).content.decode()
+
+
 def test_screening_needs_an_imported_list(client, campaign):
     link = ScreeningLink.objects.create(
         brand=BrandFactory(), expires_at=timezone.now() + timedelta(days=1)

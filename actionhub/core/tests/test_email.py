@@ -125,3 +125,30 @@ def test_erasing_an_address_removes_its_undelivered_messages():
 
     assert email_erase_for(address="miriam@example.org") == 2
     assert list(OutboundEmail.objects.all()) == [kept]
+
+
+def test_failed_messages_are_deleted_after_a_week(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from actionhub.core.email import emails_failed_delete
+
+    failed = OutboundEmail.objects.create(
+        to=["a@example.org"], subject="Hello", body="Link", status=OutboundEmail.Status.FAILED
+    )
+    waiting = OutboundEmail.objects.create(to=["b@example.org"], subject="Hi", body="Link")
+
+    assert emails_failed_delete(now=timezone.now() + timedelta(days=6)) == 0
+    assert emails_failed_delete(now=timezone.now() + timedelta(days=8)) == 1
+    assert not OutboundEmail.objects.filter(pk=failed.pk).exists()
+    assert OutboundEmail.objects.filter(pk=waiting.pk).exists()
+
+
+def test_the_admin_never_shows_a_message_s_body(organiser_client):
+    email = OutboundEmail.objects.create(
+        to=["a@example.org"], subject="Confirm", body="SECRET-LINK", status="failed"
+    )
+    page = organiser_client.get(f"/admin/core/outboundemail/{email.pk}/change/")
+    assert page.status_code == 200
+    assert "SECRET-LINK" not in page.content.decode()

@@ -79,3 +79,21 @@ def test_one_click_stop_withdraws_every_coming_date(client, subscribed):
     assert response.status_code == 200
     assert Subscription.objects.get().status == Subscription.Status.STOPPED
     assert set(Rsvp.objects.values_list("status", flat=True)) == {Rsvp.Status.CANCELLED}
+
+
+def test_unconfirmed_and_stopped_requests_are_deleted(client, series, rsvp, subscribed):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from actionhub.events.services import rsvps_apply_retention, subscription_stop
+
+    with time_machine.travel(MONDAY, tick=False):
+        rsvp("/events/weekly/", "every-week", email="someone.else@example.org")
+        subscription_stop(subscription=subscribed)
+    assert Subscription.objects.count() == 2
+
+    rsvps_apply_retention(now=timezone.now() + timedelta(days=8))
+    assert list(Subscription.objects.values_list("status", flat=True)) == ["stopped"]
+    rsvps_apply_retention(now=timezone.now() + timedelta(days=31))
+    assert not Subscription.objects.exists()

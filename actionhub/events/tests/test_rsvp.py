@@ -135,6 +135,15 @@ def test_rsvps_per_connection_are_limited(client, series, rsvp, settings):
     assert "Many people have said they are coming from your connection" in refused.content.decode()
 
 
+@time_machine.travel(MONDAY, tick=False)
+def test_a_robot_filling_the_hidden_field_leaves_nothing(client, series, rsvp):
+    response = rsvp("/events/weekly/", "2026-12-01", website="http://spam.example")
+
+    assert response.status_code == 303
+    assert not Rsvp.objects.exists()
+    assert mail.outbox == []
+
+
 def test_a_broken_link_says_so(client, series):
     assert client.get("/events/rsvp/confirm/broken/").status_code == 400
     assert client.get("/events/rsvp/cancel/broken/").status_code == 400

@@ -276,3 +276,22 @@ def test_an_expired_or_broken_confirmation_link_says_so(client, write):
     assert expired.status_code == 400
     assert "This link has expired" in expired.content.decode()
     assert messages_to("alex.example.mp@parliament.example") == []
+
+
+def test_a_letter_template_supporters_used_cannot_be_removed_from_the_pack(
+    write, pack_copy, client
+):
+    from actionhub.campaigns.packs import InvalidPack
+    from actionhub.campaigns.services import campaign_pack_load
+
+    write(delivery="download", email="", pass_to_mp=None)
+    yaml = pack_copy / "campaign.yaml"
+    text = yaml.read_text()
+    start = text.index("  - slug: general")
+    yaml.write_text(text[:start] + text[text.index("  - slug: uyghur-women") :])
+
+    with pytest.raises(InvalidPack) as refused:
+        campaign_pack_load(folder=pack_copy, force=True)
+
+    assert "general cannot be removed: supporters have used it" in str(refused.value.problems)
+    assert Letter.objects.get().template.slug == "general"

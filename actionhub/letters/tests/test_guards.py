@@ -76,14 +76,15 @@ def test_single_line_fields_refuse_line_breaks_with_a_message(client, write, fie
     assert response.status_code in (302, 400)
 
 
-def test_line_breaks_in_every_field_never_reach_a_header(client, write, template):
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
+def test_line_breaks_in_every_field_never_reach_a_header(client, write, template, newline):
     """Multi-line fields keep their lines in the body; nothing becomes a header."""
     send(
         client,
         write,
         name="Ruth Cohen",
-        address="12 Example Road\r\nBcc: victim@example.org\r\nLondon",
-        body=own_body(template) + "\r\n\r\nBcc: victim@example.org\r\nSubject: hijacked",
+        address=f"12 Example Road{newline}Bcc: victim@example.org{newline}London",
+        body=own_body(template) + f"{newline}{newline}Bcc: victim@example.org{newline}Subject: x",
     )
 
     [to_mp] = messages_to(MP_ADDRESS)
