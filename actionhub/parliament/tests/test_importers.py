@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from actionhub.parliament import importers
 from actionhub.parliament.models import MP, Constituency, Postcode
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +147,7 @@ def write(tmp_path, name, text):
         ("import_postcodes", "bad.csv", "pcds,doterm,pcon\nNW3 7UX,,E14001265\nNOT A CODE,,E14001265\n",
          "bad.csv, line 3: 'NOT A CODE' is not a UK postcode"),
         ("import_postcodes", "bad.csv", "pcds,doterm,pcon\n", "bad.csv: has no rows"),
+        ("import_postcodes", "bad.csv", "pcds,doterm,pcon\n\n\n", "bad.csv: has no rows"),
         ("import_postcodes", "missing.csv", None, "no such file"),
         ("import_mps", "bad.csv", "pcon_code,member_id,display_as,party_text,member_email\nE99999999,1,A,B,\n",
          "bad.csv, line 2: constituency 'E99999999' is not in the imported constituencies"),
@@ -199,3 +201,102 @@ def test_the_demo_loader_labels_its_data_and_runs_once():
     again = StringIO()
     call_command("load_demo_parliament", "--if-empty", stdout=again)
     assert "already loaded" in again.getvalue()
+
+
+def postcode_table():
+    return sorted(Postcode.objects.values_list("postcode", "constituency__gss_code", "terminated"))
+
+
+# Rows the ONS files do not have, each read as the ORM importer always read them.
+ODD_ROWS = (
+    "pcd,pcds,doterm,pcon,extra\n"
+    "NW37UX,NW3 7UX,,E14001265,x\n"  # the standard form
+    "NW36AA,nw3 6aa,,E14001265,\n"  # lower case
+    "NW36AB,NW36AB,202001,E14001265,\n"  # no space; terminated
+    "NW36AD, NW3 6AD ,  , E14001265 ,\n"  # spaces all round
+    "\n"  # a blank line: skipped, not counted
+    "SW1A1AA,SW1A 1AA,,E99999999,\n"  # a constituency nobody has imported
+    '"SW1A2AA","SW1A 2AA","","",""\n'  # quoted, with no constituency
+    "SW1A0AA,SW1A 0AA\n"  # a short row: no doterm, no pcon
+)
+
+
+@pytest.mark.parametrize("table", ["empty", "filled"])
+def test_the_fast_import_writes_what_the_orm_importer_writes(tmp_path, monkeypatch, table):
+    run("import_constituencies", DEMO / "constituencies.hexjson")
+    path = write(tmp_path, "odd.csv", ODD_ROWS)
+    results = []
+    for orm in (False, True):
+        Postcode.objects.all().delete()
+        if table == "filled":  # a re-import: updates, on PostgreSQL through the staging table
+            run("import_postcodes", DEMO / "postcodes.csv")
+            Postcode.objects.filter(postcode="NW3 7UX").update(terminated=True, constituency=None)
+        if orm:
+            monkeypatch.setattr(importers, "_WRITERS", {})  # as on a database with no fast path
+        results.append((run("import_postcodes", path), postcode_table()))
+
+    assert results[0] == results[1]
+    output, rows = results[0]
+    created = 7 if table == "empty" else 4
+    assert f"7 rows read; {created} created, {7 - created} updated or unchanged" in output
+    assert [row for row in rows if row[0] in {"NW3 7UX", "NW3 6AA", "NW3 6AB", "NW3 6AD"}] == [
+        ("NW3 6AA", "E14001265", False),
+        ("NW3 6AB", "E14001265", True),
+        ("NW3 6AD", "E14001265", False),
+        ("NW3 7UX", "E14001265", False),
+    ]
+    assert [row for row in rows if row[0].startswith("SW1A")] == [
+        ("SW1A 0AA", None, False),
+        ("SW1A 1AA", None, False),
+        ("SW1A 2AA", None, False),
+    ]
+
+
+def test_a_reimport_updates_the_constituency_and_the_end_date(tmp_path, imported):
+    path = write(tmp_path, "moved.csv", "pcds,doterm,pcon\nNW3 7UX,202602,E14001279\n")
+    assert "1 rows read; 0 created, 1 updated or unchanged" in run("import_postcodes", path)
+    moved = Postcode.objects.get(postcode="NW3 7UX")
+    assert (moved.constituency.name, moved.terminated) == ("Hendon", True)
+    assert Postcode.objects.count() == 11
+
+
+def unique_postcodes(count):
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return [
+        f"NW{1 + n // 6760} {n % 10}{letters[n // 10 % 26]}{letters[n // 260 % 26]}"
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("table", ["empty", "filled"])
+@pytest.mark.parametrize(
+    ("postcodes", "message"),
+    [
+        (["NW3 7UX", "SW1A 1AA", "NW3 7UX"], "line 4: postcode NW3 7UX is also on line 2"),
+        (["nw37ux", "NW3 7UX"], "line 3: postcode NW3 7UX is also on line 2"),
+        # Far apart, in different batches of rows.
+        ([*unique_postcodes(9000), "NW1 0AA"], "line 9002: postcode NW1 0AA is also on line 2"),
+        # Side by side, late in a long file: the first one again is named.
+        (
+            [*unique_postcodes(7000), "NW3 7UX", "NW3 7UX", "NW1 1AA", "NW1 1AA"],
+            "line 7003: postcode NW3 7UX is also on line 7002",
+        ),
+    ],
+    ids=["near", "normalised", "far apart", "side by side"],
+)
+def test_a_postcode_on_two_lines_is_refused_naming_both(tmp_path, table, postcodes, message):
+    run("import_constituencies", DEMO / "constituencies.hexjson")
+    if table == "filled":
+        run("import_postcodes", DEMO / "postcodes.csv")
+    before = postcode_table()
+    rows = "".join(f"{postcode},,E14001265\n" for postcode in postcodes)
+    path = write(tmp_path, "twice.csv", "pcds,doterm,pcon\n" + rows)
+
+    assert f"twice.csv, {message}" in refused("import_postcodes", path)
+    assert postcode_table() == before
+
+
+def test_a_bad_row_is_refused_before_a_postcode_on_two_lines(tmp_path, imported):
+    rows = ["NW3 7UX,,E14001265"] * 2 + [f"{p},,E14001265" for p in unique_postcodes(6000)]
+    path = write(tmp_path, "both.csv", "pcds,doterm,pcon\n" + "\n".join([*rows, "BROKEN,,"]))
+    assert "both.csv, line 6004: 'BROKEN' is not a UK postcode" in refused("import_postcodes", path)

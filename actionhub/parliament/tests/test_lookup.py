@@ -41,3 +41,15 @@ def test_each_kind_of_postcode_problem_has_its_own_message(typed, message):
 def test_normalise_postcode_refuses_what_is_not_a_postcode():
     assert normalise_postcode("SW1A0AA") == "SW1A 0AA"
     assert normalise_postcode("'; DROP TABLE --") == ""
+
+
+def test_organisers_find_a_postcode_in_the_admin_however_it_is_typed(organiser_client):
+    from actionhub.parliament.tests.factories import PostcodeFactory
+
+    PostcodeFactory(postcode="E1 6AN")
+    PostcodeFactory(postcode="E1 6AP")
+
+    page = organiser_client.get("/admin/parliament/postcode/?q=e16an").content.decode()
+
+    assert "E1 6AN" in page
+    assert "E1 6AP" not in page
