@@ -1,7 +1,7 @@
 from django import forms
 
 from actionhub.core.text import single_line
-from actionhub.supporters.emails import is_disposable_email
+from actionhub.supporters.forms import email_field, refuse_disposable
 
 RSVP_WORDING = (
     "Keep my name and email address to organise this demonstration and send me the emails I "
@@ -35,17 +35,7 @@ class RsvpForm(forms.Form):
         error_messages={"max_length": "Your last name must be 100 characters or fewer."},
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        help_text="We will email you a link to confirm.",
-        error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
-            "max_length": "Your email address must be 254 characters or fewer.",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
+    email = email_field(help_text="We will email you a link to confirm.")
     guests = forms.IntegerField(
         label="People coming with you (optional)",
         min_value=0,
@@ -84,12 +74,7 @@ class RsvpForm(forms.Form):
         return single_line(self.cleaned_data.get("last_name") or "", "Your last name")
 
     def clean_email(self):
-        email = self.cleaned_data["email"]
-        if is_disposable_email(email):
-            raise forms.ValidationError(
-                "Use an email address you will keep: we send your reminders to it."
-            )
-        return email
+        return refuse_disposable(self.cleaned_data["email"], "we send your reminders to it.")
 
     def clean_guests(self):
         return self.cleaned_data.get("guests") or 0

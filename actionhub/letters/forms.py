@@ -5,7 +5,7 @@ from django import forms
 from actionhub.core.text import has_control_characters, single_line
 from actionhub.letters.compose import address_lines, normalise_newlines, placeholders_left
 from actionhub.letters.models import Letter
-from actionhub.supporters.emails import is_disposable_email
+from actionhub.supporters.forms import email_field, refuse_disposable
 
 MP_CONSENT_WORDING = (
     "Pass my name, postal address, email address and letter to my MP, so that they can reply"
@@ -106,17 +106,10 @@ class LetterDetailsForm(forms.Form):
         },
         widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
     )
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
+    email = email_field(
         required=False,
         help_text="Needed to send through this site, where your MP replies to it, "
         "or to hear about the campaign.",
-        error_messages={
-            "invalid": "Enter an email address like name@example.com.",
-            "max_length": _length_message("Your email address", 254),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     delivery = forms.ChoiceField(
         label="How do you want to send it?",
@@ -161,12 +154,7 @@ class LetterDetailsForm(forms.Form):
         return "\n".join(" ".join(line.split()) for line in lines)
 
     def clean_email(self):
-        email = self.cleaned_data.get("email") or ""
-        if email and is_disposable_email(email):
-            raise forms.ValidationError(
-                "Use an email address you will keep: your MP will reply to it."
-            )
-        return email
+        return refuse_disposable(self.cleaned_data.get("email") or "", "the reply comes to it.")
 
     def clean_website(self):
         return str(self.cleaned_data.get("website") or "")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core import signing
 
 from actionhub.parliament.postcodes import normalise_postcode
-from actionhub.supporters.emails import is_disposable_email
+from actionhub.supporters.forms import email_field, refuse_disposable
 
 SIGN_WORDING = "I sign this pledge"
 SHOW_NAME_WORDING = "Show my first name on the site"
@@ -65,17 +65,7 @@ class SignatureForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        help_text="We will email you a link to confirm your signature.",
-        error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
-            "max_length": "Your email address must be 254 characters or fewer.",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
+    email = email_field(help_text="We will email you a link to confirm your signature.")
     postcode = forms.CharField(
         label="UK postcode",
         max_length=16,
@@ -123,12 +113,7 @@ class SignatureForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"]
-        if is_disposable_email(email):
-            raise forms.ValidationError(
-                "Use an email address you will keep: we cannot accept addresses from "
-                "temporary email services."
-            )
-        return email
+        return refuse_disposable(email, "we cannot accept addresses from temporary email services.")
 
     def clean_source(self):
         return clean_source(str(self.cleaned_data.get("source") or ""))
