@@ -5,7 +5,7 @@ from actionhub.supporters.forms import email_field, refuse_disposable
 
 RSVP_WORDING = (
     "Keep my name and email address to organise this demonstration and send me the emails I "
-    "choose. Deleted 30 days after the date"
+    "choose. Deleted 30 days after the date, unless I ask to hear about the campaign"
 )
 HEAR_MORE_WORDING = "Email me about this campaign"
 EVERY_WEEK = "every-week"

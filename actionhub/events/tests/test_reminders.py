@@ -114,3 +114,11 @@ def test_the_dates_keep_18_00_local_time_across_the_changes(weekly):
     assert times["2026-03-31"] == "17:00"  # BST
     assert times["2026-10-20"] == "17:00"  # BST
     assert times["2026-10-27"] == "18:00"  # GMT
+
+
+def test_a_day_before_reminder_running_late_on_the_day_is_not_sent(weekly):
+    coming(weekly, "2026-10-27")
+
+    with time_machine.travel(at("2026-10-27T08:00"), tick=False):
+        assert rsvps_send_reminders() == 0  # it would say "tomorrow" on the day itself
+    assert reminders() == []
