@@ -78,8 +78,8 @@ def test_the_tracker_counts_filters_sorts_and_opens_a_brand(brands, page):
     assert rows(page) == [
         "Alpha Apparel", "Beta Bikes", "Delta Denim", "Epsilon Electronics", "Gamma Garments"
     ]  # fmt: skip
-    assert page.get_by_role("table").get_by_text("Overdue by 30 days").is_visible()
-    assert page.get_by_text("182 days left").is_visible()
+    expect(page.get_by_role("table").get_by_text("Overdue by 30 days")).to_be_visible()
+    expect(page.get_by_text("182 days left")).to_be_visible()
     assert sorted_column(page) == [("Brand", "ascending")]
 
     # A count is a link to the brands with that status.
@@ -89,7 +89,7 @@ def test_the_tracker_counts_filters_sorts_and_opens_a_brand(brands, page):
     assert rows(page) == ["Alpha Apparel", "Beta Bikes"]
     expect(page.get_by_role("link", name="Committed: 2")).to_have_attribute("aria-current", "true")
     assert page.get_by_label("Status").input_value() == "committed"
-    assert page.get_by_role("table").get_by_text("2 brands (filtered: show all)").is_visible()
+    expect(page.get_by_role("table").get_by_text("2 brands (filtered: show all)")).to_be_visible()
 
     # The selects and the Show button.
     page.get_by_label("Status").select_option(label="Any status")
@@ -109,7 +109,7 @@ def test_the_tracker_counts_filters_sorts_and_opens_a_brand(brands, page):
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/brands/?status=met&sector=Clothing&sort=name")
     check_current_page(page, "brands: none match")
-    assert page.get_by_text("No brands match these choices.").is_visible()
+    expect(page.get_by_text("No brands match these choices.")).to_be_visible()
     page.get_by_role("link", name="Show all brands").click()
     page.wait_for_url("**/brands/")
     check_current_page(page, "brands: all again")
@@ -163,10 +163,10 @@ def test_the_tracker_counts_filters_sorts_and_opens_a_brand(brands, page):
     page.get_by_role("link", name="Alpha Apparel").click()
     page.wait_for_url("**/brands/alpha/")
     check_current_page(page, "brands: a brand's page")
-    assert page.get_by_role("heading", name="Alpha Apparel", level=1).is_visible()
-    assert page.get_by_text("Committed, since 1 November 2025").is_visible()
+    expect(page.get_by_role("heading", name="Alpha Apparel", level=1)).to_be_visible()
+    expect(page.get_by_text("Committed, since 1 November 2025")).to_be_visible()
     deadline = "1 November 2026 (twelve months from its commitment on 1 November 2025)"
-    assert page.get_by_text(deadline).is_visible()
+    expect(page.get_by_text(deadline)).to_be_visible()
     expect(page.locator("strong.overdue")).to_have_text("overdue by 30 days")
     timeline = page.get_by_role("region", name="Timeline").get_by_role("listitem")
     assert timeline.all_inner_texts() == [
@@ -174,7 +174,7 @@ def test_the_tracker_counts_filters_sorts_and_opens_a_brand(brands, page):
         "1 November 2025: Committed. Committed in a letter to the campaign",
     ]
     evidence = page.get_by_role("region", name="Evidence")
-    assert evidence.get_by_text("Published its commitment.").is_visible()
+    expect(evidence.get_by_text("Published its commitment.")).to_be_visible()
     source = evidence.get_by_role("link", name="Source for the entry of 1 November 2025")
     assert source.get_attribute("href") == "https://alpha.example/commitment"
 
@@ -183,8 +183,8 @@ def test_the_tracker_counts_filters_sorts_and_opens_a_brand(brands, page):
     check_current_page(page, "brands: back to all")
 
     check_page(page, "/brands/epsilon/")
-    assert page.get_by_text("Not yet asked.").is_visible()
-    assert page.get_by_text("No evidence recorded yet.").is_visible()
+    expect(page.get_by_text("Not yet asked.")).to_be_visible()
+    expect(page.get_by_text("No evidence recorded yet.")).to_be_visible()
     assert page.locator(".overdue").count() == 0
 
 
@@ -199,14 +199,16 @@ def link(campaign, transactional_db):
 def test_a_brand_screens_its_supplier_list_and_downloads_the_results(link, page):
     url = f"/screening/{link.token}/"
     check_page(page, url)
-    assert page.get_by_text("For Threadwell. This private link works until").is_visible()
+    expect(page.get_by_text("For Threadwell. This private link works until")).to_be_visible()
 
     with page.expect_response(f"**{url}") as response:
         page.get_by_role("button", name="Screen the list").click()
     assert response.value.status == 400
     summary = page.get_by_role("alert")
-    assert summary.get_by_text("There is a problem").is_visible()
-    assert summary.get_by_role("link", name="Choose the file with your supplier list.").is_visible()
+    expect(summary.get_by_text("There is a problem")).to_be_visible()
+    expect(
+        summary.get_by_role("link", name="Choose the file with your supplier list.")
+    ).to_be_visible()
     assert page.title().startswith("Error: ")
     check_current_page(page, "screening: no file", status=400)
 
@@ -216,19 +218,19 @@ def test_a_brand_screens_its_supplier_list_and_downloads_the_results(link, page)
     check_current_page(page, "screening: results")
     run = ScreeningRun.objects.get()
     assert run.link == link
-    assert page.get_by_role("heading", name="Screening results: suppliers.csv").is_visible()
-    assert page.get_by_role("note").get_by_text("Leads to review, not findings").is_visible()
+    expect(page.get_by_role("heading", name="Screening results: suppliers.csv")).to_be_visible()
+    expect(page.get_by_role("note").get_by_text("Leads to review, not findings")).to_be_visible()
     assert page.locator("ul.status-counts li").all_inner_texts() == [
         "Likely match: 1", "Possible match: 0", "No match: 1"
     ]  # fmt: skip
 
     table = page.get_by_role("table", name="Each supplier, in the order of the file")
     likely = table.get_by_role("row").filter(has_text="Example Xinjiang Cotton Company Limited")
-    assert likely.get_by_text("Likely match").is_visible()
-    assert likely.get_by_text("Example Xinjiang Cotton Co. Ltd.").is_visible()
-    assert likely.get_by_text("Legal designation: UFLPA Entity List").is_visible()
+    expect(likely.get_by_text("Likely match")).to_be_visible()
+    expect(likely.get_by_text("Example Xinjiang Cotton Co. Ltd.")).to_be_visible()
+    expect(likely.get_by_text("Legal designation: UFLPA Entity List")).to_be_visible()
     none = table.get_by_role("row").filter(has_text="Acme Buttons of Leicester")
-    assert none.get_by_text("No match").is_visible()
+    expect(none.get_by_text("No match")).to_be_visible()
     assert none.locator("td").nth(2).inner_text() == "–"
 
     with page.expect_download() as download:
@@ -252,7 +254,7 @@ def test_a_brand_screens_its_supplier_list_and_downloads_the_results(link, page)
     link.expires_at = timezone.now() - timedelta(minutes=1)
     link.save()
     check_page(page, url, status=410)
-    assert page.get_by_role("heading", name="This link has expired").is_visible()
+    expect(page.get_by_role("heading", name="This link has expired")).to_be_visible()
     assert ScreeningRun.objects.count() == 1
 
 
@@ -265,8 +267,8 @@ def test_a_file_with_missing_columns_is_refused_naming_line_1(link, page):
     assert response.value.status == 400
 
     message = "suppliers.csv, line 1: missing column(s): name, address."
-    assert page.get_by_role("alert").get_by_role("link", name=message).is_visible()
-    assert page.locator(".error-message").get_by_text(message).is_visible()
+    expect(page.get_by_role("alert").get_by_role("link", name=message)).to_be_visible()
+    expect(page.locator(".error-message").get_by_text(message)).to_be_visible()
     check_current_page(page, "screening: missing columns", status=400)
     assert not ScreeningRun.objects.exists()
 
@@ -301,7 +303,7 @@ def test_asking_a_brand_to_commit_through_the_site_and_from_my_own_email(
     link = re.search(r"http://127\.0\.0\.1:8000(/letters/confirm/\S+/)", mail.outbox[-1].body)[1]
     check_page(page, link)
     page.get_by_role("button", name="Send my letter to Threadwell").click()
-    assert page.get_by_role("heading", name="Your letter is on its way").is_visible()
+    expect(page.get_by_role("heading", name="Your letter is on its way")).to_be_visible()
     run_tasks()
     assert any("sourcing@threadwell.example" in m.to for m in mail.outbox)
 

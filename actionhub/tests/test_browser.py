@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from actionhub.campaigns.models import Appeal, Demonstration, EngagementPlan
 from actionhub.events.models import Occurrence, Rsvp
@@ -42,14 +43,14 @@ def demonstration_dates() -> tuple[Occurrence, Occurrence]:
     """The demonstration's next date, with people coming, waiting and walked in; and a past one."""
     series = series_sync_from_demonstration(demonstration=Demonstration.objects.get())
     occurrences_generate(series=series)
-    coming = series.occurrences.order_by("starts_at").first()
+    coming = series.occurrences.filter(ends_at__gt=timezone.now()).order_by("starts_at").first()
     RsvpFactory(occurrence=coming, guests=2)
     RsvpFactory(occurrence=coming, attended_at=timezone.now())
     RsvpFactory(occurrence=coming, status=Rsvp.Status.WAITING,
                 person=PersonFactory(first_name="Dilnur", last_name="Abdulla"))  # fmt: skip
     RsvpFactory(occurrence=coming, person=None, email_normalised="", first_name="Sam",
                 last_name="K", walk_in=True, attended_at=timezone.now())  # fmt: skip
-    past = OccurrenceFactory(series=series, date=timezone.localdate() - timedelta(weeks=1))
+    past = OccurrenceFactory(series=series, date=coming.date - timedelta(weeks=1))
     RsvpFactory(occurrence=past, attended_at=past.starts_at)
     return coming, past
 
@@ -88,7 +89,7 @@ def test_first_sign_in_and_every_organiser_page(campaign, organiser, page):
     check_page(page, "/organisers/sign-in/set-up/")
     page.get_by_label("6-digit code").fill("12")
     page.get_by_role("button", name="Finish setting up and sign in").click()
-    assert page.get_by_role("alert").get_by_text("Enter the code as 6 digits").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Enter the code as 6 digits")).to_be_visible()
     check_current_page(page, "set-up page with an error")
 
     device = TOTPDevice.objects.get(user=organiser)
@@ -108,7 +109,7 @@ def test_the_code_page_for_a_returning_organiser(campaign, organiser, organiser_
     page.get_by_label("6-digit code").fill(current_code(organiser_device))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/admin/")
-    assert page.get_by_role("heading", name="Campaign administration").is_visible()
+    expect(page.get_by_role("heading", name="Campaign administration")).to_be_visible()
 
 
 def sign_in_with_code(page, organiser, device):
@@ -133,12 +134,12 @@ def test_checking_people_in_on_a_phone(campaign, organiser, organiser_device, pa
     page.get_by_role("button", name="Check in Miriam C.").click()
     page.wait_for_url(f"**{url}#rsvp-*")
     row = page.locator(page.url[page.url.index("#") :])
-    assert row.get_by_text("Here since").is_visible()
-    assert row.get_by_role("button", name="Undo the check-in of Miriam C.").is_visible()
+    expect(row.get_by_text("Here since")).to_be_visible()
+    expect(row.get_by_role("button", name="Undo the check-in of Miriam C.")).to_be_visible()
     check_current_page(page, "check-in after checking someone in")
 
     page.get_by_role("button", name="Add and check in").click()
-    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     check_current_page(page, "check-in with a walk-in error", status=400)
 
 
@@ -152,12 +153,12 @@ def test_check_in_works_without_javascript(
     page.goto(reverse("admin:events_occurrence_check_in", args=[coming.pk]))
 
     page.get_by_role("button", name="Check in Dilnur A.").click()
-    assert page.get_by_text("Dilnur A. checked in.").is_visible()
+    expect(page.get_by_text("Dilnur A. checked in.")).to_be_visible()
     page.get_by_label("First name").fill("Ayesha")
     page.get_by_label("Last initial (optional)").fill("b")
     page.get_by_label("With them").fill("1")
     page.get_by_role("button", name="Add and check in").click()
-    assert page.get_by_text("Ayesha B. added as a walk-in and checked in.").is_visible()
+    expect(page.get_by_text("Ayesha B. added as a walk-in and checked in.")).to_be_visible()
     context.close()
 
     assert Rsvp.objects.get(first_name="Dilnur").attended_at is not None
@@ -178,8 +179,8 @@ def test_pages_work_without_javascript(campaign, browser, live_server):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/demonstration/")
-    assert page.get_by_role("heading", level=1).is_visible()
-    assert page.get_by_text("11 West Heath Road").first.is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_text("11 West Heath Road").first).to_be_visible()
     page.get_by_role("link", name="Appeal").click()
     assert "/appeal/" in page.url
     context.close()
@@ -200,10 +201,10 @@ def test_the_wrong_password_and_lockout_pages(campaign, organiser, page, setting
         page.get_by_label("Password").fill(f"wrong guess {attempt}")
         page.get_by_role("button", name="Continue").click()
         if attempt == 0:
-            assert page.get_by_role("alert").is_visible()
+            expect(page.get_by_role("alert")).to_be_visible()
             assert page.get_by_label("Username").input_value() == organiser.username
             check_current_page(page, "sign-in with an error")
-    assert page.get_by_role("heading", name="Sign-in paused").is_visible()
+    expect(page.get_by_role("heading", name="Sign-in paused")).to_be_visible()
     # The browser logs the lockout's 429 status itself: that is the only error allowed.
     page.watch.console_errors.remove(
         next(error for error in page.watch.console_errors if "status of 429" in error)
@@ -217,4 +218,4 @@ def test_the_server_error_page(campaign, page, monkeypatch):
 
     monkeypatch.setattr("actionhub.campaigns.views.campaign_get_default", broken)
     check_page(page, "/", status=500)
-    assert page.get_by_role("heading", name="Sorry, something went wrong").is_visible()
+    expect(page.get_by_role("heading", name="Sorry, something went wrong")).to_be_visible()

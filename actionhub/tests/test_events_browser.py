@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from playwright.sync_api import expect
 
 from actionhub.events.models import Rsvp, Subscription
 from actionhub.tests.browser import check_current_page, check_page
@@ -35,14 +36,14 @@ def fill_in(page, when: str):
 def test_one_date_confirm_add_to_calendar_and_cancel(campaign, page, run_tasks):
     check_page(page, "/demonstration/")
     page.get_by_role("button", name="I am coming").click()
-    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     check_current_page(page, "demonstration with errors", status=400)
 
     fill_in(page, "Tuesday 1 December, 18:00")
     run_tasks()
     check_page(page, link("rsvp/confirm"))
     page.get_by_role("button", name="Yes, I am coming").click()
-    assert page.get_by_role("heading", name="You are coming").is_visible()
+    expect(page.get_by_role("heading", name="You are coming")).to_be_visible()
     check_current_page(page, "events: you are coming")
     run_tasks()
     assert Rsvp.objects.get().status == Rsvp.Status.CONFIRMED
@@ -58,7 +59,7 @@ def test_one_date_confirm_add_to_calendar_and_cancel(campaign, page, run_tasks):
 
     check_page(page, link("rsvp/cancel"))
     page.get_by_role("button", name="Cancel my place").click()
-    assert page.get_by_role("heading", name="Cancelled").is_visible()
+    expect(page.get_by_role("heading", name="Cancelled")).to_be_visible()
     check_current_page(page, "events: cancelled")
     assert Rsvp.objects.get().status == Rsvp.Status.CANCELLED
 
@@ -70,13 +71,13 @@ def test_every_week_and_stop(campaign, page, run_tasks):
     run_tasks()
     check_page(page, link("every-week/confirm"))
     page.get_by_role("button", name="Yes, I am coming").click()
-    assert page.get_by_role("heading", name="You are coming every week").is_visible()
+    expect(page.get_by_role("heading", name="You are coming every week")).to_be_visible()
     check_current_page(page, "events: every week")
     assert Rsvp.objects.filter(status=Rsvp.Status.CONFIRMED).count() >= 8
     run_tasks()
 
     check_page(page, link("every-week/stop"))
     page.get_by_role("button", name="Stop").click()
-    assert page.get_by_role("heading", name="Stopped").is_visible()
+    expect(page.get_by_role("heading", name="Stopped")).to_be_visible()
     check_current_page(page, "events: stopped")
     assert Subscription.objects.get().status == Subscription.Status.STOPPED

@@ -51,7 +51,7 @@ def write_the_letter(page):
 
     page.wait_for_url("**/send/")
     check_current_page(page, "letter: details step")
-    assert page.get_by_text("of your letter is in your own words").is_visible()
+    expect(page.get_by_text("of your letter is in your own words")).to_be_visible()
     page.get_by_label("Full name", exact=True).fill("Dilnur Abdulla")
     page.get_by_label("Postal address", exact=True).fill("11 Example Road\nLondon")
 
@@ -61,7 +61,7 @@ def test_sending_through_the_site_with_confirmation_and_the_follow_up(
 ):
     write_the_letter(page)
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     check_current_page(page, "letter: details with errors", status=400)
 
     page.get_by_label("Email address", exact=True).fill("dilnur@example.org")
@@ -75,10 +75,10 @@ def test_sending_through_the_site_with_confirmation_and_the_follow_up(
     [confirmation] = mail.outbox
     link = re.search(r"http://127\.0\.0\.1:8000(/letters/confirm/\S+/)", confirmation.body)[1]
     check_page(page, link)
-    assert page.get_by_text(OWN_WORDS).is_visible()
+    expect(page.get_by_text(OWN_WORDS)).to_be_visible()
     page.get_by_role("button", name="Send my letter to Alex Example").click()
 
-    assert page.get_by_role("heading", name="Your letter is on its way").is_visible()
+    expect(page.get_by_role("heading", name="Your letter is on its way")).to_be_visible()
     check_current_page(page, "letter: on its way")
     run_tasks()
     [to_mp] = [m for m in mail.outbox if m.to == ["alex.example.mp@parliament.example"]]
@@ -93,7 +93,7 @@ def test_sending_through_the_site_with_confirmation_and_the_follow_up(
     page.get_by_label("My MP replied").check()
     page.get_by_label("Their reply (optional)").fill("Thank you for your letter.")
     page.get_by_role("button", name="Send my answer").click()
-    assert page.get_by_role("heading", name="Thank you").is_visible()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     check_current_page(page, "letter: reply recorded")
     assert Letter.objects.get().reply == Letter.Reply.REPLIED
 
@@ -135,10 +135,10 @@ def test_the_flow_s_error_pages_pass_axe(campaign, mp, page):
     check_page(page, "/write-to-your-mp/uyghur-women/")
     page.get_by_label("Your postcode").fill("JE2 3AB")
     page.get_by_role("button", name="Find my MP").click()
-    assert page.get_by_text("which is not part of the UK").first.is_visible()
+    expect(page.get_by_text("which is not part of the UK").first).to_be_visible()
     check_current_page(page, "letter: postcode error", status=400)
 
     check_page(page, "/letters/confirm/not-a-real-link/", status=400)
-    assert page.get_by_role("heading", name="This link does not work").is_visible()
+    expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
     check_page(page, "/letters/reply/not-a-real-link/", status=400)
-    assert page.get_by_role("heading", name="This link does not work").is_visible()
+    expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()

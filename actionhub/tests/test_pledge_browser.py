@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from actionhub.pledges.models import Signature
 from actionhub.tests.browser import check_current_page, check_page
@@ -14,10 +15,10 @@ pytestmark = pytest.mark.browser
 def test_sign_confirm_and_thank_you_in_the_browser(campaign, page, settings, run_tasks):
     settings.PLEDGE_MIN_FORM_SECONDS = 0
     check_page(page, "/pledge/?source=hampstead-shul")
-    assert page.get_by_role("heading", name="Sign the pledge").is_visible()
+    expect(page.get_by_role("heading", name="Sign the pledge")).to_be_visible()
 
     page.get_by_role("button", name="Sign the pledge").click()
-    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     check_current_page(page, "pledge form with errors", status=400)
 
     page.get_by_label("First name", exact=True).fill("Dilnur")
@@ -39,7 +40,7 @@ def test_sign_confirm_and_thank_you_in_the_browser(campaign, page, settings, run
 
     page.wait_for_url("**/thank-you/")
     check_current_page(page, "thank you")
-    assert page.get_by_role("heading", name="Thank you for signing").is_visible()
+    expect(page.get_by_role("heading", name="Thank you for signing")).to_be_visible()
     assert (
         page.locator("#main")
         .get_by_role("link", name="Write to your MP")
@@ -49,7 +50,7 @@ def test_sign_confirm_and_thank_you_in_the_browser(campaign, page, settings, run
     assert Signature.objects.get().status == Signature.Status.CONFIRMED
 
     check_page(page, link.replace("/confirm/", "/confirm/broken"), status=400)
-    assert page.get_by_role("heading", name="This link does not work").is_visible()
+    expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
 
 
 def test_unsubscribe_and_erase_pages_in_the_browser(campaign, page):
@@ -62,12 +63,12 @@ def test_unsubscribe_and_erase_pages_in_the_browser(campaign, page):
 
     check_page(page, unsubscribe)
     page.get_by_role("button", name="Stop the emails").click()
-    assert page.get_by_role("heading", name="You will get no more campaign emails").is_visible()
+    expect(page.get_by_role("heading", name="You will get no more campaign emails")).to_be_visible()
     check_current_page(page, "unsubscribed")
 
     check_page(page, erase)
     page.get_by_role("button", name="Erase my details").click()
-    assert page.get_by_role("heading", name="Your details are erased").is_visible()
+    expect(page.get_by_role("heading", name="Your details are erased")).to_be_visible()
     check_current_page(page, "erased")
 
     check_page(page, erase, status=400)
