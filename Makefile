@@ -11,7 +11,7 @@ DEPLOY_ENV := DJANGO_ENV=production DJANGO_SECRET_KEY=deploy-check-$$(head -c 32
 	DJANGO_ALLOWED_HOSTS=campaign.example.org EMAIL_HOST=smtp.example.org
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-python lint format check bench bench-pledge bench-postcodes bench-screening lock organiser-password clean
+.PHONY: help run test test-python test-clocks lint format check bench bench-pledge bench-postcodes bench-screening lock organiser-password clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -50,6 +50,13 @@ check: $(VENV)/.installed-main var ## Django's system checks, migrations, and th
 
 test-python: $(VENV)/.installed-test ## Just the pytest suite; pass options with PYTEST_ARGS="-k pledge"
 	DJANGO_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-clocks: $(VENV)/.installed-test ## The suite less the browser tests, with the clock 400 days ahead and 200 days back
+	@command -v faketime >/dev/null || { echo "Needs libfaketime: sudo apt-get install faketime"; exit 1; }
+	@set -e; for shift in +400d -200d; do \
+		echo "== pytest with the clock moved $$shift"; \
+		DJANGO_ENV=test faketime -f $$shift $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS); \
+	done
 
 lint: $(VENV)/.installed-test ## ruff check and ruff format --check
 	$(VENV)/bin/ruff check .

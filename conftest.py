@@ -2,14 +2,23 @@ import shutil
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from actionhub.campaigns.services import campaign_pack_load
+from actionhub.core.tests.clock import SUITE_NOW
 from actionhub.staff.tests.factories import OrganiserFactory, TOTPDeviceFactory
 
 DEFAULT_PACK = Path(__file__).parent / "campaign_packs" / "uyghur-solidarity"
+
+
+@pytest.fixture(autouse=True)
+def _suite_clock():
+    """Every test starts at the same instant (actionhub/core/tests/clock.py), never today's."""
+    with time_machine.travel(SUITE_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from actionhub.campaigns.models import Campaign
+from actionhub.core.tests.clock import next_weekday
 from actionhub.events.models import Occurrence, Rsvp, Series
 from actionhub.supporters.tests.factories import PersonFactory
 
@@ -38,7 +39,7 @@ class OccurrenceFactory(factory.django.DjangoModelFactory):
         model = Occurrence
 
     series = factory.SubFactory(SeriesFactory)
-    date = date(2026, 12, 1)
+    date = factory.LazyFunction(lambda: next_weekday(1))  # the suite's next Tuesday
     starts_at = factory.LazyAttribute(lambda o: o.series.local_start(o.date))
     ends_at = factory.LazyAttribute(lambda o: o.series.end_for(o.starts_at))
     capacity = factory.LazyAttribute(lambda o: o.series.capacity)

@@ -84,8 +84,6 @@ def test_one_click_stop_withdraws_every_coming_date(client, subscribed):
 def test_unconfirmed_and_stopped_requests_are_deleted(client, series, rsvp, subscribed):
     from datetime import timedelta
 
-    from django.utils import timezone
-
     from actionhub.events.services import rsvps_apply_retention, subscription_stop
 
     with time_machine.travel(MONDAY, tick=False):
@@ -93,7 +91,7 @@ def test_unconfirmed_and_stopped_requests_are_deleted(client, series, rsvp, subs
         subscription_stop(subscription=subscribed)
     assert Subscription.objects.count() == 2
 
-    rsvps_apply_retention(now=timezone.now() + timedelta(days=8))
+    rsvps_apply_retention(now=MONDAY + timedelta(days=8))
     assert list(Subscription.objects.values_list("status", flat=True)) == ["stopped"]
-    rsvps_apply_retention(now=timezone.now() + timedelta(days=31))
+    rsvps_apply_retention(now=MONDAY + timedelta(days=31))
     assert not Subscription.objects.exists()
