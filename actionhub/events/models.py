@@ -178,6 +178,9 @@ class Subscription(BaseModel):
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="subscriptions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="subscriptions")
     email_normalised = models.CharField(max_length=254)
+    # The names as typed on the form, given to each date's RSVP.
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
     guests = models.PositiveSmallIntegerField(default=0)
     remind_day_before = models.BooleanField(default=True)
     remind_two_hours = models.BooleanField(default=False)

@@ -282,10 +282,7 @@ def subscription_submit(*, series: Series, data: dict, ip_address: str | None):
             "Please try again later."
         )
     person = _person(data)
-    fields = {
-        key: value for key, value in _rsvp_fields(data).items()
-        if key not in ("first_name", "last_name")
-    }  # fmt: skip
+    fields = _rsvp_fields(data)
     subscription, _ = Subscription.objects.get_or_create(
         series=series, email_normalised=person.email_normalised,
         defaults={"person": person, "submitted_at": timezone.now(), **fields},
@@ -370,7 +367,7 @@ def subscription_rsvps_fill(*, subscription: Subscription) -> int:
                 rsvp = Rsvp.objects.create(
                     occurrence=occurrence, person=person, subscription=subscription,
                     email_normalised=subscription.email_normalised,
-                    first_name=person.first_name, last_name=person.last_name,
+                    first_name=subscription.first_name, last_name=subscription.last_name,
                     guests=subscription.guests, remind_day_before=subscription.remind_day_before,
                     remind_two_hours=subscription.remind_two_hours,
                     hear_more=subscription.hear_more, submitted_at=subscription.submitted_at,

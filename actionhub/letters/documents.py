@@ -89,13 +89,24 @@ def _body_paragraphs(body: str) -> list[list[str]]:
     return [paragraph.split("\n") for paragraph in _BLANK_LINES.split(text) if paragraph]
 
 
+def _signed(paragraphs: list[list[str]], name: str) -> list[_Block]:
+    """The body, then room to sign by hand and the name printed under it, unless the supporter
+    already ended the letter with their name."""
+    blocks = [_Block(lines) for lines in paragraphs]
+    if not name or (paragraphs and _squashed(paragraphs[-1][-1]) == _squashed(name)):
+        return blocks
+    if blocks:
+        blocks[-1] = blocks[-1]._replace(blank_lines_after=3)
+    return [*blocks, _Block([name])]
+
+
 def _layout(letter: PrintableLetter) -> list[_Block]:
     return [
         _Block(_sender_lines(letter), right=True),
         _Block([letter_date(letter.date)], right=True),
         _Block([f"{_one_line(letter.mp_name)} MP", *HOUSE_OF_COMMONS], blank_lines_after=2),
         _Block([_one_line(letter.subject)], bold=True),
-        *(_Block(lines) for lines in _body_paragraphs(letter.body)),
+        *_signed(_body_paragraphs(letter.body), _one_line(letter.sender_name)),
     ]
 
 

@@ -85,8 +85,7 @@ def letter_submit(
     email = details.get("email", "")
     person = None
     if email:
-        first, _, last = details["name"].partition(" ")
-        person = person_get_or_create(email=email, first_name=first[:100], last_name=last[:100])
+        person = person_get_or_create(email=email, first_name=details["name"])
     site = details["delivery"] == Letter.Delivery.SITE
     mp = placement.mp if placement else None
     recipient = mp or brand

@@ -58,7 +58,7 @@ class SignatureAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="Signer")
     def signer(self, signature):
-        return f"{signature.person.first_name} {signature.person.last_name}"
+        return " ".join(filter(None, [signature.first_name, signature.last_name]))
 
     @admin.display(description="Email", ordering="email_normalised")
     def email(self, signature):

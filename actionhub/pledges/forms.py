@@ -56,13 +56,11 @@ class SignatureForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label="Last name",
+        label="Last name (optional)",
         max_length=100,
+        required=False,
         help_text="Never shown on the site.",
-        error_messages={
-            "required": "Enter your last name.",
-            "max_length": "Your last name must be 100 characters or fewer.",
-        },
+        error_messages={"max_length": "Your last name must be 100 characters or fewer."},
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     email = email_field(help_text="We will email you a link to confirm your signature.")
@@ -103,7 +101,8 @@ class SignatureForm(forms.Form):
         return _clean_text(self.cleaned_data["first_name"], "first name")
 
     def clean_last_name(self):
-        return _clean_text(self.cleaned_data["last_name"], "last name")
+        last_name = self.cleaned_data.get("last_name") or ""
+        return _clean_text(last_name, "last name") if last_name.strip() else ""
 
     def clean_website(self):
         return str(self.cleaned_data.get("website") or "")

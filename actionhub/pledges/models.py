@@ -19,6 +19,10 @@ class Signature(BaseModel):
     # A copy of the person's normalised address, so the database itself allows one signature
     # per person per pledge, even for two identical submissions at the same moment.
     email_normalised = models.CharField(max_length=254)
+    # The names as typed on the pledge form: the first name is what "Show my first name on the
+    # site" shows, whatever name the person gave elsewhere (a letter's full name, say).
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
     country = models.CharField(max_length=100, blank=True, help_text="For signers outside the UK.")
     constituency = models.ForeignKey(
@@ -53,7 +57,8 @@ class Signature(BaseModel):
         ]
 
     def __str__(self):
-        return f"{self.person} – {self.get_status_display()}"
+        initial = f" {self.last_name[:1]}." if self.last_name else ""
+        return f"{self.first_name}{initial} – {self.get_status_display()}"
 
     @property
     def email_domain(self) -> str:

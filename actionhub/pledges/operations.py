@@ -108,7 +108,7 @@ def _csv_lines(confirmed):
         yield writer.writerow(
             spreadsheet_safe(value)
             for value in (
-                signature.pledge.slug, signature.person.first_name, signature.person.last_name,
+                signature.pledge.slug, signature.first_name, signature.last_name,
                 signature.person.email, signature.postcode, signature.country, signature.source,
                 signature.confirmed_at.isoformat() if signature.confirmed_at else "",
                 "yes" if signature.show_name else "no",

@@ -37,7 +37,7 @@ def pledge_recent_signers(*, pledge: Pledge, limit: int = 10) -> list[tuple[str,
                 pledge=pledge, status=Signature.Status.CONFIRMED, show_name=True
             )
             .order_by("-confirmed_at")
-            .values_list("person__first_name", "constituency__name")[:limit]
+            .values_list("first_name", "constituency__name")[:limit]
         )
         cache.set(key, names, timeout=settings.PLEDGE_COUNT_MAX_AGE)
     return names

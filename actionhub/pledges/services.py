@@ -83,6 +83,8 @@ def signature_submit(*, pledge: Pledge, data: dict, ip_address: str | None, auto
 
 def _submission_fields(*, data: dict, ip_address, quarantine) -> dict:
     return {
+        "first_name": data["first_name"],
+        "last_name": data.get("last_name", ""),
         "postcode": data.get("postcode", ""),
         "country": data.get("country", ""),
         "constituency": _constituency_for(data.get("postcode", "")),
@@ -98,7 +100,7 @@ def _submission_fields(*, data: dict, ip_address, quarantine) -> dict:
 
 def _signature_create(*, pledge, data, ip_address, quarantine) -> Signature:
     person = person_get_or_create(
-        email=data["email"], first_name=data["first_name"], last_name=data["last_name"]
+        email=data["email"], first_name=data["first_name"], last_name=data.get("last_name", "")
     )
     signature = Signature(
         pledge=pledge,
@@ -118,7 +120,7 @@ def _signature_resubmit(*, signature, data, ip_address, quarantine) -> Signature
         setattr(signature, name, value)
     signature.save(update_fields=[*fields, "updated_at"])
     person_rename_unconfirmed(
-        person=signature.person, first_name=data["first_name"], last_name=data["last_name"]
+        person=signature.person, first_name=data["first_name"], last_name=data.get("last_name", "")
     )
     return signature
 

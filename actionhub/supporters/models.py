@@ -10,14 +10,18 @@ class Person(BaseModel):
 
     email = models.EmailField(help_text="As the person typed it.")
     email_normalised = models.CharField(max_length=254, unique=True)
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    # Names as the person gave them, never split or joined by us: where a form asks for a full
+    # name in one field (a letter), it is kept whole in first_name and last_name stays blank.
+    first_name = models.CharField(
+        "name", max_length=100, help_text="The first name, or the whole name as the person gave it."
+    )
+    last_name = models.CharField(max_length=100, blank=True)
 
     class Meta:
         verbose_name_plural = "people"
 
     def __str__(self):
-        return f"{self.first_name} {self.last_name[:1]}."
+        return f"{self.first_name} {self.last_name[:1]}." if self.last_name else self.first_name
 
 
 class Consent(BaseModel):

@@ -7,7 +7,7 @@ from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.models import Consent, Person
 
 
-def person_get_or_create(*, email: str, first_name: str, last_name: str) -> Person:
+def person_get_or_create(*, email: str, first_name: str, last_name: str = "") -> Person:
     """The person with this address, made on first need; safe under concurrent sign-ups."""
     normalised = normalise_email(email)
     person = Person.objects.filter(email_normalised=normalised).first()
@@ -25,7 +25,7 @@ def person_get_or_create(*, email: str, first_name: str, last_name: str) -> Pers
     return person
 
 
-def person_rename_unconfirmed(*, person: Person, first_name: str, last_name: str) -> None:
+def person_rename_unconfirmed(*, person: Person, first_name: str, last_name: str = "") -> None:
     """A newer submission may correct the name until the person has confirmed anything."""
     if person.consents.exists():
         return

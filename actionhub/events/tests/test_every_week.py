@@ -95,3 +95,24 @@ def test_unconfirmed_and_stopped_requests_are_deleted(client, series, rsvp, subs
     assert list(Subscription.objects.values_list("status", flat=True)) == ["stopped"]
     rsvps_apply_retention(now=MONDAY + timedelta(days=31))
     assert not Subscription.objects.exists()
+
+
+def test_every_week_with_no_last_name_gives_each_date_the_name_as_typed(client, series, rsvp):
+    with time_machine.travel(MONDAY, tick=False):
+        response = rsvp("/events/weekly/", "every-week", first_name="Amina", last_name="")
+        assert response.status_code == 303
+        client.post(link(mail.outbox[-1], "every-week/confirm"))
+
+    assert Subscription.objects.get().status == Subscription.Status.ACTIVE
+    assert set(Rsvp.objects.values_list("first_name", "last_name")) == {("Amina", "")}
+
+
+def test_every_week_uses_the_name_given_on_its_own_form(client, series, rsvp):
+    from actionhub.supporters.services import person_get_or_create
+
+    person_get_or_create(email="miriam@example.org", first_name="Miriam Cohen")  # from a letter
+    with time_machine.travel(MONDAY, tick=False):
+        rsvp("/events/weekly/", "every-week", first_name="Miri", last_name="C")
+        client.post(link(mail.outbox[-1], "every-week/confirm"))
+
+    assert {rsvp.display_name for rsvp in Rsvp.objects.all()} == {"Miri C."}

@@ -159,3 +159,18 @@ def test_the_demonstration_page_is_the_campaign_s_series_with_the_form(client, c
     assert "Tuesday 1 December, 18:00" in page
     assert "webcal://testserver/events/weekly-demonstration/calendar.ics" in page
     assert "Safety guidance" in page
+
+
+@time_machine.travel(MONDAY, tick=False)
+@pytest.mark.parametrize("first_name", ["Miriam", "张伟", "ئۇيغۇر"])
+def test_an_rsvp_with_no_last_name_is_kept_and_shown_by_first_name(
+    client, series, rsvp, first_name
+):
+    response = rsvp("/events/weekly/", "2026-12-01", first_name=first_name, last_name="")
+
+    assert response.status_code == 303
+    client.post(link(mail.outbox[-1], "rsvp/confirm"))
+    answer = Rsvp.objects.get()
+    assert answer.status == Rsvp.Status.CONFIRMED
+    assert (answer.person.first_name, answer.person.last_name) == (first_name, "")
+    assert answer.display_name == first_name

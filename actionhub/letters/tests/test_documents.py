@@ -212,7 +212,10 @@ def test_a_long_letter_runs_over_several_pages():
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) > 2
     assert "The very last sentence asks you to act." in pdf_text(pdf)
     assert "sentence number 249 of a long letter." in pdf_text(pdf)
-    assert docx_paragraphs(docx_data)[-1] == "The very last sentence asks you to act."
+    assert docx_paragraphs(docx_data)[-2:] == [
+        "The very last sentence asks you to act.",
+        "Ruth Cohen",
+    ]
 
 
 def test_a_single_paragraph_of_ten_thousand_characters_splits_across_pages():
@@ -221,7 +224,7 @@ def test_a_single_paragraph_of_ten_thousand_characters_splits_across_pages():
     pdf = letter_pdf(make_letter(body=body))
 
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) > 1
-    assert pdf_text(pdf).endswith("Final words here.")
+    assert pdf_text(pdf).endswith("Final words here. Ruth Cohen")
 
 
 @pytest.mark.parametrize("address", ["14 Willow Road\nLondon NW3 7UX", "14 Willow Road\nnw37ux\n"])
@@ -266,3 +269,18 @@ def test_pasted_control_characters_do_not_break_the_letter(render):
     assert "Forced labour" in text
     assert "Pasted text with junk." in text
     assert ADDED_LINE in text
+
+
+@pytest.mark.parametrize("render", [letter_docx, letter_pdf])
+@pytest.mark.parametrize("name", ["Amina", "Ruth Cohen"])
+def test_the_name_is_printed_under_the_sign_off_once(render, name):
+    unsigned = BODY.removesuffix("\nRuth Cohen")
+    assert unsigned.endswith("Yours sincerely,")
+    text = docx_text if render is letter_docx else pdf_text
+
+    printed = text(render(make_letter(sender_name=name, body=unsigned)))
+    signed_already = text(render(make_letter(sender_name=name, body=f"{unsigned}\n{name}")))
+
+    assert printed.endswith(f"Yours sincerely, {name}")
+    assert signed_already.endswith(f"Yours sincerely, {name}")
+    assert signed_already.count(name) == printed.count(name) == 2  # the sender block and here

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("immediate_tasks")
     ("changes", "field", "message"),
     [
         ({"first_name": ""}, "first_name", "Enter your first name."),
-        ({"last_name": "   "}, "last_name", "Enter your last name."),
+        ({"last_name": "1234"}, "last_name", "Enter your last name using letters."),
         (
             {"first_name": "x" * 101},
             "first_name",

@@ -261,3 +261,26 @@ def test_the_privacy_summary_sits_beside_the_form(client, pledge):
     assert layout < form_section < summary
     assert "Only your first name is ever shown" in page
     assert 'href="/privacy/"' in page
+
+
+@pytest.mark.parametrize("last_name", ["", "   "])
+def test_a_one_word_name_signs_with_the_last_name_left_blank(client, pledge, sign, last_name):
+    response = sign(first_name="张伟", last_name=last_name)
+
+    assert response.status_code == 303
+    signature = Signature.objects.get()
+    assert (signature.first_name, signature.last_name) == ("张伟", "")
+    assert (signature.person.first_name, signature.person.last_name) == ("张伟", "")
+
+
+def test_the_name_shown_is_the_one_given_on_the_pledge_not_elsewhere(client, pledge, sign):
+    from actionhub.supporters.services import person_get_or_create
+
+    person_get_or_create(email="miriam@example.org", first_name="Miriam Cohen")  # from a letter
+    sign(first_name="Miri", show_name="on")
+    client.get(confirmation_link(mail.outbox[-1]))
+    cache.clear()  # the list of recent signers is cached for a few seconds
+
+    page = client.get(f"/pledge/{pledge.slug}/").content.decode()
+    assert "<li>Miri</li>" in page
+    assert "Cohen" not in page
