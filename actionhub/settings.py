@@ -243,6 +243,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Email: only ever sent from a task. Without EMAIL_HOST, messages are written as files.
+# Emails about a campaign show the campaign's name as the sender, with this address.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Action Hub <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env("EMAIL_HOST")
@@ -271,6 +272,9 @@ PLEDGE_RATE_LIMITS = [
     (env_int("PLEDGE_SIGNATURES_PER_HOUR_PER_IP", 200), 3600),
 ]
 PLEDGE_COUNT_MAX_AGE = env_int("PLEDGE_COUNT_MAX_AGE", 10)
+# Emails sent to one address in a day only because someone typed it into a form (confirmation
+# links, "you have already signed"), across every form; beyond this none are sent.
+SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = env_int("SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY", 6)
 DISPOSABLE_EMAIL_DOMAINS = {
     domain.casefold()
     for domain in env_list(
@@ -291,15 +295,12 @@ LETTERS_RATE_LIMITS = [
     (env_int("LETTERS_PER_DAY_PER_IP", 100), 24 * 3600),
 ]
 LETTERS_LOOKUP_RATE_LIMITS = [(env_int("LETTERS_POSTCODE_LOOKUPS_PER_HOUR_PER_IP", 120), 3600)]
-LETTERS_CONFIRMATIONS_PER_DAY_PER_ADDRESS = env_int("LETTERS_CONFIRMATIONS_PER_DAY_PER_ADDRESS", 5)
 LETTERS_RESEND_DAYS = env_int("LETTERS_RESEND_DAYS", 30)
 # The sender of letters to MPs; replies go to the constituent (Reply-To).
 LETTERS_FROM_EMAIL = env("LETTERS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Events: RSVPs (single dates and "every week") from one connection.
 EVENTS_RSVP_RATE_LIMITS = [(env_int("EVENTS_RSVPS_PER_HOUR_PER_IP", 30), 3600)]
-# Confirmation emails sent to one address in a day; beyond this none are sent.
-EVENTS_CONFIRMATIONS_PER_DAY_PER_ADDRESS = env_int("EVENTS_CONFIRMATIONS_PER_DAY_PER_ADDRESS", 5)
 
 # Postcode -> constituency -> MP: "local" (imported data), "remote" (postcodes.io and the
 # Parliament Members API) or "auto" (local once postcodes are imported, else remote).

@@ -13,6 +13,7 @@ from actionhub.campaigns.models import (
     Pledge,
     PledgeDemand,
 )
+from actionhub.campaigns.services import campaign_content_changed
 from actionhub.core.admin import AuditedModelAdmin
 
 
@@ -68,6 +69,10 @@ class LetterTemplateAdmin(AuditedModelAdmin):
 @admin.register(Demonstration)
 class DemonstrationAdmin(OnePerCampaignAdmin):
     list_display = ["title", "campaign", "start_time", "timezone"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        campaign_content_changed(campaign=obj.campaign)  # its dates follow now, not in an hour
 
 
 class EngagementStepInline(admin.StackedInline):

@@ -150,6 +150,16 @@ def _pack_field(where: str, name: str) -> str:
     return field if where == "campaign" else f"{where}.{field}"
 
 
+# Work other apps do when a campaign's content is loaded or edited (the demonstration's dates,
+# say), registered from their AppConfig.ready: campaigns knows nothing of those apps.
+CONTENT_CHANGED_STEPS: list = []
+
+
+def campaign_content_changed(*, campaign: Campaign) -> None:
+    for step in CONTENT_CHANGED_STEPS:
+        step(campaign=campaign)
+
+
 def campaign_pack_load(*, folder: str | Path, force: bool = False) -> LoadReport:
     """Load the pack in `folder`, all or nothing.
 
@@ -161,6 +171,8 @@ def campaign_pack_load(*, folder: str | Path, force: bool = False) -> LoadReport
     existing = Campaign.objects.filter(slug=content["slug"]).first()
     if existing and not force:
         if existing.pack_digest == content["digest"]:
+            with transaction.atomic():
+                campaign_content_changed(campaign=existing)  # idempotent: fills in what is due
             return LoadReport(campaign=existing, skipped=True)
         edits = campaign_admin_edits_since_load(campaign=existing)
         if edits:
@@ -168,6 +180,7 @@ def campaign_pack_load(*, folder: str | Path, force: bool = False) -> LoadReport
     with transaction.atomic():
         report = _write_campaign(content)
         Campaign.objects.filter(pk=report.campaign.pk).update(pack_loaded_at=timezone.now())
+        campaign_content_changed(campaign=report.campaign)
         if report.changed:
             audit_record(
                 action="campaign.pack_loaded",

@@ -1,7 +1,9 @@
 """The one way the site sends email: from a task, enqueued once the transaction commits."""
 
 from datetime import timedelta
+from email.utils import formataddr, parseaddr
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
@@ -17,10 +19,13 @@ def email_send(
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
     attachments: list[tuple[str, str, str]] | None = None,
+    sender_name: str = "",
 ) -> OutboundEmail:
+    """Queue an email; `sender_name` (a campaign's name) is shown as who it is from."""
     from actionhub.core.tasks import send_email
 
     email = OutboundEmail(
+        from_email=from_address(sender_name) if sender_name else "",
         to=list(to),
         subject=subject,
         body=body,
@@ -32,6 +37,12 @@ def email_send(
     email.save()
     transaction.on_commit(lambda: send_email.enqueue(email.pk))
     return email
+
+
+def from_address(sender_name: str, address: str = "") -> str:
+    """`"Campaign name" <noreply@...>`: the site's sending address under the name given."""
+    address = address or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return formataddr((" ".join(sender_name.split()), address))
 
 
 def email_deliver(*, email_id: int) -> None:
@@ -46,6 +57,7 @@ def email_deliver(*, email_id: int) -> None:
     message = EmailMessage(
         subject=email.subject,
         body=email.body,
+        from_email=email.from_email or None,
         to=email.to,
         reply_to=email.reply_to or None,
         headers=email.headers or None,

@@ -66,6 +66,9 @@ class OutboundEmail(BaseModel):
         QUEUED = "queued", "Queued"
         FAILED = "failed", "Failed"
 
+    from_email = models.CharField(
+        max_length=400, blank=True, help_text="Blank for the site's DEFAULT_FROM_EMAIL."
+    )
     to = models.JSONField(help_text="Recipient addresses.")
     subject = models.CharField(max_length=300)
     body = models.TextField(blank=True)

@@ -1,13 +1,10 @@
 from django import forms
 
 from actionhub.core.text import single_line
+from actionhub.events.models import RSVP_WORDING
 from actionhub.supporters.forms import email_field, refuse_disposable
+from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING
 
-RSVP_WORDING = (
-    "Keep my name and email address to organise this demonstration and send me the emails I "
-    "choose. Deleted 30 days after the date, unless I ask to hear about the campaign"
-)
-HEAR_MORE_WORDING = "Email me about this campaign"
 EVERY_WEEK = "every-week"
 MAX_GUESTS = 10
 
@@ -56,7 +53,7 @@ class RsvpForm(forms.Form):
         label=RSVP_WORDING,
         error_messages={"required": "Tick the box so that we can keep your place."},
     )
-    hear_more = forms.BooleanField(label=HEAR_MORE_WORDING, required=False)
+    hear_more = forms.BooleanField(label=CAMPAIGN_EMAILS_WORDING, required=False)
     website = forms.Field(
         label="Leave this empty",
         required=False,

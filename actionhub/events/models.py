@@ -167,6 +167,13 @@ class Occurrence(BaseModel):
         return None if self.capacity is None else max(self.capacity - self.places_taken, 0)
 
 
+# The words people agree to when they say they are coming, recorded with the consent.
+RSVP_WORDING = (
+    "Keep my name and email address to organise this demonstration and send me the emails I "
+    "choose. Deleted 30 days after the date, unless I ask to hear about the campaign"
+)
+
+
 class Subscription(BaseModel):
     """ "Come every week": one confirmation, an RSVP for every date until stopped."""
 

@@ -119,6 +119,13 @@ def _occurrence_follow_series(occurrence: Occurrence, starts_at: datetime) -> No
     waiting_list_promote(occurrence_id=occurrence.pk)
 
 
+def series_sync_for_campaign(*, campaign: Campaign) -> None:
+    """After a campaign's content is loaded or edited: its demonstration's series and dates."""
+    demonstration = Demonstration.objects.filter(campaign=campaign).first()
+    if demonstration is not None:
+        occurrences_generate(series=series_sync_from_demonstration(demonstration=demonstration))
+
+
 def occurrences_generate_all() -> int:
     for campaign in Campaign.objects.all():
         demonstration = Demonstration.objects.filter(campaign=campaign).first()

@@ -1,34 +1,32 @@
 """RSVPs, "every week" subscriptions, places and the waiting list, reminders and retention."""
 
-import secrets
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from actionhub.core.email import email_send
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.events.calendar import occurrence_calendar
-from actionhub.events.forms import HEAR_MORE_WORDING, RSVP_WORDING
-from actionhub.events.models import Occurrence, Rsvp, Series, Subscription
-from actionhub.supporters.links import supporter_email_headers, supporter_links
-from actionhub.supporters.models import Consent, Person
-from actionhub.supporters.services import (
-    consent_record,
-    people_delete_unattached,
-    person_get_or_create,
+from actionhub.events.models import RSVP_WORDING, Occurrence, Rsvp, Series, Subscription
+from actionhub.supporters.confirmation import (
+    LinkInvalid,
+    confirmation_nonce,
+    confirmation_read,
+    confirmation_token,
+    consents_record,
+    supporter_email_send,
 )
+from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING, Consent, Person
+from actionhub.supporters.services import people_delete_unattached, person_get_or_create
 
-CONFIRM_SALT = "rsvp-confirm"
-SUBSCRIBE_SALT = "every-week-confirm"
+RSVP_KIND = "rsvp"
+EVERY_WEEK_KIND = "every-week"
 CANCEL_SALT = "rsvp-cancel"
 STOP_SALT = "every-week-stop"
-CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
 UNCONFIRMED_KEPT = timedelta(days=7)
 KEPT_AFTER_DATE = timedelta(days=30)
 DAY_BEFORE_AT = time(10, 0)
@@ -37,10 +35,6 @@ TWO_HOURS = timedelta(hours=2)
 
 class RsvpRefused(Exception):
     """The date cannot take RSVPs, or the connection sent too many; the message says why."""
-
-
-class LinkInvalid(Exception):
-    """Not a link we sent, or what it was for has gone."""
 
 
 # Submitting and confirming
@@ -59,7 +53,7 @@ def rsvp_submit(*, occurrence: Occurrence, data: dict, ip_address: str | None) -
         rsvp_email(existing, "events/email/already.txt", "You have already said you are coming")
         return existing
     fields = _rsvp_fields(data) | {
-        "status": Rsvp.Status.PENDING, "confirmation_nonce": secrets.token_hex(16),
+        "status": Rsvp.Status.PENDING, "confirmation_nonce": confirmation_nonce(),
         "submitted_at": timezone.now(), "cancelled_at": None,
     }  # fmt: skip
     with transaction.atomic():
@@ -116,60 +110,65 @@ def _rsvp_fields(data: dict) -> dict:
 
 
 def rsvp_confirmation_token(rsvp: Rsvp) -> str:
-    return signing.dumps({"r": rsvp.pk, "n": rsvp.confirmation_nonce}, salt=CONFIRM_SALT)
+    return confirmation_token(kind=RSVP_KIND, pk=rsvp.pk, nonce=rsvp.confirmation_nonce)
+
+
+def subscription_confirmation_token(subscription: Subscription) -> str:
+    return confirmation_token(
+        kind=EVERY_WEEK_KIND, pk=subscription.pk, nonce=subscription.confirmation_nonce
+    )
 
 
 def rsvp_for_confirmation(*, token: str) -> Rsvp:
     """The RSVP a confirmation link is for, without confirming it (a GET must change nothing:
     mail scanners follow links)."""
-    payload = _load(token, CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    rsvp = Rsvp.objects.select_related("occurrence__series").filter(pk=payload.get("r")).first()
+    link = confirmation_read(kind=RSVP_KIND, token=token)
+    rsvp = Rsvp.objects.select_related("occurrence__series").filter(pk=link.pk).first()
     if rsvp is None or rsvp.status == Rsvp.Status.CANCELLED:
         raise LinkInvalid
-    live = rsvp.status != Rsvp.Status.PENDING or secrets.compare_digest(
-        rsvp.confirmation_nonce, str(payload.get("n", ""))
-    )
-    if not live or rsvp.occurrence.status == Occurrence.Status.CANCELLED:
+    if rsvp.status == Rsvp.Status.PENDING:
+        link.check(rsvp.confirmation_nonce)
+    if rsvp.occurrence.status == Occurrence.Status.CANCELLED:
         raise LinkInvalid
     return rsvp
 
 
 def subscription_for_confirmation(*, token: str) -> Subscription:
-    payload = _load(token, SUBSCRIBE_SALT, max_age=CONFIRM_MAX_AGE)
-    subscription = Subscription.objects.select_related("series").filter(pk=payload.get("s")).first()
+    link = confirmation_read(kind=EVERY_WEEK_KIND, token=token)
+    subscription = Subscription.objects.select_related("series").filter(pk=link.pk).first()
     if subscription is None or subscription.status == Subscription.Status.STOPPED:
         raise LinkInvalid
-    if subscription.status == Subscription.Status.PENDING and not secrets.compare_digest(
-        subscription.confirmation_nonce, str(payload.get("n", ""))
-    ):
-        raise LinkInvalid
+    if subscription.status == Subscription.Status.PENDING:
+        link.check(subscription.confirmation_nonce)
     return subscription
 
 
 def rsvp_confirm(*, token: str) -> Rsvp:
     """The mailbox owner confirmed: a place if there is one, else the waiting list."""
-    payload = _load(token, CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    link = confirmation_read(kind=RSVP_KIND, token=token)
     with transaction.atomic():
         rsvp = (
             Rsvp.objects.select_for_update(of=("self",))
             .select_related("occurrence__series", "person")
-            .filter(pk=payload.get("r"))
+            .filter(pk=link.pk)
             .first()
         )
         if rsvp is None:
             raise LinkInvalid
         if rsvp.status in (Rsvp.Status.CONFIRMED, Rsvp.Status.WAITING):
             return rsvp
-        if rsvp.status != Rsvp.Status.PENDING or not secrets.compare_digest(
-            rsvp.confirmation_nonce, str(payload.get("n", ""))
-        ):
+        if rsvp.status != Rsvp.Status.PENDING:
             raise LinkInvalid
+        link.check(rsvp.confirmation_nonce)
         if rsvp.occurrence.status == Occurrence.Status.CANCELLED:
             raise LinkInvalid
         rsvp.confirmation_nonce = ""
         _rsvp_place(rsvp)
-        _consents_record(rsvp.person, rsvp.hear_more, given_at=rsvp.submitted_at,
-                         method=f"RSVP form for {rsvp.occurrence}, confirmed by email")  # fmt: skip
+        consents_record(
+            person=rsvp.person, choices=rsvp_choices(hear_more=rsvp.hear_more),
+            method=f"RSVP form for {rsvp.occurrence}, confirmed by email",
+            given_at=rsvp.submitted_at,
+        )  # fmt: skip
         _email_rsvp_outcome(rsvp)
     return rsvp
 
@@ -202,14 +201,12 @@ def _places_release(*, occurrence_id: int, places: int) -> None:
     Occurrence.objects.filter(pk=occurrence_id).update(places_taken=F("places_taken") - places)
 
 
-def _consents_record(person: Person, hear_more: bool, *, given_at, method: str) -> None:
+def rsvp_choices(*, hear_more: bool) -> list[tuple[str, str]]:
+    """What someone coming agreed to, each as (purpose, wording)."""
     choices = [(Consent.Purpose.RSVP, RSVP_WORDING)]
     if hear_more:
-        choices.append((Consent.Purpose.CAMPAIGN_EMAILS, HEAR_MORE_WORDING))
-    for purpose, wording in choices:
-        consent_record(
-            person=person, purpose=purpose, wording=wording, method=method, given_at=given_at
-        )
+        choices.append((Consent.Purpose.CAMPAIGN_EMAILS, CAMPAIGN_EMAILS_WORDING))
+    return choices
 
 
 # Cancelling, and the waiting list
@@ -291,46 +288,45 @@ def subscription_submit(*, series: Series, data: dict, ip_address: str | None):
         _email_subscription(subscription, "events/email/already_every_week.txt",
                             "You are already coming every week")  # fmt: skip
         return subscription
-    for name, value in fields.items():
-        setattr(subscription, name, value)
-    subscription.status = Subscription.Status.PENDING
-    subscription.confirmation_nonce = secrets.token_hex(16)
-    subscription.submitted_at = timezone.now()
-    subscription.save()
-    token = signing.dumps(
-        {"s": subscription.pk, "n": subscription.confirmation_nonce}, salt=SUBSCRIBE_SALT
-    )
-    _email_subscription(
-        subscription, "events/email/confirm_every_week.txt", "Confirm you are coming every week",
-        confirm_url=_url("every-week-confirm", token),
-    )  # fmt: skip
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(subscription, name, value)
+        subscription.status = Subscription.Status.PENDING
+        subscription.confirmation_nonce = confirmation_nonce()
+        subscription.submitted_at = timezone.now()
+        subscription.save()
+        _email_subscription(
+            subscription, "events/email/confirm_every_week.txt",
+            "Confirm you are coming every week",
+            confirm_url=_url("every-week-confirm", subscription_confirmation_token(subscription)),
+        )  # fmt: skip
     return subscription
 
 
 def subscription_confirm(*, token: str) -> Subscription:
-    payload = _load(token, SUBSCRIBE_SALT, max_age=CONFIRM_MAX_AGE)
+    link = confirmation_read(kind=EVERY_WEEK_KIND, token=token)
     with transaction.atomic():
         subscription = (
             Subscription.objects.select_for_update(of=("self",))
             .select_related("series", "person")
-            .filter(pk=payload.get("s"))
+            .filter(pk=link.pk)
             .first()
         )
         if subscription is None:
             raise LinkInvalid
         if subscription.status == Subscription.Status.ACTIVE:
             return subscription
-        if subscription.status != Subscription.Status.PENDING or not secrets.compare_digest(
-            subscription.confirmation_nonce, str(payload.get("n", ""))
-        ):
+        if subscription.status != Subscription.Status.PENDING:
             raise LinkInvalid
+        link.check(subscription.confirmation_nonce)
         subscription.status = Subscription.Status.ACTIVE
         subscription.confirmed_at = timezone.now()
         subscription.confirmation_nonce = ""
         subscription.save()
-        _consents_record(
-            subscription.person, subscription.hear_more, given_at=subscription.submitted_at,
+        consents_record(
+            person=subscription.person, choices=rsvp_choices(hear_more=subscription.hear_more),
             method=f"“Every week” form for {subscription.series}, confirmed by email",
+            given_at=subscription.submitted_at,
         )  # fmt: skip
         subscription_rsvps_fill(subscription=subscription)
         _email_subscription(
@@ -522,14 +518,6 @@ UNCONFIRMED_TEMPLATES = {
 }  # fmt: skip
 
 
-def _too_many_for(person: Person) -> bool:
-    """Emails sent because someone typed this address: a few a day at most."""
-    return rate_limit_exceeded(
-        key=f"events-unconfirmed:{person.email_normalised}",
-        limits=[(settings.EVENTS_CONFIRMATIONS_PER_DAY_PER_ADDRESS, 24 * 3600)],
-    )
-
-
 def _load(token: str, salt: str, max_age=None):
     try:
         return signing.loads(token, salt=salt, max_age=max_age)
@@ -543,33 +531,34 @@ def _url(name: str, *args) -> str:
 
 def rsvp_email(rsvp: Rsvp, template: str, subject: str, *, attach_calendar=False, **context):
     occurrence = rsvp.occurrence
-    person = rsvp.person
-    if person is None:
+    if rsvp.person is None:
         return
-    if template in UNCONFIRMED_TEMPLATES and _too_many_for(person):
-        return  # someone is filling a stranger's mailbox: the page looks the same
-    context |= {
-        "rsvp": rsvp,
-        "occurrence": occurrence,
-        "series": occurrence.series,
-        "cancel_url": _url("rsvp-cancel", rsvp_cancel_token(rsvp)),
-        "page_url": settings.SITE_URL + occurrence_path(occurrence),
-        "links": supporter_links(person=person),
-    }
-    if rsvp.subscription_id:
-        context["stop_url"] = _url("every-week-stop", subscription_stop_token(rsvp.subscription))
+    series = occurrence.series
+    stop_url = (
+        _url("every-week-stop", subscription_stop_token(rsvp.subscription))
+        if rsvp.subscription_id
+        else ""
+    )
     attachments = []
     if attach_calendar:
         ics = occurrence_calendar(occurrence=occurrence, site_url=settings.SITE_URL)
         attachments.append(("demonstration.ics", ics.decode(), "text/calendar"))
     start = occurrence.local_starts_at
-    email_send(
-        to=[person.email],
-        subject=f"{subject}: {occurrence.series.title}, {start:%A} {start.day} {start:%B}",
-        body=render_to_string(template, context),
-        headers=_stop_headers(context["stop_url"])
-        if rsvp.subscription_id
-        else supporter_email_headers(person=person),
+    supporter_email_send(
+        person=rsvp.person,
+        sender=series.campaign.name,
+        subject=f"{subject}: {series.title}, {start:%A} {start.day} {start:%B}",
+        template=template,
+        context={
+            "rsvp": rsvp,
+            "occurrence": occurrence,
+            "series": series,
+            "cancel_url": _url("rsvp-cancel", rsvp_cancel_token(rsvp)),
+            "page_url": settings.SITE_URL + occurrence_path(occurrence),
+            **context,
+        },
+        unconfirmed=template in UNCONFIRMED_TEMPLATES,
+        unsubscribe_url=stop_url,  # the mail program's Unsubscribe button stops "every week"
         attachments=attachments,
     )
 
@@ -584,38 +573,21 @@ def _email_rsvp_outcome(rsvp: Rsvp, promoted: bool = False) -> None:
 
 
 def _email_subscription(subscription: Subscription, template: str, subject: str, **context):
-    person = subscription.person
-    if template in UNCONFIRMED_TEMPLATES and _too_many_for(person):
-        return
     series = subscription.series
-    stop_url = _url("every-week-stop", subscription_stop_token(subscription))
-    email_send(
-        to=[person.email],
+    supporter_email_send(
+        person=subscription.person,
+        sender=series.campaign.name,
         subject=f"{subject}: {series.title}",
-        body=render_to_string(
-            template,
-            {
-                "subscription": subscription,
-                "series": series,
-                "stop_url": stop_url,
-                "feed_url": settings.SITE_URL + reverse("series-calendar", args=[series.slug]),
-                "links": supporter_links(person=person),
-            }
-            | context,
-        ),  # fmt: skip
-        headers={
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        template=template,
+        context={
+            "subscription": subscription,
+            "series": series,
+            "feed_url": settings.SITE_URL + reverse("series-calendar", args=[series.slug]),
+            **context,
         },
+        unconfirmed=template in UNCONFIRMED_TEMPLATES,
+        unsubscribe_url=_url("every-week-stop", subscription_stop_token(subscription)),
     )
-
-
-def _stop_headers(stop_url: str) -> dict[str, str]:
-    """RFC 8058: the mail program's Unsubscribe button stops "every week"."""
-    return {
-        "List-Unsubscribe": f"<{stop_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
 
 
 def occurrence_path(occurrence: Occurrence) -> str:

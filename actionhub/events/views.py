@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -17,13 +18,8 @@ from actionhub.events.calendar import (
 )
 from actionhub.events.forms import EVERY_WEEK, RsvpForm
 from actionhub.events.models import Occurrence, Rsvp, Series, Subscription
-from actionhub.events.schedule import (
-    occurrences_generate,
-    occurrences_upcoming,
-    series_sync_from_demonstration,
-)
+from actionhub.events.schedule import occurrences_upcoming
 from actionhub.events.services import (
-    LinkInvalid,
     RsvpRefused,
     rsvp_cancel,
     rsvp_confirm,
@@ -36,15 +32,18 @@ from actionhub.events.services import (
     subscription_stop,
     subscription_submit,
 )
+from actionhub.supporters.confirmation import LinkExpired, LinkInvalid
+from actionhub.supporters.views import address_remember, confirm_failed, remembered_address
 
 FEED_WEEKS_BACK = 4
 UPCOMING_SHOWN = 8
 
 
 def demonstration(request):
-    """The campaign's weekly demonstration: its series page."""
+    """The campaign's weekly demonstration: its series page. Reading it writes nothing: the
+    series and its dates are made when the campaign loads, and kept ahead by a periodic task."""
     demo = campaign_part(campaign_get_default(), "demonstration")
-    return _series_page(request, series_sync_from_demonstration(demonstration=demo))
+    return _series_page(request, get_object_or_404(Series, demonstration=demo))
 
 
 def series_page(request, slug):
@@ -52,10 +51,7 @@ def series_page(request, slug):
 
 
 def _series_page(request, series):
-    upcoming = occurrences_upcoming(series=series)
-    if len(upcoming) < UPCOMING_SHOWN:  # the hourly task has not run yet: do its work now
-        occurrences_generate(series=series)
-        upcoming = occurrences_upcoming(series=series)
+    upcoming = occurrences_upcoming(series=series, count=UPCOMING_SHOWN)
     open_dates = [o for o in upcoming if o.status != Occurrence.Status.CANCELLED]
     return _page_with_form(
         request, series, "events/series.html", open_dates, {"upcoming": upcoming}
@@ -105,6 +101,7 @@ def _page_with_form(request, series, template, open_dates, context):
         except RsvpRefused as refused:
             form.add_error(None, str(refused))
         else:
+            address_remember(request, form.cleaned_data["email"])
             response = redirect("rsvp-check-email", series.slug)
             response.status_code = 303
             return response
@@ -130,11 +127,17 @@ def _webcal(request, series) -> str:
     return "webcal://" + feed.split("://", 1)[1]
 
 
+@never_cache
 def check_email(request, slug):
     series = get_object_or_404(Series, slug=slug)
-    return render(
-        request, "events/check_email.html", {"campaign": series.campaign, "series": series}
-    )
+    context = {
+        "campaign": series.campaign,
+        "series": series,
+        "address": remembered_address(request),
+        "back_url": reverse("demonstration") if series.demonstration_id else reverse(
+            "series", args=[series.slug]),
+    }  # fmt: skip
+    return render(request, "events/check_email.html", context)
 
 
 @cache_control(public=True, max_age=900)
@@ -159,14 +162,21 @@ def _calendar_response(content: bytes, filename: str, *, inline: bool) -> HttpRe
     return response
 
 
+def _link_failed(request, problem):
+    return confirm_failed(
+        request, problem, campaign=campaign_get_default(), again_url=reverse("demonstration"),
+        again_label="Say you are coming again",
+    )  # fmt: skip
+
+
 @never_cache
 def confirm(request, token):
     try:
         rsvp = rsvp_for_confirmation(token=token)
         if request.method == "POST":
             rsvp = rsvp_confirm(token=token)
-    except LinkInvalid:
-        return render(request, "events/link_invalid.html", status=400)
+    except (LinkInvalid, LinkExpired) as problem:
+        return _link_failed(request, problem)
     series = rsvp.occurrence.series
     if rsvp.status == Rsvp.Status.PENDING:
         context = {"campaign": series.campaign, "series": series, "what": _date_label(
@@ -184,8 +194,8 @@ def confirm(request, token):
 def cancel(request, token):
     try:
         rsvp = rsvp_from_cancel_token(token=token)
-    except LinkInvalid:
-        return render(request, "events/link_invalid.html", status=400)
+    except (LinkInvalid, LinkExpired) as problem:
+        return _link_failed(request, problem)
     if request.method == "POST":
         rsvp = rsvp_cancel(rsvp=rsvp)
     series = rsvp.occurrence.series
@@ -200,8 +210,8 @@ def every_week_confirm(request, token):
         subscription = subscription_for_confirmation(token=token)
         if request.method == "POST":
             subscription = subscription_confirm(token=token)
-    except LinkInvalid:
-        return render(request, "events/link_invalid.html", status=400)
+    except (LinkInvalid, LinkExpired) as problem:
+        return _link_failed(request, problem)
     series = subscription.series
     if subscription.status == Subscription.Status.PENDING:
         context = {"campaign": series.campaign, "series": series, "what": "every week"}
@@ -221,8 +231,8 @@ def every_week_confirm(request, token):
 def every_week_stop(request, token):
     try:
         subscription = subscription_from_stop_token(token=token)
-    except LinkInvalid:
-        return render(request, "events/link_invalid.html", status=400)
+    except (LinkInvalid, LinkExpired) as problem:
+        return _link_failed(request, problem)
     if request.method == "POST":
         subscription = subscription_stop(subscription=subscription)
     series = subscription.series

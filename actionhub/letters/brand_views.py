@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from actionhub.brands.models import Brand
 from actionhub.campaigns.models import LetterTemplate
@@ -13,6 +14,7 @@ from actionhub.letters.forms import BrandLetterDetailsForm, LetterEditForm
 from actionhub.letters.models import Letter
 from actionhub.letters.services import LettersRateLimited, letter_submit
 from actionhub.letters.views import after_submit, draft_get, draft_save, see_other
+from actionhub.supporters.views import remembered_address
 
 
 def _brand_and_template(slug):
@@ -69,7 +71,9 @@ def brand_letter_details(request, slug):
                 form.add_error(None, str(limited))
             else:
                 check = reverse("brand-letter-check-email", args=[slug])
-                return after_submit(request, key, letter, check)
+                return after_submit(
+                    request, key, letter, check, typed_email=form.cleaned_data["email"]
+                )
     else:
         delivery = Letter.Delivery.SITE if brand.contact_email else Letter.Delivery.OWN_EMAIL
         form = BrandLetterDetailsForm(initial={"delivery": delivery}, **options)
@@ -83,6 +87,11 @@ def brand_letter_details(request, slug):
     return render(request, "letters/details.html", context, status=400 if form.errors else 200)
 
 
+@never_cache
 def brand_letter_check_email(request, slug):
     brand, template = _brand_and_template(slug)
-    return render(request, "letters/check_email.html", _context(brand, template, None))
+    context = _context(
+        brand, template, None, address=remembered_address(request),
+        back_url=reverse("brand-letter-details", args=[slug]),
+    )  # fmt: skip
+    return render(request, "letters/check_email.html", context)

@@ -4,13 +4,10 @@ from django import forms
 
 from actionhub.core.text import has_control_characters, single_line
 from actionhub.letters.compose import address_lines, normalise_newlines, placeholders_left
-from actionhub.letters.models import Letter
+from actionhub.letters.models import MP_CONSENT_WORDING, Letter, brand_consent_wording
 from actionhub.supporters.forms import email_field, refuse_disposable
+from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING
 
-MP_CONSENT_WORDING = (
-    "Pass my name, postal address, email address and letter to my MP, so that they can reply"
-)
-CAMPAIGN_EMAILS_WORDING = "Email me about this campaign"
 MAX_BODY = 8000
 MAX_ADDRESS_LINES = 8
 # UK postcodes start with letters; most other countries' start with a digit (75001, 10115).
@@ -200,10 +197,6 @@ class ReplyForm(forms.Form):
         if has_control_characters(text, allowed="\n\t"):
             raise forms.ValidationError("The reply has characters we cannot keep. Paste it again.")
         return text
-
-
-def brand_consent_wording(brand_name: str) -> str:
-    return f"Pass my name, email address and letter to {brand_name}, so that they can reply"
 
 
 class BrandLetterDetailsForm(LetterDetailsForm):

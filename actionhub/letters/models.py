@@ -7,6 +7,15 @@ from actionhub.core.models import BaseModel
 from actionhub.parliament.models import MP, Constituency
 from actionhub.supporters.models import Person
 
+# The words supporters agree to, shown on the form and recorded with each consent.
+MP_CONSENT_WORDING = (
+    "Pass my name, postal address, email address and letter to my MP, so that they can reply"
+)
+
+
+def brand_consent_wording(brand_name: str) -> str:
+    return f"Pass my name, email address and letter to {brand_name}, so that they can reply"
+
 
 class Letter(BaseModel):
     """One constituent's letter to their MP, from the template they chose and edited.

@@ -1,10 +1,9 @@
 """Writing, confirming, delivering and following up letters to MPs."""
 
-import secrets
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core import signing
@@ -17,27 +16,29 @@ from django.utils import timezone
 
 from actionhub.brands.models import Brand
 from actionhub.campaigns.models import LetterTemplate
-from actionhub.core.email import email_send
+from actionhub.core.email import from_address
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.letters.compose import letter_prefill, personal_share, signature_block
-from actionhub.letters.forms import (
-    CAMPAIGN_EMAILS_WORDING,
+from actionhub.letters.models import (
     MP_CONSENT_WORDING,
+    Letter,
+    SendAllowance,
     brand_consent_wording,
 )
-from actionhub.letters.models import Letter, SendAllowance
 from actionhub.parliament.lookup import Placement
-from actionhub.supporters.emails import normalise_email
-from actionhub.supporters.links import supporter_email_headers, supporter_links
-from actionhub.supporters.models import Consent
-from actionhub.supporters.services import (
-    consent_record,
-    people_delete_unattached,
-    person_get_or_create,
+from actionhub.supporters.confirmation import (
+    LinkInvalid,
+    confirmation_nonce,
+    confirmation_read,
+    confirmation_token,
+    consents_record,
+    supporter_email_send,
 )
+from actionhub.supporters.emails import normalise_email
+from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING, Consent
+from actionhub.supporters.services import people_delete_unattached, person_get_or_create
 
-CONFIRM_SALT = "letter-confirm"
-CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
+CONFIRM_KIND = "letter"
 REPLY_SALT = "letter-reply"
 REPLY_MAX_AGE = 60 * 24 * 60 * 60
 FOLLOW_UP_AFTER = timedelta(days=14)
@@ -50,14 +51,6 @@ SENT_KEPT = timedelta(days=60)
 
 class LettersRateLimited(Exception):
     """Too many letters from one connection; the message is for the supporter."""
-
-
-class ConfirmationInvalid(Exception):
-    """Not a link we sent, or the letter has gone."""
-
-
-class ConfirmationExpired(Exception):
-    """The link is older than seven days."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +106,7 @@ def letter_submit(
         ip_address=ip_address,
     )
     if site or letter.campaign_emails:
-        letter.confirmation_nonce = secrets.token_hex(16)
+        letter.confirmation_nonce = confirmation_nonce()
     letter.full_clean()
     with transaction.atomic():
         letter.save()
@@ -123,24 +116,18 @@ def letter_submit(
 
 
 def letter_confirmation_token(letter: Letter) -> str:
-    return signing.dumps({"l": letter.pk, "n": letter.confirmation_nonce}, salt=CONFIRM_SALT)
+    return confirmation_token(kind=CONFIRM_KIND, pk=letter.pk, nonce=letter.confirmation_nonce)
 
 
 def letter_from_confirmation(*, token: str) -> Letter:
-    try:
-        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    except signing.SignatureExpired:
-        raise ConfirmationExpired from None
-    except signing.BadSignature:
-        raise ConfirmationInvalid from None
-    letter = Letter.objects.select_related("template", "mp", "person").filter(pk=payload["l"])
-    letter = letter.first()
+    """The letter a link is for, unchanged (opening a link sends nothing); LinkInvalid or
+    LinkExpired for a link that cannot confirm."""
+    link = confirmation_read(kind=CONFIRM_KIND, token=token)
+    letter = Letter.objects.select_related("template", "mp", "person").filter(pk=link.pk).first()
     if letter is None or letter.personal_data_erased_at:
-        raise ConfirmationInvalid
-    if letter.confirmed_at is None and not secrets.compare_digest(
-        letter.confirmation_nonce, str(payload.get("n", ""))
-    ):
-        raise ConfirmationInvalid
+        raise LinkInvalid
+    if letter.confirmed_at is None:
+        link.check(letter.confirmation_nonce)
     return letter
 
 
@@ -193,23 +180,24 @@ def _claim_send_allowance(letter: Letter):
 def _consents_record(letter: Letter) -> None:
     if letter.person is None:
         return
-    method = f"Letter form for “{letter.template.title}”, confirmed by email"
+    consents_record(
+        person=letter.person,
+        choices=letter_choices(letter),
+        method=f"Letter form for “{letter.template.title}”, confirmed by email",
+        given_at=letter.submitted_at,
+    )
+
+
+def letter_choices(letter: Letter) -> list[tuple[str, str]]:
+    """What the writer agreed to, each as (purpose, wording)."""
     choices = []
     if letter.delivery == Letter.Delivery.SITE and letter.brand_id:
-        wording = brand_consent_wording(letter.mp_name)
-        choices.append((Consent.Purpose.PASS_TO_BRAND, wording))
+        choices.append((Consent.Purpose.PASS_TO_BRAND, brand_consent_wording(letter.mp_name)))
     elif letter.delivery == Letter.Delivery.SITE:
         choices.append((Consent.Purpose.PASS_TO_MP, f"{MP_CONSENT_WORDING}: {letter.mp_name}"))
     if letter.campaign_emails:
         choices.append((Consent.Purpose.CAMPAIGN_EMAILS, CAMPAIGN_EMAILS_WORDING))
-    for purpose, wording in choices:
-        consent_record(
-            person=letter.person,
-            purpose=purpose,
-            wording=wording,
-            method=method,
-            given_at=letter.submitted_at,
-        )
+    return choices
 
 
 def letter_full_text(letter: Letter) -> str:
@@ -242,7 +230,9 @@ def letter_deliver(*, letter_id: int) -> None:
             "letters/email/to_brand.txt" if letter.to_brand else "letters/email/to_mp.txt",
             {"letter": letter, "text": letter_full_text(letter), "site_url": settings.SITE_URL},
         ),
-        from_email=settings.LETTERS_FROM_EMAIL,
+        from_email=from_address(
+            letter.template.campaign.name, parseaddr(settings.LETTERS_FROM_EMAIL)[1]
+        ),
         to=[recipient],
         reply_to=[formataddr((letter.sender_name, letter.sender_email))],
         headers={"Message-ID": message_id},
@@ -389,30 +379,26 @@ def _follow_up(letters, *, field: str, now, template: str) -> int:
     return sent
 
 
-def _email_constituent(letter: Letter, *, subject: str, template: str, **context) -> None:
-    if not letter.sender_email:
-        return
-    person = letter.person
-    email_send(
-        to=[letter.sender_email],
+def _email_constituent(
+    letter: Letter, *, subject: str, template: str, unconfirmed: bool = False, **context
+) -> None:
+    if letter.person is None:
+        return  # no email address was given
+    supporter_email_send(
+        person=letter.person,
+        sender=letter.template.campaign.name,
         subject=subject,
-        body=render_to_string(
-            template,
-            {"letter": letter, "links": supporter_links(person=person) if person else {}} | context,
-        ),
-        headers=supporter_email_headers(person=person) if person else None,
+        template=template,
+        context={"letter": letter, **context},
+        unconfirmed=unconfirmed,
     )
 
 
 def _email_confirmation(letter: Letter) -> None:
-    if rate_limit_exceeded(
-        key=f"letters-confirm:{letter.email_normalised}",
-        limits=[(settings.LETTERS_CONFIRMATIONS_PER_DAY_PER_ADDRESS, 24 * 3600)],
-    ):
-        return  # someone is filling a stranger's mailbox: the page looks the same
     site = letter.delivery == Letter.Delivery.SITE
     _email_constituent(
         letter,
+        unconfirmed=True,
         subject=(
             f"Confirm your letter to {letter.mp_name}"
             if site

@@ -16,8 +16,6 @@ from actionhub.letters.forms import LetterDetailsForm, LetterEditForm, PostcodeF
 from actionhub.letters.models import Letter
 from actionhub.letters.selectors import printable_letter
 from actionhub.letters.services import (
-    ConfirmationExpired,
-    ConfirmationInvalid,
     LettersRateLimited,
     letter_confirm,
     letter_from_confirmation,
@@ -28,6 +26,8 @@ from actionhub.letters.services import (
     letter_submit,
 )
 from actionhub.parliament.lookup import PostcodeProblem, postcode_lookup
+from actionhub.supporters.confirmation import LinkExpired, LinkInvalid
+from actionhub.supporters.views import address_remember, confirm_failed, remembered_address
 
 DRAFTS = "letter_drafts"
 MINE = "letters_written"
@@ -169,8 +169,9 @@ def letter_details(request, slug):
                 form.add_error(None, str(limited))
             else:
                 return after_submit(
-                    request, slug, letter, reverse("letter-check-email", args=[slug])
-                )
+                    request, slug, letter, reverse("letter-check-email", args=[slug]),
+                    typed_email=form.cleaned_data["email"],
+                )  # fmt: skip
     else:
         form = LetterDetailsForm(
             initial={"delivery": Letter.Delivery.SITE if mp.email else None},
@@ -190,21 +191,29 @@ def letter_details(request, slug):
     return render(request, "letters/details.html", context, status=400 if form.errors else 200)
 
 
-def after_submit(request, draft_key, letter, check_email_url):
-    draft_save(request, draft_key, None)
+def after_submit(request, draft_key, letter, check_email_url, typed_email):
+    """To confirm by email: the draft is kept, so a mistyped address can be corrected without
+    writing the letter again. Otherwise the letter is ready, and the draft done with."""
     if letter is None or letter.delivery == Letter.Delivery.SITE:
+        address_remember(request, typed_email)
         response = redirect(check_email_url)
         response.status_code = 303
         return response
+    draft_save(request, draft_key, None)
     request.session[MINE] = [*(request.session.get(MINE) or [])[-9:], letter.pk]
     return see_other("letter-ready", letter.pk)
 
 
+@never_cache
 def check_email(request, slug):
     template = _template(slug)
-    return render(
-        request, "letters/check_email.html", {"campaign": template.campaign, "letter": template}
-    )
+    context = {
+        "campaign": template.campaign,
+        "letter": template,
+        "address": remembered_address(request),
+        "back_url": reverse("letter-details", args=[slug]),
+    }
+    return render(request, "letters/check_email.html", context)
 
 
 def _mine(request, pk) -> Letter:
@@ -252,9 +261,11 @@ def letter_document(request, pk, kind):
 def confirm(request, token):
     try:
         letter = letter_from_confirmation(token=token)
-    except (ConfirmationInvalid, ConfirmationExpired) as problem:
-        context = {"expired": isinstance(problem, ConfirmationExpired)}
-        return render(request, "letters/confirm_failed.html", context, status=400)
+    except (LinkInvalid, LinkExpired) as problem:
+        return confirm_failed(
+            request, problem, campaign=campaign_get_default(), again_url=reverse("letters"),
+            again_label="Write your letter again",
+        )  # fmt: skip
     context = {
         "campaign": letter.template.campaign,
         "written": letter,

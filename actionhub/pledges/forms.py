@@ -7,11 +7,9 @@ from django.conf import settings
 from django.core import signing
 
 from actionhub.parliament.postcodes import normalise_postcode
+from actionhub.pledges.models import SHOW_NAME_WORDING, SIGN_WORDING
 from actionhub.supporters.forms import email_field, refuse_disposable
-
-SIGN_WORDING = "I sign this pledge"
-SHOW_NAME_WORDING = "Show my first name on the site"
-CAMPAIGN_EMAILS_WORDING = "Email me about this campaign"
+from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING
 
 SOURCE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 TIMING_SALT = "pledge-form-started"

@@ -6,6 +6,10 @@ from actionhub.core.models import BaseModel
 from actionhub.parliament.models import Constituency
 from actionhub.supporters.models import Person
 
+# The words signers agree to, shown on the form and recorded with each consent.
+SIGN_WORDING = "I sign this pledge"
+SHOW_NAME_WORDING = "Show my first name on the site"
+
 
 class Signature(BaseModel):
     class Status(models.TextChoices):

@@ -1,10 +1,8 @@
 """Signing and confirming. The signing path writes only its own rows: no shared counter."""
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -15,32 +13,34 @@ from actionhub.campaigns.models import Pledge
 from actionhub.core.email import email_send
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.parliament.lookup import PostcodeProblem, postcode_lookup_local
-from actionhub.pledges.forms import CAMPAIGN_EMAILS_WORDING, SHOW_NAME_WORDING, SIGN_WORDING
 from actionhub.pledges.milestones import milestones_passed
-from actionhub.pledges.models import ConstituencyTally, MilestoneNotice, Signature
+from actionhub.pledges.models import (
+    SHOW_NAME_WORDING,
+    SIGN_WORDING,
+    ConstituencyTally,
+    MilestoneNotice,
+    Signature,
+)
+from actionhub.supporters.confirmation import (
+    LinkInvalid,
+    confirmation_nonce,
+    confirmation_read,
+    confirmation_token,
+    consents_record,
+    supporter_email_send,
+)
 from actionhub.supporters.emails import normalise_email
-from actionhub.supporters.links import supporter_email_headers, supporter_links
-from actionhub.supporters.models import Consent
+from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING, Consent
 from actionhub.supporters.services import (
-    consent_record,
     people_delete_unattached,
     person_get_or_create,
     person_rename_unconfirmed,
 )
 
-CONFIRM_SALT = "pledge-confirm"
-CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
+CONFIRM_KIND = "pledge"
 UNCONFIRMED_KEPT = timedelta(days=7)
 REVIEW_KEPT = timedelta(days=30)  # quarantined and invalidated signatures, for organisers' review
 IP_ADDRESS_KEPT = timedelta(days=30)
-
-
-class ConfirmationInvalid(Exception):
-    """The link is not one we sent, or its signature was withdrawn or invalidated."""
-
-
-class ConfirmationExpired(Exception):
-    """The link is older than seven days."""
 
 
 def signature_submit(*, pledge: Pledge, data: dict, ip_address: str | None, automated: bool):
@@ -50,7 +50,8 @@ def signature_submit(*, pledge: Pledge, data: dict, ip_address: str | None, auto
     its details and choices and gets a fresh link (the older link stops working), so only what
     the mailbox owner confirms is ever counted. Those who already signed are told so. Robots
     (hidden field, too fast) and requests over the per-address limits are quarantined: kept for
-    organisers to review, never counted, never emailed.
+    organisers to review, never counted, never emailed. The email is queued in the same
+    transaction as the signature it is about.
     """
     if data.get("website"):
         return None  # a robot filled the hidden field: keep nothing
@@ -60,24 +61,26 @@ def signature_submit(*, pledge: Pledge, data: dict, ip_address: str | None, auto
     quarantine = automated or over_limit
     normalised = normalise_email(data["email"])
     existing = Signature.objects.filter(pledge=pledge, email_normalised=normalised).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                signature = _signature_create(
-                    pledge=pledge, data=data, ip_address=ip_address, quarantine=quarantine
-                )
-        except IntegrityError:  # an identical submission got there first: it did the work
-            return Signature.objects.get(pledge=pledge, email_normalised=normalised)
-    elif existing.status in (Signature.Status.PENDING, Signature.Status.QUARANTINED):
-        signature = _signature_resubmit(
-            signature=existing, data=data, ip_address=ip_address, quarantine=quarantine
-        )
-    else:
+    if existing is not None and existing.status not in (
+        Signature.Status.PENDING, Signature.Status.QUARANTINED,
+    ):  # fmt: skip
         if existing.status == Signature.Status.CONFIRMED and not quarantine:
             _email_already_signed(existing)
         return existing
-    if not quarantine:
-        _email_confirmation(signature)
+    try:
+        with transaction.atomic():
+            if existing is None:
+                signature = _signature_create(
+                    pledge=pledge, data=data, ip_address=ip_address, quarantine=quarantine
+                )
+            else:
+                signature = _signature_resubmit(
+                    signature=existing, data=data, ip_address=ip_address, quarantine=quarantine
+                )
+            if not quarantine:
+                _email_confirmation(signature)
+    except IntegrityError:  # an identical submission got there first: it did the work
+        return Signature.objects.get(pledge=pledge, email_normalised=normalised)
     return signature
 
 
@@ -92,7 +95,7 @@ def _submission_fields(*, data: dict, ip_address, quarantine) -> dict:
         "campaign_emails": bool(data.get("campaign_emails")),
         "source": data.get("source", ""),
         "status": Signature.Status.QUARANTINED if quarantine else Signature.Status.PENDING,
-        "confirmation_nonce": secrets.token_hex(16),
+        "confirmation_nonce": confirmation_nonce(),
         "ip_address": ip_address,
         "submitted_at": timezone.now(),
     }
@@ -113,7 +116,6 @@ def _signature_create(*, pledge, data, ip_address, quarantine) -> Signature:
     return signature
 
 
-@transaction.atomic
 def _signature_resubmit(*, signature, data, ip_address, quarantine) -> Signature:
     fields = _submission_fields(data=data, ip_address=ip_address, quarantine=quarantine)
     for name, value in fields.items():
@@ -129,7 +131,7 @@ def _signature_resubmit(*, signature, data, ip_address, quarantine) -> Signature
 def signature_release(*, signature: Signature) -> Signature:
     """A quarantined signature found genuine: it waits for confirmation, from today."""
     signature.status = Signature.Status.PENDING
-    signature.confirmation_nonce = secrets.token_hex(16)
+    signature.confirmation_nonce = confirmation_nonce()
     signature.submitted_at = timezone.now()
     signature.save(update_fields=["status", "confirmation_nonce", "submitted_at", "updated_at"])
     _email_confirmation(signature)
@@ -150,58 +152,66 @@ def _constituency_for(postcode: str):
 
 
 def signature_confirmation_token(signature: Signature) -> str:
-    return signing.dumps(
-        {"s": signature.pk, "n": signature.confirmation_nonce}, salt=CONFIRM_SALT, compress=True
+    return confirmation_token(
+        kind=CONFIRM_KIND, pk=signature.pk, nonce=signature.confirmation_nonce
     )
 
 
+def signature_for_confirmation(*, pledge: Pledge, token: str) -> Signature:
+    """The signature a link is for, unchanged: opening a link confirms nothing (mail systems
+    open links to scan them). A confirmed one is returned as it is; LinkInvalid or LinkExpired
+    for a link that cannot confirm."""
+    link = confirmation_read(kind=CONFIRM_KIND, token=token)
+    signature = (
+        Signature.objects.filter(pk=link.pk, pledge=pledge).select_related("constituency").first()
+    )
+    if signature is None:
+        raise LinkInvalid
+    if signature.status != Signature.Status.CONFIRMED:
+        if signature.status != Signature.Status.PENDING:
+            raise LinkInvalid
+        link.check(signature.confirmation_nonce)
+    return signature
+
+
 def signature_confirm(*, pledge: Pledge, token: str) -> Signature:
-    try:
-        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    except signing.SignatureExpired:
-        raise ConfirmationExpired from None
-    except signing.BadSignature:
-        raise ConfirmationInvalid from None
+    """The mailbox owner pressed the button: count the signature and record their choices."""
+    link = confirmation_read(kind=CONFIRM_KIND, token=token)
     with transaction.atomic():
         signature = (
             Signature.objects.select_for_update()
-            .filter(pk=payload.get("s"), pledge=pledge)
+            .filter(pk=link.pk, pledge=pledge)
             .select_related("person")
             .first()
         )
         if signature is None:
-            raise ConfirmationInvalid
+            raise LinkInvalid
         if signature.status == Signature.Status.CONFIRMED:
-            return signature  # following the link again just shows the thanks again
-        nonce = signature.confirmation_nonce
-        if signature.status != Signature.Status.PENDING or not secrets.compare_digest(
-            nonce, str(payload.get("n", ""))
-        ):
-            raise ConfirmationInvalid
+            return signature  # confirmed already: the thanks again
+        if signature.status != Signature.Status.PENDING:
+            raise LinkInvalid
+        link.check(signature.confirmation_nonce)
         signature.status = Signature.Status.CONFIRMED
         signature.confirmed_at = timezone.now()
         signature.confirmation_nonce = ""
         signature.save(update_fields=["status", "confirmed_at", "confirmation_nonce", "updated_at"])
-        _consents_record(signature)
+        consents_record(
+            person=signature.person,
+            choices=signature_choices(signature),
+            method=f"Pledge form, /pledge/{pledge.slug}/, confirmed by the link emailed",
+            given_at=signature.submitted_at,
+        )
     return signature
 
 
-def _consents_record(signature: Signature) -> None:
-    """The choices of the submission the supporter confirmed, each as its own consent."""
-    pledge = signature.pledge
-    choices = [(Consent.Purpose.SIGN_PLEDGE, f"{SIGN_WORDING}: {pledge.title}")]
+def signature_choices(signature: Signature) -> list[tuple[str, str]]:
+    """The choices of the submission being confirmed, each as (purpose, wording)."""
+    choices = [(Consent.Purpose.SIGN_PLEDGE, f"{SIGN_WORDING}: {signature.pledge.title}")]
     if signature.show_name:
         choices.append((Consent.Purpose.SHOW_NAME, SHOW_NAME_WORDING))
     if signature.campaign_emails:
         choices.append((Consent.Purpose.CAMPAIGN_EMAILS, CAMPAIGN_EMAILS_WORDING))
-    for purpose, wording in choices:
-        consent_record(
-            person=signature.person,
-            purpose=purpose,
-            wording=wording,
-            method=f"Pledge form, /pledge/{pledge.slug}/, confirmed by the link emailed",
-            given_at=signature.submitted_at,
-        )
+    return choices
 
 
 def _pledge_url(signature: Signature, name: str, **kwargs) -> str:
@@ -209,25 +219,21 @@ def _pledge_url(signature: Signature, name: str, **kwargs) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _email_supporter(signature: Signature, *, subject: str, template: str, **context) -> None:
-    """Every email to a signer carries the unsubscribe and erase links, and RFC 8058 headers."""
-    person = signature.person
-    context |= {
-        "signature": signature,
-        "pledge": signature.pledge,
-        "links": supporter_links(person=person),
-    }
-    email_send(
-        to=[person.email],
-        subject=f"{subject}: {signature.pledge.title}",
-        body=render_to_string(template, context),
-        headers=supporter_email_headers(person=person),
+def _email_signer(signature: Signature, *, subject: str, template: str, **context) -> None:
+    pledge = signature.pledge
+    supporter_email_send(
+        person=signature.person,
+        sender=pledge.campaign.name,
+        subject=f"{subject}: {pledge.title}",
+        template=template,
+        context={"signature": signature, "pledge": pledge, **context},
+        unconfirmed=True,
     )
 
 
 def _email_confirmation(signature: Signature) -> None:
     token = signature_confirmation_token(signature)
-    _email_supporter(
+    _email_signer(
         signature,
         subject="Confirm your signature",
         template="pledges/email/confirm.txt",
@@ -236,7 +242,7 @@ def _email_confirmation(signature: Signature) -> None:
 
 
 def _email_already_signed(signature: Signature) -> None:
-    _email_supporter(
+    _email_signer(
         signature,
         subject="You have already signed",
         template="pledges/email/already_signed.txt",
@@ -277,6 +283,7 @@ def milestones_notify(*, pledge: Pledge) -> list[int]:
                 if recipients:
                     email_send(
                         to=recipients,
+                        sender_name=pledge.campaign.name,
                         subject=f"{pledge.title} has passed {milestone:,} signatures",
                         body=render_to_string(
                             "pledges/email/milestone.txt",

@@ -18,11 +18,12 @@ from actionhub.pledges.selectors import (
     pledge_recent_signers,
 )
 from actionhub.pledges.services import (
-    ConfirmationExpired,
-    ConfirmationInvalid,
     signature_confirm,
+    signature_for_confirmation,
     signature_submit,
 )
+from actionhub.supporters.confirmation import LinkExpired, LinkInvalid
+from actionhub.supporters.views import address_remember, confirm_failed, remembered_address
 
 THANKS_KEY = "pledge_thanks"
 
@@ -54,6 +55,7 @@ def pledge(request, slug):
                 ip_address=client_ip(request),
                 automated=form.looks_automated,
             )
+            address_remember(request, form.cleaned_data["email"])
             # 303 See Other: the browser fetches the next page with GET, and a reload or the
             # back button never sends the form twice.
             response = redirect("pledge-check-email", slug=slug)
@@ -88,27 +90,36 @@ def constituencies(request, slug):
     return render(request, "pledges/constituencies.html", context)
 
 
+@never_cache
 def check_email(request, slug):
     pledge = _pledge(slug)
-    return render(
-        request, "pledges/check_email.html", {"campaign": pledge.campaign, "pledge": pledge}
-    )
+    context = {
+        "campaign": pledge.campaign,
+        "pledge": pledge,
+        "address": remembered_address(request),
+    }
+    return render(request, "pledges/check_email.html", context)
 
 
 @never_cache
 def confirm(request, slug, token):
+    """The link in the email opens a page with a button: only pressing it confirms."""
     pledge = _pledge(slug)
     try:
-        signature = signature_confirm(pledge=pledge, token=token)
-    except (ConfirmationInvalid, ConfirmationExpired) as problem:
-        context = {
-            "campaign": pledge.campaign,
-            "pledge": pledge,
-            "expired": isinstance(problem, ConfirmationExpired),
-        }
-        return render(request, "pledges/confirm_failed.html", context, status=400)
-    request.session[THANKS_KEY] = {"pledge": pledge.slug, "postcode": signature.postcode}
-    return redirect("pledge-thanks", slug=slug)
+        if request.method == "POST":
+            signature = signature_confirm(pledge=pledge, token=token)
+        else:
+            signature = signature_for_confirmation(pledge=pledge, token=token)
+    except (LinkInvalid, LinkExpired) as problem:
+        return confirm_failed(
+            request, problem, campaign=pledge.campaign,
+            again_url=reverse("pledge", kwargs={"slug": slug}), again_label="Sign the pledge again",
+        )  # fmt: skip
+    if signature.status == signature.Status.CONFIRMED:
+        request.session[THANKS_KEY] = {"pledge": pledge.slug, "postcode": signature.postcode}
+        return redirect("pledge-thanks", slug=slug)
+    context = {"campaign": pledge.campaign, "pledge": pledge, "signature": signature}
+    return render(request, "pledges/confirm.html", context)
 
 
 def thanks(request, slug):

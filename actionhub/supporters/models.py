@@ -4,6 +4,9 @@ from django.db import models
 
 from actionhub.core.models import BaseModel
 
+# The choice every form offers, in the same words.
+CAMPAIGN_EMAILS_WORDING = "Email me about this campaign"
+
 
 class Person(BaseModel):
     """One supporter, whatever they do on the site: one row per normalised email address."""

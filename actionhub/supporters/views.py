@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from actionhub.supporters.confirmation import LinkExpired
 from actionhub.supporters.links import ERASE_SALT, UNSUBSCRIBE_SALT, supporter_from_token
 from actionhub.supporters.models import Consent
 from actionhub.supporters.services import consent_withdraw, person_erase
@@ -28,3 +29,27 @@ def erase(request, token):
         person_erase(person=person)
         return render(request, "supporters/erased.html")
     return render(request, "supporters/erase.html")
+
+
+ADDRESS_KEY = "supporter_address"
+
+
+def address_remember(request, address: str) -> None:
+    """The address just typed, for the "check your email" page to show (a typo is then seen).
+    Kept in this browser's session only."""
+    request.session[ADDRESS_KEY] = address
+
+
+def remembered_address(request) -> str:
+    return request.session.get(ADDRESS_KEY, "")
+
+
+def confirm_failed(request, problem: Exception, *, campaign, again_url: str, again_label: str):
+    """The page for a confirmation link that cannot confirm: expired, broken or replaced."""
+    context = {
+        "campaign": campaign,
+        "expired": isinstance(problem, LinkExpired),
+        "again_url": again_url,
+        "again_label": again_label,
+    }
+    return render(request, "supporters/confirm_failed.html", context, status=400)

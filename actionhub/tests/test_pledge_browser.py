@@ -22,7 +22,7 @@ def test_sign_confirm_and_thank_you_in_the_browser(campaign, page, settings, run
     check_current_page(page, "pledge form with errors", status=400)
 
     page.get_by_label("First name", exact=True).fill("Dilnur")
-    page.get_by_label("Last name", exact=True).fill("Abdulla")
+    page.get_by_label("Last name (optional)", exact=True).fill("Abdulla")
     page.get_by_label("Email address", exact=True).fill("dilnur@example.org")
     page.get_by_label("UK postcode", exact=True).fill("nw3 7ux")
     page.get_by_label("I sign this pledge", exact=True).check()
@@ -31,12 +31,16 @@ def test_sign_confirm_and_thank_you_in_the_browser(campaign, page, settings, run
 
     page.wait_for_url("**/check-your-email/")
     check_current_page(page, "check your email")
+    expect(page.get_by_text("We sent it to dilnur@example.org.")).to_be_visible()
     assert Signature.objects.get().source == "hampstead-shul"
 
     run_tasks()
     [message] = mail.outbox
     link = re.search(r"http://127\.0\.0\.1:8000(/pledge/\S+/confirm/\S+/)", message.body)[1]
-    page.goto(link)
+    check_page(page, link)
+    expect(page.get_by_role("heading", name="Confirm your signature")).to_be_visible()
+    assert Signature.objects.get().status == Signature.Status.PENDING
+    page.get_by_role("button", name="Confirm my signature").click()
 
     page.wait_for_url("**/thank-you/")
     check_current_page(page, "thank you")

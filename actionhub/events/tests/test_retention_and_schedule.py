@@ -4,6 +4,8 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from actionhub.campaigns.models import Demonstration
 from actionhub.events.models import Occurrence, Rsvp, Series
@@ -173,3 +175,19 @@ def test_nobody_is_promoted_to_a_cancelled_date(campaign):
 
     waiting.refresh_from_db()
     assert waiting.status == Rsvp.Status.WAITING
+
+
+def test_the_demonstration_page_writes_nothing_its_dates_are_made_when_the_pack_loads(
+    campaign, client
+):
+    series = Series.objects.get(demonstration__campaign=campaign)
+    assert series.occurrences.count() == 10  # made by loading the pack
+    for occurrence in series.occurrences.order_by("-date")[:3]:
+        occurrence.delete()  # as if three weeks had passed with no periodic task
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/demonstration/").status_code == 200
+
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
+    assert series.occurrences.count() == 7  # the periodic task makes the next dates, not a visit

@@ -30,7 +30,7 @@ def test_an_rsvp_counts_once_confirmed_and_the_email_has_the_date_for_a_calendar
     assert response["Location"] == "/events/weekly/check-your-email/"
     answer = Rsvp.objects.get()
     assert answer.status == Rsvp.Status.PENDING
-    assert Occurrence.objects.get(date="2026-12-01").places_taken == 0
+    assert series.occurrences.get(date="2026-12-01").places_taken == 0
     [confirm] = mail.outbox
     assert "Confirm you are coming" in confirm.subject
 
@@ -42,7 +42,7 @@ def test_an_rsvp_counts_once_confirmed_and_the_email_has_the_date_for_a_calendar
     assert "You are coming" in page.content.decode()
     answer.refresh_from_db()
     assert answer.status == Rsvp.Status.CONFIRMED
-    assert Occurrence.objects.get(date="2026-12-01").places_taken == 3
+    assert series.occurrences.get(date="2026-12-01").places_taken == 3
     confirmed = last_to("miriam@example.org")
     [(filename, ics, mimetype)] = confirmed.attachments
     assert mimetype == "text/calendar"
@@ -66,7 +66,7 @@ def test_cancelling_frees_the_places(client, series, rsvp):
 
     assert "You are no longer down for Tuesday 1 December" in done.content.decode()
     assert Rsvp.objects.get().status == Rsvp.Status.CANCELLED
-    assert Occurrence.objects.get(date="2026-12-01").places_taken == 0
+    assert series.occurrences.get(date="2026-12-01").places_taken == 0
 
 
 @time_machine.travel(MONDAY, tick=False)
@@ -79,7 +79,7 @@ def test_saying_again_does_not_reveal_anything_and_counts_once(client, series, r
     assert again["Location"] == "/events/weekly/check-your-email/"
     assert Rsvp.objects.count() == 1
     assert "You are already" in last_to("miriam@example.org").body
-    assert Occurrence.objects.get(date="2026-12-01").places_taken == 1
+    assert series.occurrences.get(date="2026-12-01").places_taken == 1
 
 
 @time_machine.travel(MONDAY, tick=False)

@@ -3,6 +3,7 @@ import factory
 from actionhub.campaigns.models import LetterTemplate
 from actionhub.letters.models import Letter
 from actionhub.parliament.tests.factories import MPFactory
+from actionhub.supporters.tests.factories import PersonFactory
 
 
 class LetterFactory(factory.django.DjangoModelFactory):
@@ -21,6 +22,13 @@ class LetterFactory(factory.django.DjangoModelFactory):
     sender_address = "12 Example Road\nLondon"
     sender_email = factory.Sequence(lambda n: f"writer{n}@example.org")
     email_normalised = factory.LazyAttribute(lambda letter: letter.sender_email)
+    person = factory.LazyAttribute(
+        lambda letter: (
+            PersonFactory(email=letter.sender_email, first_name=letter.sender_name)
+            if letter.sender_email
+            else None
+        )
+    )
     subject = "Persecution of Uyghurs"
     body = "Dear Alex Example,\n\nPlease act.\n\nYours sincerely,"
     personal_share = 10

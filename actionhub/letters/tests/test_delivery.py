@@ -74,7 +74,7 @@ def test_a_confirmed_letter_reaches_the_mp_with_the_constituent_as_reply_to(
 
     [to_mp] = smtp.to(MP_ADDRESS)
     assert to_mp["Reply-To"] == "Ruth Cohen <ruth@example.org>"
-    assert to_mp["From"] == "Action Hub <noreply@localhost>"
+    assert to_mp["From"] == "Jewish Action Against Persecution of Uyghurs <noreply@localhost>"
     assert "Please act." in to_mp.get_payload(decode=True).decode()
     letter.refresh_from_db()
     assert letter.status == Letter.Status.SENT

@@ -151,7 +151,7 @@ def test_sending_through_the_site_waits_for_confirmation_then_emails_the_mp(clie
 
     assert "Your letter is on its way" in sent.content.decode()
     [to_mp] = messages_to("alex.example.mp@parliament.example")
-    assert to_mp.from_email == "Action Hub <noreply@localhost>"
+    assert to_mp.from_email == "Jewish Action Against Persecution of Uyghurs <noreply@localhost>"
     assert to_mp.reply_to == ["Ruth Cohen <ruth@example.org>"]
     assert to_mp.subject == letter.subject
     assert OWN_WORDS in to_mp.body

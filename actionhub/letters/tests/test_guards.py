@@ -174,7 +174,7 @@ def test_postcode_lookups_are_limited_per_connection(client, template, mp, setti
 
 
 def test_confirmation_emails_to_one_address_are_capped(client, write, settings):
-    settings.LETTERS_CONFIRMATIONS_PER_DAY_PER_ADDRESS = 2
+    settings.SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = 2
     for _ in range(4):
         assert write().status_code == 303
 

@@ -44,6 +44,12 @@ def confirmation_link(message) -> str:
     return re.search(r"http://127\.0\.0\.1:8000(/pledge/[^\s]+/confirm/[^\s]+/)", message.body)[1]
 
 
+def confirm_link(client, link, **kwargs):
+    """Follow a confirmation link as a signer does: open it, then press the button on the page."""
+    client.get(link)
+    return client.post(link, **kwargs)
+
+
 @pytest.fixture
 def last_link():
     def link():

@@ -9,6 +9,7 @@ from django.test import Client
 
 from actionhub.core.models import AuditEntry
 from actionhub.pledges.models import Signature
+from actionhub.pledges.tests.conftest import confirm_link
 from actionhub.supporters.models import Consent, Person
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
@@ -24,18 +25,18 @@ def test_every_email_carries_the_links_and_one_click_headers(
 ):
     sign()
     if already_signed:
-        client.get(last_link())
+        confirm_link(client, last_link())
         sign()
     message = mail.outbox[-1]
     unsubscribe = link_in(message, "Stop emails about this campaign")
     assert message.extra_headers["List-Unsubscribe"] == f"<http://127.0.0.1:8000{unsubscribe}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert link_in(message, "Withdraw your signature and erase your details")
+    assert link_in(message, "Withdraw and erase your details")
 
 
 def test_one_click_unsubscribe_from_a_mail_program(client, sign, last_link):
     sign(campaign_emails="on")
-    client.get(last_link())
+    confirm_link(client, last_link())
     unsubscribe = link_in(mail.outbox[-1], "Stop emails about this campaign")
 
     mail_program = Client(enforce_csrf_checks=True)
@@ -51,7 +52,7 @@ def test_one_click_unsubscribe_from_a_mail_program(client, sign, last_link):
 
 def test_unsubscribe_link_opened_in_a_browser_asks_first(client, sign, last_link):
     sign(campaign_emails="on")
-    client.get(last_link())
+    confirm_link(client, last_link())
     unsubscribe = link_in(mail.outbox[-1], "Stop emails about this campaign")
 
     page = client.get(unsubscribe)
@@ -62,8 +63,8 @@ def test_unsubscribe_link_opened_in_a_browser_asks_first(client, sign, last_link
 
 def test_withdraw_and_erase_removes_everything_and_the_count_drops(client, pledge, sign, last_link):
     sign(show_name="on")
-    client.get(last_link())
-    erase = link_in(mail.outbox[-1], "Withdraw your signature and erase your details")
+    confirm_link(client, last_link())
+    erase = link_in(mail.outbox[-1], "Withdraw and erase your details")
     cache.clear()  # as if the count's few seconds of caching had passed
     assert client.get(f"/pledge/{pledge.slug}/count.json").json()["count"] == 1
 

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.cache import cache
 
 from actionhub.pledges.models import Signature
-from actionhub.pledges.tests.conftest import confirmation_link
+from actionhub.pledges.tests.conftest import confirm_link, confirmation_link
 from actionhub.supporters.models import Consent
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
@@ -30,7 +30,7 @@ def test_signing_sends_a_confirmation_link_and_following_it_counts_the_signature
     assert "Confirm your signature" in message.subject
     assert client.get(f"/pledge/{pledge.slug}/count.json").json()["count"] == 0
 
-    thanks = client.get(last_link(), follow=True)
+    thanks = confirm_link(client, last_link(), follow=True)
 
     assert thanks.redirect_chain[-1][0] == f"/pledge/{pledge.slug}/thank-you/"
     page = thanks.content.decode()
@@ -49,7 +49,7 @@ def test_the_next_page_is_the_same_whether_new_pending_or_already_signed(
 ):
     first = sign()
     again_pending = sign()
-    client.get(last_link())
+    confirm_link(client, last_link())
     again_signed = sign(email="MIRIAM@example.org")
 
     pages = [
@@ -83,7 +83,7 @@ def test_a_bad_source_code_is_dropped_not_stored(pledge, sign):
 def test_each_choice_is_recorded_as_its_own_consent_once_confirmed(client, pledge, sign, last_link):
     sign(show_name="on", campaign_emails="on")
     assert not Consent.objects.exists(), "nothing is agreed until the mailbox owner confirms"
-    client.get(last_link())
+    confirm_link(client, last_link())
 
     consents = {consent.purpose: consent for consent in Consent.objects.all()}
     assert set(consents) == {"sign-pledge", "show-name", "campaign-emails"}
@@ -99,7 +99,7 @@ def test_each_choice_is_recorded_as_its_own_consent_once_confirmed(client, pledg
 
 def test_unticked_choices_record_no_consent(client, pledge, sign, last_link):
     sign()
-    client.get(last_link())
+    confirm_link(client, last_link())
     assert list(Consent.objects.values_list("purpose", flat=True)) == ["sign-pledge"]
     assert Signature.objects.get().show_name is False
 
@@ -126,8 +126,10 @@ def test_a_confirmation_link_works_for_seven_days_only(client, pledge, sign, las
         assert response.status_code == 400
         assert "This link has expired" in response.content.decode()
         assert Signature.objects.get().status == Signature.Status.PENDING
+        assert client.post(link).status_code == 400
+        assert Signature.objects.get().status == Signature.Status.PENDING
         traveller.shift(-timedelta(minutes=2))
-        assert client.get(link).status_code == 302, "still good just before seven days"
+        assert "Confirm my signature" in client.get(link).content.decode(), "good just before"
 
 
 def test_a_tampered_link_is_refused(client, pledge, sign, last_link):
@@ -142,7 +144,7 @@ def test_a_tampered_link_is_refused(client, pledge, sign, last_link):
 def test_following_the_link_again_just_thanks_again(client, pledge, sign, last_link):
     sign()
     link = last_link()
-    client.get(link)
+    confirm_link(client, link)
     confirmed_at = Signature.objects.get().confirmed_at
     response = client.get(link, follow=True)
     assert "Thank you for signing" in response.content.decode()
@@ -221,7 +223,7 @@ def test_only_what_the_mailbox_owner_confirms_is_counted(client, pledge, sign):
     own_link = confirmation_link(mail.outbox[-1])
 
     assert client.get(first_link).status_code == 400, "an older link stops working"
-    client.get(own_link)
+    confirm_link(client, own_link)
 
     signature = Signature.objects.get()
     assert signature.status == Signature.Status.CONFIRMED
@@ -232,12 +234,42 @@ def test_only_what_the_mailbox_owner_confirms_is_counted(client, pledge, sign):
     assert list(Consent.objects.values_list("purpose", flat=True)) == ["sign-pledge"]
 
 
-def test_the_confirmation_email_shows_the_choices_being_confirmed(pledge, sign):
-    sign(show_name="on")
-    body = mail.outbox[-1].body
-    assert "Show my first name on the site: yes" in body
-    assert "Email me about this campaign: no" in body
-    assert "Postcode: NW3 7UX" in body
+def test_opening_the_link_shows_what_is_confirmed_and_only_the_button_confirms(
+    client, pledge, sign, last_link
+):
+    sign(first_name="Miriam", show_name="on")
+
+    page = client.get(last_link())
+
+    assert page.status_code == 200
+    text = " ".join(page.content.decode().split())
+    assert "<dt>Name</dt><dd>Miriam Cohen</dd>" in text
+    assert "<dt>Postcode</dt><dd>NW3 7UX</dd>" in text
+    assert "<dt>Show my first name on the site</dt><dd>Yes</dd>" in text
+    assert "<dt>Email me about this campaign</dt><dd>No</dd>" in text
+    assert 'type="submit" class="button">Confirm my signature</button>' in text
+    assert Signature.objects.get().status == Signature.Status.PENDING  # a link scanner: nothing
+    assert not Consent.objects.exists()
+
+    client.post(last_link())
+
+    assert Signature.objects.get().status == Signature.Status.CONFIRMED
+
+
+def test_the_confirmation_email_repeats_nothing_anyone_typed(pledge, sign):
+    sign(first_name="Visit evil.example", country="Claim your prize", outside_uk="on")
+
+    [message] = mail.outbox
+    assert "evil" not in message.body and "prize" not in message.body
+    assert message.body.startswith("Hello,\n")
+
+
+def test_the_check_your_email_page_shows_the_address_so_a_typo_is_seen(client, pledge, sign):
+    response = sign(email="miriam@exmaple.org")
+
+    page = client.get(response["Location"]).content.decode()
+    assert 'We sent it to <strong class="address">miriam@exmaple.org</strong>' in page
+    assert f'<a href="/pledge/{pledge.slug}/">Go back and correct it</a>' in page
 
 
 def test_the_page_shows_the_count_with_a_bar_to_the_next_milestone(client, pledge):
@@ -278,7 +310,7 @@ def test_the_name_shown_is_the_one_given_on_the_pledge_not_elsewhere(client, ple
 
     person_get_or_create(email="miriam@example.org", first_name="Miriam Cohen")  # from a letter
     sign(first_name="Miri", show_name="on")
-    client.get(confirmation_link(mail.outbox[-1]))
+    confirm_link(client, confirmation_link(mail.outbox[-1]))
     cache.clear()  # the list of recent signers is cached for a few seconds
 
     page = client.get(f"/pledge/{pledge.slug}/").content.decode()
