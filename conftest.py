@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -6,12 +7,15 @@ import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 from django_otp import DEVICE_ID_SESSION_KEY
+from hypothesis import settings as hypothesis_settings
 
 from actionhub.campaigns.services import campaign_pack_load
+from actionhub.core.tests import hostile  # noqa: F401  (registers the Hypothesis profiles)
 from actionhub.core.tests.clock import SUITE_NOW
 from actionhub.staff.tests.factories import OrganiserFactory, TOTPDeviceFactory
 
 DEFAULT_PACK = Path(__file__).parent / "campaign_packs" / "uyghur-solidarity"
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "forms"))
 
 
 @pytest.fixture(autouse=True)

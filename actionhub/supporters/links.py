@@ -28,11 +28,3 @@ def supporter_links(*, person: Person) -> dict[str, str]:
     )
     erase = reverse("supporter-erase", args=[supporter_token(person=person, salt=ERASE_SALT)])
     return {"unsubscribe": settings.SITE_URL + unsubscribe, "erase": settings.SITE_URL + erase}
-
-
-def supporter_email_headers(*, person: Person) -> dict[str, str]:
-    """RFC 8058 one-click unsubscribe: mail programs show a button that POSTs to the link."""
-    return {
-        "List-Unsubscribe": f"<{supporter_links(person=person)['unsubscribe']}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
