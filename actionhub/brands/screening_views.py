@@ -31,19 +31,29 @@ class UploadForm(forms.Form):
     )
 
 
+def shown_filename(name: str) -> str:
+    """The file's name as messages and the results show it: one line, not too long."""
+    name = " ".join("".join(c for c in name if c.isprintable()).split())
+    stem, dot, extension = name.rpartition(".")
+    if not stem.strip():
+        return f"Your file{dot}{extension}" if dot else "Your file"
+    return name if len(name) <= 100 else f"{name[:90]}….{extension[:8]}"
+
+
 def upload(request, *, link=None, template="brands/screening_upload.html", context=None):
     """The upload form; on success, the results page. Used by the admin view too."""
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
+        filename = shown_filename(file.name)
         try:
             if file.size > MAX_BYTES:  # refused before it is read into memory
                 raise UploadRefused(
-                    f"{file.name} is larger than 10 MB. Split it into smaller files."
+                    f"{filename} is larger than 10 MB. Split it into smaller files."
                 )
-            suppliers = suppliers_read(data=file.read(), filename=file.name)
+            suppliers = suppliers_read(data=file.read(), filename=filename)
             run = screening_run(
-                suppliers=suppliers, filename=file.name, link=link,
+                suppliers=suppliers, filename=filename, link=link,
                 uploaded_by=request.user if request.user.is_authenticated else None,
             )  # fmt: skip
         except UploadRefused as refused:

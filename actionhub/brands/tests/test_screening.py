@@ -200,3 +200,19 @@ def test_results_are_deleted_after_30_days(client, link):
     assert screening_runs_apply_retention(now=timezone.now() + timedelta(days=29)) == 0
     assert screening_runs_apply_retention(now=timezone.now() + timedelta(days=31)) == 1
     assert not ScreeningResult.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        (" .csv", "Your file.csv"),
+        ("  my   suppliers.csv", "my suppliers.csv"),
+        ("a" * 300 + ".csv", "a" * 90 + "….csv"),
+    ],
+)
+def test_a_strange_file_name_is_shown_on_one_line_in_the_message(client, link, name, shown):
+    response = upload(client, f"/screening/{link.token}/", "name,address,country\n", name=name)
+
+    assert response.status_code == 400
+    assert f"{shown}" in response.content.decode()
+    assert "has no suppliers under its header row" in response.content.decode()
