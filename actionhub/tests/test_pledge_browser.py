@@ -71,3 +71,52 @@ def test_unsubscribe_and_erase_pages_in_the_browser(campaign, page):
     check_current_page(page, "erased")
 
     check_page(page, erase, status=400)
+
+
+def in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return (
+        box is not None
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= size["height"]
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+    )
+
+
+def focused(locator) -> bool:
+    return locator.evaluate("element => element === document.activeElement")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_the_error_summary_is_focused_and_seen_on_a_phone(
+    campaign, browser, live_server, javascript
+):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    page.goto("/pledge/stop-uyghur-genocide/")
+    page.get_by_role("button", name="Sign the pledge").click()
+    page.wait_for_load_state()
+
+    summary = page.get_by_role("alert")
+    assert summary.get_by_text("There is a problem").is_visible()
+    assert focused(summary), "focus moves to the summary, so a screen reader reads it out"
+    assert in_viewport(page, summary), "the summary is on the screen the page opens at"
+    assert page.title().startswith("Error: ")
+
+    link = summary.get_by_role("link", name="Enter your first name.")
+    link.click()
+    field = page.get_by_label("First name", exact=True)
+    if javascript:  # the field itself takes focus
+        assert focused(field)
+    assert in_viewport(page, field)
+    assert in_viewport(page, page.locator("label[for=id_first_name]")), "with its label in view"
+
+    sign = summary.get_by_role("link", name="Tick “I sign this pledge” to sign it.")
+    assert sign.get_attribute("href") == "#id_sign"
+    context.close()
