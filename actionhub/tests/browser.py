@@ -24,3 +24,16 @@ def check_current_page(page, url, status=200):
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{url}\n{results.generate_report()}"
     page.watch.console_errors.clear()
+
+
+def in_viewport(page, locator) -> bool:
+    """Whether the element is wholly on the screen as it is scrolled now."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return (
+        box is not None
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= size["height"]
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+    )

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from actionhub.pledges.models import Signature
-from actionhub.tests.browser import check_current_page, check_page
+from actionhub.tests.browser import check_current_page, check_page, in_viewport
 
 pytestmark = pytest.mark.browser
 
@@ -71,18 +71,6 @@ def test_unsubscribe_and_erase_pages_in_the_browser(campaign, page):
     check_current_page(page, "erased")
 
     check_page(page, erase, status=400)
-
-
-def in_viewport(page, locator) -> bool:
-    box = locator.bounding_box()
-    size = page.viewport_size
-    return (
-        box is not None
-        and box["y"] >= 0
-        and box["y"] + box["height"] <= size["height"]
-        and box["x"] >= 0
-        and box["x"] + box["width"] <= size["width"]
-    )
 
 
 def focused(locator) -> bool:

@@ -53,7 +53,7 @@ def test_the_appeal_shows_progress_only_when_a_target_is_set(campaign, client):
 
     content = client.get("/appeal/").content.decode()
     assert '<progress aria-labelledby="appeal-progress" max="100" value="25">' in content
-    assert "GBP 5000 of a GBP 20000 target (25%)" in content
+    assert "£5,000 of a £20,000 target (25%)" in content
 
 
 def test_appeal_progress_never_passes_one_hundred_percent(campaign):
@@ -179,3 +179,19 @@ def test_deleting_a_demand_in_the_admin_is_described_in_the_audit_log(campaign, 
     assert pledge.demands.count() == 5
     summary = AuditEntry.objects.get(action="content.changed").summary
     assert "Deleted pledge demand" in summary and "I will also support" in summary
+
+
+def test_the_home_page_opens_with_the_count_the_next_date_and_the_appeal(campaign, client):
+    with time_machine.travel(datetime(2026, 11, 30, 9, 0, tzinfo=LONDON), tick=False):
+        content = client.get("/").content.decode()
+    act_now = content[content.index('class="act-now"') : content.index('id="statement"')]
+    assert "<strong>0</strong> people have signed." in act_now
+    assert 'href="/pledge/stop-uyghur-genocide/">Sign the pledge</a>' in act_now
+    assert 'Tuesday 1 December, <span class="nowrap">18:00–19:00</span>' in act_now
+    assert 'href="/demonstration/#rsvp-heading">Say you are coming</a>' in act_now
+    assert "<progress" not in act_now, "no appeal progress until a target is set"
+
+    Appeal.objects.update(currency="EUR", target=2_000, raised=2_500)
+    content = client.get("/").content.decode()
+    assert "€2,500 raised of a €2,000 target." in content
+    assert 'max="100" value="100"' in content
