@@ -195,3 +195,19 @@ def test_the_home_page_opens_with_the_count_the_next_date_and_the_appeal(campaig
     content = client.get("/").content.decode()
     assert "€2,500 raised of a €2,000 target." in content
     assert 'max="100" value="100"' in content
+
+
+def test_the_home_page_s_letter_card_is_about_mps_and_the_brand_letter_is_with_brands(
+    campaign, client
+):
+    content = client.get("/").content.decode()
+    cards = re.findall(r'<li class="action">(.*?)</li>', content, flags=re.S)
+    [mp_card] = [card for card in cards if "<h3>Write to your MP</h3>" in card]
+    [brands_card] = [card for card in cards if 'href="/brands/"' in card]
+    assert re.findall(r"<p>(.*?)</p>", mp_card) == [
+        "Find your MP from your postcode, start from a prepared letter and its briefing, "
+        "and put it in your own words."
+    ]
+    brand_letter = campaign.letters.get(slug="ask-a-brand")
+    assert brand_letter.summary not in content
+    assert "write to the brand" in brands_card
