@@ -316,3 +316,35 @@ def test_asking_a_brand_to_commit_through_the_site_and_from_my_own_email(
     check_current_page(page, "brand letter: ready")
     href = page.get_by_role("link", name="Open it in my email program").get_attribute("href")
     assert href.startswith("mailto:sourcing@threadwell.example?subject=")
+
+
+def accessibility_roles(page) -> list[str]:
+    """The roles in Chromium's own accessibility tree: what a screen reader is given."""
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    return [node["role"]["value"] for node in tree if not node.get("ignored")]
+
+
+@time_machine.travel(TUESDAY, tick=True)
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_the_tracker_fits_a_phone_and_stays_a_table(brands, page, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    check_page(page, "/brands/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    roles = accessibility_roles(page)
+    assert roles.count("table") == 1
+    assert roles.count("row") == 6, "a header row and a row per brand"
+    assert roles.count("columnheader") == 5 and roles.count("rowheader") == 5
+    assert roles.count("cell") == 5 * 4
+
+    alpha = page.locator("table.tracker tbody tr").first
+    assert alpha.get_by_role("link", name="Alpha Apparel").is_visible()
+    assert alpha.get_by_text("Overdue by 30 days").is_visible()
+    if width < 640:  # each brand a block of its own, its cells labelled
+        deadline = alpha.locator("td[data-label=Deadline]")
+        label = deadline.evaluate("td => getComputedStyle(td, '::before').content")
+        assert label.startswith('"Deadline: "')
+        box = alpha.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    page.get_by_role("link", name="Deadline (sort)").click()
+    page.wait_for_url("**/brands/?status=&sector=&sort=deadline")
