@@ -177,6 +177,9 @@ def test_the_tracker_counts_filters_sorts_and_opens_a_brand(brands, page):
     assert evidence.get_by_text("Published its commitment.").is_visible()
     source = evidence.get_by_role("link", name="Source for the entry of 1 November 2025")
     assert source.get_attribute("href") == "https://alpha.example/commitment"
+    # Overdue: asked why, not asked to commit again.
+    assert page.get_by_role("link", name="Ask Alpha Apparel why").is_visible()
+    assert page.get_by_text("Ask Alpha Apparel to commit").count() == 0
 
     page.get_by_role("link", name="All brands").click()
     page.wait_for_url("**/brands/")
