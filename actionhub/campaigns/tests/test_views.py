@@ -1,3 +1,4 @@
+import html
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -211,3 +212,33 @@ def test_the_home_page_s_letter_card_is_about_mps_and_the_brand_letter_is_with_b
     brand_letter = campaign.letters.get(slug="ask-a-brand")
     assert brand_letter.summary not in content
     assert "write to the brand" in brands_card
+
+
+def page_text(client, url) -> str:
+    text = re.sub(r"<[^>]+>", " ", client.get(url).content.decode())
+    return " ".join(html.unescape(text).split())
+
+
+def test_the_privacy_notice_describes_the_site_as_it_is(campaign, client):
+    text = page_text(client, "/privacy/")
+    assert "still being built" not in text and "will work when they arrive" not in text
+    for what in [
+        "When you write to your MP",
+        "When you write to a company",
+        "When you tell us you are coming to the demonstration",
+        "it is never sent to another service",  # the pledge's postcode
+        "the postcode alone, and nothing else about you, is sent to postcodes.io",
+        "Two weeks later we email you to ask whether your MP replied",
+        "deleted 60 days after a letter was sent through this site",
+        "a session cookie, which lasts at most 8 hours",
+        "named with its contact address at the end of this page",
+    ]:
+        assert what in text, what
+    assert "privacy@example.org" in text.split("Contact")[-1]
+
+
+def test_the_accessibility_statement_says_what_is_known_about_the_downloads(campaign, client):
+    text = page_text(client, "/accessibility/")
+    assert "in future" not in text
+    assert "can be downloaded as a Word document or a PDF" in text
+    assert "The PDF is not tagged for assistive technology" in text
