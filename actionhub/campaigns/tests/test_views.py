@@ -242,3 +242,20 @@ def test_the_accessibility_statement_says_what_is_known_about_the_downloads(camp
     assert "in future" not in text
     assert "can be downloaded as a Word document or a PDF" in text
     assert "The PDF is not tagged for assistive technology" in text
+
+
+def test_a_count_of_one_is_singular(campaign, client):
+    from actionhub.core.text import counted
+    from actionhub.pledges.tests.factories import SignatureFactory
+
+    assert [counted(n, "signature") for n in (0, 1, 2, 1000)] == [
+        "0 signatures", "1 signature", "2 signatures", "1,000 signatures"
+    ]  # fmt: skip
+    assert counted(1, "person", "people") == "1 person"
+    assert counted(3, "person", "people") == "3 people"
+
+    SignatureFactory(pledge=campaign.pledges.get())
+    constituencies = page_text(client, "/pledge/stop-uyghur-genocide/constituencies/")
+    assert ": 1 confirmed signature. Counted again" in constituencies
+    home = page_text(client, "/")
+    assert "1 person has signed." in home
