@@ -6,13 +6,13 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
-from django_otp import DEVICE_ID_SESSION_KEY
 from hypothesis import settings as hypothesis_settings
 
 from actionhub.campaigns.services import campaign_pack_load
 from actionhub.core.tests import hostile  # noqa: F401  (registers the Hypothesis profiles)
 from actionhub.core.tests.clock import SUITE_NOW
 from actionhub.staff.tests.factories import OrganiserFactory, TOTPDeviceFactory
+from actionhub.staff.tests.sessions import sign_in_with_code
 
 DEFAULT_PACK = Path(__file__).parent / "campaign_packs" / "uyghur-solidarity"
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "forms"))
@@ -79,9 +79,6 @@ def organiser_device(organiser):
 
 @pytest.fixture
 def organiser_client(client, organiser, organiser_device):
-    """A client signed in as an organiser who has passed both steps (password and code)."""
-    client.force_login(organiser)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = organiser_device.persistent_id
-    session.save()
-    return client
+    """A client signed in as an organiser, at the suite's now (sessions last 8 hours: a test
+    that travels further signs in with sign_in_with_code where it travels to)."""
+    return sign_in_with_code(client, organiser, organiser_device)

@@ -23,6 +23,7 @@ from actionhub.brands.services import BrandImportRefused, brand_status_refresh, 
 from actionhub.campaigns.selectors import campaign_get_default
 from actionhub.core.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 from actionhub.core.audit import audit_record
+from actionhub.core.text import counted
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -84,7 +85,9 @@ class BrandAdmin(AuditedModelAdmin):
                     action="brands.imported", request=request,
                     summary=f"Imported {upload.name}: {added} added, {updated} updated",
                 )  # fmt: skip
-                messages.success(request, f"{added} brands added and {updated} updated.")
+                messages.success(
+                    request, f"{counted(added, 'brand')} added and {updated:,} updated."
+                )
                 return redirect("admin:brands_brand_changelist")
         context = {
             **self.admin_site.each_context(request),

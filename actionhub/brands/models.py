@@ -58,6 +58,18 @@ class Brand(BaseModel):
         left = self.days_left(today)
         return left is not None and left < 0
 
+    def letter_stage(self, today: date) -> str | None:
+        """Which letter a supporter writes to it (a LetterTemplate.ForBrands value): thanks
+        and a further ask once committed, why once overdue, else an ask to commit; none once it
+        has met the Call to Action."""
+        if self.status == self.Status.MET:
+            return None
+        if self.is_overdue(today):
+            return "overdue"
+        if self.status == self.Status.COMMITTED:
+            return "committed"
+        return "not-committed"
+
 
 class StatusChange(BaseModel):
     """One step of a brand's timeline against the Call to Action."""

@@ -3,6 +3,7 @@ from collections import Counter
 from django.db.models import Count, F, Q, QuerySet
 
 from actionhub.brands.models import Brand
+from actionhub.campaigns.models import LetterTemplate
 
 # Letters supporters sent through the site, or took to send from their own email.
 LETTERS_WRITTEN = Count("letters", filter=Q(letters__status__in=["sent", "queued", "handed-over"]))
@@ -43,3 +44,18 @@ def brands_sectors(*, campaign) -> list[str]:
         .values_list("sector", flat=True)
         .distinct()
     )
+
+
+def brand_letter_template(*, brand: Brand, today) -> LetterTemplate | None:
+    """The campaign's letter for where the brand stands today, if the campaign has one."""
+    stage = brand.letter_stage(today)
+    if stage is None:
+        return None
+    return (
+        LetterTemplate.objects.filter(
+            campaign_id=brand.campaign_id, recipient=LetterTemplate.Recipient.BRAND,
+            for_brands=stage,
+        )
+        .order_by("position")
+        .first()
+    )  # fmt: skip

@@ -5,6 +5,7 @@ from actionhub.brands.models import Brand
 from actionhub.brands.selectors import (
     LETTERS_WRITTEN,
     SORTS,
+    brand_letter_template,
     brands_sectors,
     brands_status_counts,
     brands_tracker,
@@ -58,5 +59,6 @@ def brand_page(request, slug):
         "evidence": brand.evidence.all(),
         "days_left": brand.days_left(today),
         "overdue": brand.is_overdue(today),
+        "letter": brand_letter_template(brand=brand, today=today),
     }
     return render(request, "brands/brand.html", context)

@@ -63,7 +63,7 @@ class CallToActionAdmin(OnePerCampaignAdmin):
 
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(AuditedModelAdmin):
-    list_display = ["title", "campaign", "slug", "position"]
+    list_display = ["title", "campaign", "slug", "recipient", "for_brands", "position"]
 
 
 @admin.register(Demonstration)

@@ -185,9 +185,22 @@ class LetterTemplate(BaseModel):
         MP = "mp", "The supporter’s MP"
         BRAND = "brand", "A brand"
 
+    class ForBrands(models.TextChoices):
+        """Where a brand stands on the Call to Action, which decides the letter it is sent."""
+
+        NOT_COMMITTED = "not-committed", "Brands that have not committed: ask them to commit"
+        COMMITTED = "committed", "Brands that have committed: thank them, ask for more"
+        OVERDUE = "overdue", "Brands past the deadline of their commitment: ask why"
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="letters")
     slug = models.SlugField()
     recipient = models.CharField(max_length=8, choices=Recipient.choices, default=Recipient.MP)
+    for_brands = models.CharField(
+        max_length=16,
+        choices=ForBrands.choices,
+        blank=True,
+        help_text="For a letter to brands: the brands it is offered to. Empty for MPs.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=200)
     summary = models.TextField()
@@ -207,6 +220,12 @@ class LetterTemplate(BaseModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.recipient == self.Recipient.BRAND and not self.for_brands:
+            raise ValidationError({"for_brands": "Choose the brands this letter is for."})
+        if self.recipient == self.Recipient.MP and self.for_brands:
+            raise ValidationError({"for_brands": "A letter to MPs is not for brands: leave empty."})
 
 
 class Demonstration(BaseModel):

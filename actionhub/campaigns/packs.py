@@ -327,11 +327,14 @@ def _read_letters(r: _Reader, items: list) -> list[dict]:
             r.problem(where, "must be a section of named fields")
             continue
         r.only_keys(
-            item, {"slug", "title", "summary", "subject", "body", "briefing", "recipient"}, where
+            item,
+            {"slug", "title", "summary", "subject", "body", "briefing", "recipient", "for_brands"},
+            where,
         )
         recipient = item.get("recipient", "mp")
         if recipient not in ("mp", "brand"):
             r.problem(f"{where}.recipient", "must be mp or brand")
+        for_brands = _read_for_brands(r, item, recipient, where, letters)
         briefing = r.mapping(item, "briefing", f"{where}.briefing")
         r.only_keys(briefing, {"title", "summary", "body"}, f"{where}.briefing")
         letters.append(
@@ -339,6 +342,7 @@ def _read_letters(r: _Reader, items: list) -> list[dict]:
                 "slug": r.slug(item, "slug", f"{where}.slug"),
                 "position": number,
                 "recipient": recipient,
+                "for_brands": for_brands,
                 "title": r.text(item, "title", f"{where}.title"),
                 "summary": r.text(item, "summary", f"{where}.summary"),
                 "subject": r.text(item, "subject", f"{where}.subject"),
@@ -350,6 +354,23 @@ def _read_letters(r: _Reader, items: list) -> list[dict]:
         )
     _no_repeats(r, letters, "letters")
     return letters
+
+
+FOR_BRANDS = ("not-committed", "committed", "overdue")
+
+
+def _read_for_brands(r: _Reader, item: dict, recipient: str, where: str, before: list) -> str:
+    """Which brands a letter to brands is for (asking to commit unless it says otherwise)."""
+    if recipient != "brand":
+        if "for_brands" in item:
+            r.problem(f"{where}.for_brands", "is only for letters with recipient: brand")
+        return ""
+    for_brands = item.get("for_brands", "not-committed")
+    if for_brands not in FOR_BRANDS:
+        r.problem(f"{where}.for_brands", f"must be one of: {', '.join(FOR_BRANDS)}")
+    elif any(letter["for_brands"] == for_brands for letter in before):
+        r.problem(f"{where}.for_brands", f"another letter is already for {for_brands} brands")
+    return for_brands
 
 
 def _read_demonstration(r: _Reader, data: dict) -> dict:

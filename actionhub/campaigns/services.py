@@ -26,6 +26,7 @@ from actionhub.campaigns.models import (
 from actionhub.campaigns.packs import PACK_FILE, InvalidPack, PackProblem, read_pack
 from actionhub.core.audit import audit_record
 from actionhub.core.models import AuditEntry
+from actionhub.core.text import counted
 
 
 @dataclass
@@ -131,7 +132,9 @@ class AdminEditsWouldBeLost(Exception):
     def __init__(self, edits: list[AuditEntry]):
         self.edits = edits
         listed = "; ".join(f"{entry.at:%d %b %H:%M} {entry.summary}" for entry in edits[:10])
-        super().__init__(f"{len(edits)} edit(s) in the admin since the pack was loaded: {listed}")
+        super().__init__(
+            f"{counted(len(edits), 'edit')} in the admin since the pack was loaded: {listed}"
+        )
 
 
 def campaign_admin_edits_since_load(*, campaign: Campaign) -> list[AuditEntry]:

@@ -6,7 +6,9 @@ from actionhub.campaigns.selectors import (
     campaign_get_default,
     campaign_part,
 )
+from actionhub.events.selectors import demonstration_next_date
 from actionhub.parliament.postcodes import normalise_postcode
+from actionhub.pledges.selectors import pledge_progress
 
 TOOL_URL_NAMES = {
     "pledge": "pledge-default",
@@ -20,7 +22,19 @@ TOOL_URL_NAMES = {
 
 def home(request):
     campaign = campaign_get_default()
-    return render(request, "campaigns/home.html", {"campaign": campaign})
+    pledge = campaign.pledges.order_by("pk").first()
+    demonstration = getattr(campaign, "demonstration", None)
+    appeal = getattr(campaign, "appeal", None)
+    context = {
+        "campaign": campaign,
+        "pledge": pledge,
+        "progress": pledge_progress(pledge=pledge) if pledge else None,
+        "next_date": (
+            demonstration_next_date(demonstration=demonstration) if demonstration else None
+        ),
+        "appeal": appeal,
+    }
+    return render(request, "campaigns/home.html", context)
 
 
 def letters(request):

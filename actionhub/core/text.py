@@ -1,4 +1,4 @@
-"""Checks for text people type that goes into emails and documents."""
+"""Checks for text people type that goes into emails and documents, and counts in words."""
 
 import unicodedata
 
@@ -14,3 +14,8 @@ def single_line(value: str, what: str) -> str:
     if has_control_characters(value):
         raise forms.ValidationError(f"{what} must be on one line, without special characters.")
     return " ".join(value.split())
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun, singular or plural: "1 signature", "2 signatures", "3 people"."""
+    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"

@@ -234,7 +234,8 @@ class OccurrenceAdmin(admin.ModelAdmin):
     everyone). Nothing personal is shown here; names are on the check-in page alone."""
 
     list_display = [
-        "local_start", "status", "places", "rsvps_confirmed", "people_attended", "series",
+        "local_start", "current_status", "places", "rsvps_confirmed", "people_attended",
+        "series",
     ]  # fmt: skip
     list_display_links = ["local_start"]
     list_filter = [WhenFilter, "status", "series"]
@@ -291,6 +292,10 @@ class OccurrenceAdmin(admin.ModelAdmin):
     def local_start(self, occurrence):
         start = occurrence.local_starts_at
         return f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}"
+
+    @admin.display(description="Status", ordering="status")
+    def current_status(self, occurrence):
+        return occurrence.status_at(timezone.now())
 
     @admin.display(description="Ends (local time)")
     def local_end(self, occurrence):
@@ -472,8 +477,9 @@ class OccurrenceAdmin(admin.ModelAdmin):
     def attendance_view(self, request):
         """Per date so far: who said they would come and who came. Counts only, no names."""
         _require(request, ATTENDEES)
-        occurrences = (
-            Occurrence.objects.filter(starts_at__lte=timezone.now())
+        now = timezone.now()
+        occurrences = list(
+            Occurrence.objects.filter(starts_at__lte=now)
             .select_related("series")
             .order_by("-starts_at")
             .annotate(
@@ -482,9 +488,9 @@ class OccurrenceAdmin(admin.ModelAdmin):
                 walk_ins=_people(Q(rsvps__walk_in=True) & ATTENDED),
             )
         )
-        context = self._context(
-            request, title="Attendance", occurrences=occurrences, now=timezone.now()
-        )
+        for occurrence in occurrences:
+            occurrence.status_now = occurrence.status_at(now)
+        context = self._context(request, title="Attendance", occurrences=occurrences, now=now)
         return TemplateResponse(request, "admin/events/occurrence/attendance.html", context)
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionhub.core.audit import audit_record
+from actionhub.core.text import counted
 from actionhub.events.models import Occurrence, Rsvp
 
 PERMISSION = "events.view_attendees"
@@ -35,7 +36,7 @@ def rsvp_check_in(*, rsvp: Rsvp, user, request=None) -> Rsvp:
     if Rsvp.objects.filter(pk=rsvp.pk, attended_at=None).update(attended_at=now, updated_at=now):
         audit_record(
             action="rsvp.checked_in", actor=user, request=request, obj=rsvp,
-            summary=f"Checked in RSVP {rsvp.pk} ({rsvp.places} people) at {rsvp.occurrence}",
+            summary=f"Checked in RSVP {rsvp.pk} ({_people(rsvp)}) at {rsvp.occurrence}",
         )  # fmt: skip
     rsvp.refresh_from_db(fields=["attended_at", "updated_at"])
     return rsvp
@@ -87,6 +88,10 @@ def walk_in_add(
     rsvp.save()
     audit_record(
         action="rsvp.walk_in_added", actor=user, request=request, obj=rsvp,
-        summary=f"Added walk-in RSVP {rsvp.pk} ({rsvp.places} people) at {occurrence}",
+        summary=f"Added walk-in RSVP {rsvp.pk} ({_people(rsvp)}) at {occurrence}",
     )  # fmt: skip
     return rsvp
+
+
+def _people(rsvp) -> str:
+    return counted(rsvp.places, "person", "people")

@@ -166,6 +166,17 @@ class Occurrence(BaseModel):
     def places_left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.places_taken, 0)
 
+    def status_at(self, now: datetime) -> str:
+        """The status as organisers read it at `now`: a date that has ended took place."""
+        if self.status == self.Status.CANCELLED:
+            return self.get_status_display()
+        moved = " (moved)" if self.status == self.Status.MOVED else ""
+        if self.ends_at <= now:
+            return f"Took place{moved}"
+        if self.starts_at <= now:
+            return f"Under way{moved}"
+        return self.get_status_display()
+
 
 # The words people agree to when they say they are coming, recorded with the consent.
 RSVP_WORDING = (

@@ -1,16 +1,18 @@
-"""Asking a brand to commit to the Call to Action: the letter, then details and delivery."""
+"""Writing to a brand about the Call to Action (asking it to commit, thanking it, or asking why
+it is overdue, as it stands): the letter, then details and delivery."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from actionhub.brands.models import Brand
-from actionhub.campaigns.models import LetterTemplate
+from actionhub.brands.selectors import brand_letter_template
 from actionhub.campaigns.selectors import campaign_get_default
 from actionhub.core.ip import client_ip
 from actionhub.letters.compose import letter_prefill, personal_share
-from actionhub.letters.forms import BrandLetterDetailsForm, LetterEditForm
+from actionhub.letters.forms import BrandLetterDetailsForm, BrandLetterEditForm
 from actionhub.letters.models import Letter
 from actionhub.letters.services import LettersRateLimited, letter_submit
 from actionhub.letters.views import after_submit, draft_get, draft_save, see_other
@@ -18,12 +20,18 @@ from actionhub.supporters.views import remembered_address
 
 
 def _brand_and_template(slug):
+    """The brand, and the campaign's letter for where it stands today (its draft's key too:
+    a draft begun before the brand's status changed is not carried to another letter)."""
     campaign = campaign_get_default()
     brand = get_object_or_404(Brand, campaign=campaign, slug=slug)
-    template = campaign.letters.filter(recipient=LetterTemplate.Recipient.BRAND).first()
+    template = brand_letter_template(brand=brand, today=timezone.localdate())
     if template is None:
-        raise Http404("This campaign has no letter to brands.")
+        raise Http404("This campaign has no letter for this brand as it stands.")
     return brand, template
+
+
+def _draft_key(slug, template):
+    return f"brand:{slug}:{template.slug}"
 
 
 def _context(brand, template, form, **extra):
@@ -32,18 +40,18 @@ def _context(brand, template, form, **extra):
 
 def brand_letter_write(request, slug):
     brand, template = _brand_and_template(slug)
-    key = f"brand:{slug}"
+    key = _draft_key(slug, template)
     draft = draft_get(request, key)
     prefill = letter_prefill(template_body=template.body, mp_name=brand.name)
     if request.method == "POST":
-        form = LetterEditForm(request.POST, template_body=template.body)
+        form = BrandLetterEditForm(request.POST, template_body=template.body)
         if form.is_valid():
             draft_save(request, key, draft | form.cleaned_data)
             return see_other("brand-letter-details", slug)
     else:
         initial = {"subject": draft.get("subject") or template.subject,
                    "body": draft.get("body") or prefill}  # fmt: skip
-        form = LetterEditForm(initial=initial, template_body=template.body)
+        form = BrandLetterEditForm(initial=initial, template_body=template.body)
     context = _context(
         brand, template, form, prefill=prefill,
         share=personal_share(prefill=prefill, body=draft.get("body") or prefill),
@@ -54,7 +62,7 @@ def brand_letter_write(request, slug):
 
 def brand_letter_details(request, slug):
     brand, template = _brand_and_template(slug)
-    key = f"brand:{slug}"
+    key = _draft_key(slug, template)
     draft = draft_get(request, key)
     if not draft.get("body"):
         return redirect("brand-letter-write", slug)

@@ -199,6 +199,17 @@ class ReplyForm(forms.Form):
         return text
 
 
+class BrandLetterEditForm(LetterEditForm):
+    """To a brand: only the name (and the email address, to send it) go under the letter."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].help_text = (
+            "Change anything you like. Your name, and your email address if you give one, are "
+            "added at the end."
+        )
+
+
 class BrandLetterDetailsForm(LetterDetailsForm):
     """To a brand: no postal address is needed, and there is nothing to download."""
 

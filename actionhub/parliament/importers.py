@@ -24,6 +24,7 @@ from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
 
+from actionhub.core.text import counted
 from actionhub.parliament.models import MP, NATIONS, Constituency, Postcode
 from actionhub.parliament.postcodes import normalise_postcode
 
@@ -47,8 +48,8 @@ class ImportReport:
     def __str__(self):
         created = self.after - self.before
         return (
-            f"{self.read:,} rows read; {created:,} created, {self.written - created:,} updated "
-            f"or unchanged, {self.skipped:,} skipped."
+            f"{counted(self.read, 'row')} read; {created:,} created, "
+            f"{self.written - created:,} updated or unchanged, {self.skipped:,} skipped."
         )
 
 

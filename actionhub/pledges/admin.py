@@ -8,6 +8,7 @@ from django.utils import timezone
 from actionhub.campaigns.models import Pledge
 from actionhub.core.admin import ReadOnlyModelAdmin
 from actionhub.core.audit import audit_record, search_fingerprint
+from actionhub.core.text import counted
 from actionhub.pledges.models import Signature
 from actionhub.pledges.operations import (
     signatures_export_csv,
@@ -116,7 +117,8 @@ class SignatureAdmin(ReadOnlyModelAdmin):
             signatures=queryset,
             reason=f"selected in the admin with {filters.urlencode() or 'no filters'}",
         )
-        self.message_user(request, f"{changed} signature(s) invalidated.", messages.SUCCESS)
+        message = f"{counted(changed, 'signature')} invalidated."
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(
         description="Release the selected quarantined signatures (send confirmation)",
@@ -124,7 +126,7 @@ class SignatureAdmin(ReadOnlyModelAdmin):
     )
     def release(self, request, queryset):
         released = signatures_release(actor=request.user, signatures=queryset)
-        self.message_user(request, f"{released} signature(s) released.", messages.SUCCESS)
+        self.message_user(request, f"{counted(released, 'signature')} released.", messages.SUCCESS)
 
     def get_urls(self):
         report = self.admin_site.admin_view(self.report_view)

@@ -10,6 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from actionhub.core.audit import audit_record
+from actionhub.core.text import counted
 from actionhub.pledges.models import Signature
 from actionhub.pledges.services import signature_release
 
@@ -45,7 +46,7 @@ def signatures_invalidate(*, actor, signatures, reason: str, actor_label: str = 
         action="signatures.invalidated",
         actor=actor,
         actor_label=actor_label,
-        summary=f"Invalidated {changed} signature(s): {reason}",
+        summary=f"Invalidated {counted(changed, 'signature')}: {reason}",
     )
     return changed
 
@@ -61,7 +62,7 @@ def signatures_release(*, actor, signatures) -> int:
     audit_record(
         action="signatures.released",
         actor=actor,
-        summary=f"Released {released} quarantined signature(s); confirmation emails sent",
+        summary=f"Released {counted(released, 'quarantined signature')}; confirmation emails sent",
     )
     return released
 
@@ -93,7 +94,7 @@ def signatures_export_csv(*, actor, signatures, request=None):
         action="signatures.exported",
         actor=actor,
         request=request,
-        summary=f"Exported {confirmed.count()} confirmed signer(s)",
+        summary=f"Exported {counted(confirmed.count(), 'confirmed signer')}",
     )
     return _csv_lines(confirmed)
 

@@ -7,7 +7,6 @@ the code is right. An organiser without an authenticator yet sets one up as the 
 import time
 from base64 import b32encode
 
-import segno
 from django.contrib.auth import get_user_model, login, logout
 from django.db import transaction
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +14,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actionhub.core.audit import audit_record
+from actionhub.core.text import counted
 
 PENDING_KEY = "staff_pending_sign_in"
 PENDING_LIFETIME_SECONDS = 10 * 60
@@ -70,12 +70,6 @@ def staff_setup_device(*, user) -> TOTPDevice:
         device.full_clean()
         device.save()
     return device
-
-
-def staff_setup_qr_svg(*, device: TOTPDevice) -> str:
-    return segno.make(device.config_url, error="m").svg_inline(
-        scale=5, border=2, title="QR code for your authenticator app", dark="#000", light="#fff"
-    )
 
 
 def staff_setup_secret_groups(*, device: TOTPDevice) -> list[str]:
@@ -142,6 +136,6 @@ def staff_two_factor_reset(*, user, actor=None, actor_label: str = "") -> int:
         actor=actor,
         actor_label=actor_label,
         obj=user,
-        summary=f"Removed {deleted} authenticator(s) of {user.get_username()}",
+        summary=f"Removed {counted(deleted, 'authenticator')} of {user.get_username()}",
     )
     return deleted

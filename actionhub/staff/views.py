@@ -6,12 +6,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from actionhub.staff.forms import CodeForm, SignInForm
+from actionhub.staff.qr import qr_svg
 from actionhub.staff.services import (
     CodeRejected,
     staff_confirmed_device,
     staff_pending_user,
     staff_setup_device,
-    staff_setup_qr_svg,
     staff_setup_secret_groups,
     staff_sign_in_begin,
     staff_sign_in_complete,
@@ -87,7 +87,7 @@ def set_up(request):
     context = {
         "form": form,
         "organiser": user,
-        "qr_svg": staff_setup_qr_svg(device=device),
+        "qr_svg": qr_svg(data=device.config_url, title="QR code for your authenticator app"),
         "secret_groups": staff_setup_secret_groups(device=device),
     }
     return render(request, "staff/set_up.html", context)

@@ -1,5 +1,7 @@
 """What every page must satisfy in the browser, for the browser tests to check."""
 
+from urllib.parse import urlsplit
+
 from axe_playwright_python.sync_playwright import Axe
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -21,6 +23,26 @@ def check_current_page(page, url, status=200):
         errors.remove(next(error for error in errors if f"status of {status}" in error))
     assert errors == [], url
     assert page.watch.outside_requests == [], url
+    if not urlsplit(page.url).path.startswith("/admin/"):  # Django's admin has its own layout
+        assert fits_the_screen(page), f"{url} scrolls sideways"
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{url}\n{results.generate_report()}"
     page.watch.console_errors.clear()
+
+
+def in_viewport(page, locator) -> bool:
+    """Whether the element is wholly on the screen as it is scrolled now."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return (
+        box is not None
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= size["height"]
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+    )
+
+
+def fits_the_screen(page) -> bool:
+    """Nothing sticks out sideways: the page never scrolls horizontally at its width."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

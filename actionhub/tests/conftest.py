@@ -68,3 +68,20 @@ def page(browser_context):
     page = browser_context.new_page()
     page.watch = PageWatch(page)
     return page
+
+
+@pytest.fixture
+def mp(transactional_db):
+    """Alex Example, MP for Hampstead and Highgate, found from NW3 7UX."""
+    from actionhub.parliament.tests.factories import (
+        ConstituencyFactory,
+        MPFactory,
+        PostcodeFactory,
+    )
+
+    constituency = ConstituencyFactory(name="Hampstead and Highgate")
+    PostcodeFactory(postcode="NW3 7UX", constituency=constituency)
+    return MPFactory(
+        name="Alex Example", party="Demo Party", email="alex.example.mp@parliament.example",
+        constituency=constituency,
+    )  # fmt: skip

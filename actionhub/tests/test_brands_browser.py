@@ -177,6 +177,9 @@ def test_the_tracker_counts_filters_sorts_and_opens_a_brand(brands, page):
     expect(evidence.get_by_text("Published its commitment.")).to_be_visible()
     source = evidence.get_by_role("link", name="Source for the entry of 1 November 2025")
     assert source.get_attribute("href") == "https://alpha.example/commitment"
+    # Overdue: asked why, not asked to commit again.
+    expect(page.get_by_role("link", name="Ask Alpha Apparel why")).to_be_visible()
+    assert page.get_by_text("Ask Alpha Apparel to commit").count() == 0
 
     page.get_by_role("link", name="All brands").click()
     page.wait_for_url("**/brands/")
@@ -318,3 +321,35 @@ def test_asking_a_brand_to_commit_through_the_site_and_from_my_own_email(
     check_current_page(page, "brand letter: ready")
     href = page.get_by_role("link", name="Open it in my email program").get_attribute("href")
     assert href.startswith("mailto:sourcing@threadwell.example?subject=")
+
+
+def accessibility_roles(page) -> list[str]:
+    """The roles in Chromium's own accessibility tree: what a screen reader is given."""
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    return [node["role"]["value"] for node in tree if not node.get("ignored")]
+
+
+@time_machine.travel(TUESDAY, tick=True)
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_the_tracker_fits_a_phone_and_stays_a_table(brands, page, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    check_page(page, "/brands/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    roles = accessibility_roles(page)
+    assert roles.count("table") == 1
+    assert roles.count("row") == 6, "a header row and a row per brand"
+    assert roles.count("columnheader") == 5 and roles.count("rowheader") == 5
+    assert roles.count("cell") == 5 * 4
+
+    alpha = page.locator("table.tracker tbody tr").first
+    expect(alpha.get_by_role("link", name="Alpha Apparel")).to_be_visible()
+    expect(alpha.get_by_text("Overdue by 30 days")).to_be_visible()
+    if width < 640:  # each brand a block of its own, its cells labelled
+        deadline = alpha.locator("td[data-label=Deadline]")
+        label = deadline.evaluate("td => getComputedStyle(td, '::before').content")
+        assert label.startswith('"Deadline: "')
+        box = alpha.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    page.get_by_role("link", name="Deadline (sort)").click()
+    page.wait_for_url("**/brands/?status=&sector=&sort=deadline")

@@ -1,8 +1,10 @@
 """Every page in a real browser: no console errors, no axe violations, nothing from elsewhere."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -12,13 +14,15 @@ from actionhub.campaigns.models import Appeal, Demonstration, EngagementPlan
 from actionhub.events.models import Occurrence, Rsvp
 from actionhub.events.schedule import occurrences_generate, series_sync_from_demonstration
 from actionhub.events.tests.factories import OccurrenceFactory, RsvpFactory
+from actionhub.pledges.tests.factories import SignatureFactory
 from actionhub.staff.tests.factories import PASSWORD
 from actionhub.staff.tests.totp import current_code
 from actionhub.supporters.tests.factories import PersonFactory
-from actionhub.tests.browser import check_current_page, check_page
+from actionhub.tests.browser import check_current_page, check_page, in_viewport
 from actionhub.tests.pages import NOT_FOUND_PAGE, PUBLIC_PAGES
 
 pytestmark = pytest.mark.browser
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 def organiser_pages() -> list[str]:
@@ -219,3 +223,35 @@ def test_the_server_error_page(campaign, page, monkeypatch):
     monkeypatch.setattr("actionhub.campaigns.views.campaign_get_default", broken)
     check_page(page, "/", status=500)
     expect(page.get_by_role("heading", name="Sorry, something went wrong")).to_be_visible()
+
+
+@time_machine.travel(MONDAY, tick=True)
+@pytest.mark.parametrize("size", [(390, 844), (1280, 800)], ids=["phone", "laptop"])
+def test_the_home_page_opens_with_what_to_do_now(campaign, page, size):
+    Appeal.objects.update(target=5000, raised=1250)
+    SignatureFactory.create_batch(2, pledge=campaign.pledges.get())
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    check_page(page, "/")
+
+    act_now = page.get_by_role("region", name="Act now")
+    first_screen = {
+        "the pledge's count": act_now.get_by_text("2 people have signed."),
+        "the sign button": act_now.get_by_role("link", name="Sign the pledge", exact=True),
+        "the next demonstration": act_now.get_by_text("Tuesday 1 December, 18:00–19:00"),
+        "the link to say you are coming": act_now.get_by_role("link", name="Say you are coming"),
+        "the appeal's progress": act_now.get_by_text("£1,250 raised of a £5,000 target."),
+        "the appeal's bar": act_now.get_by_role("progressbar"),
+    }
+    for name, locator in first_screen.items():
+        assert in_viewport(page, locator), f"{name} is on the first screen"
+
+    act_now.get_by_role("link", name="Say you are coming").click()
+    page.wait_for_url("**/events/weekly-demonstration/2026-12-01/")
+    expect(page.get_by_role("heading", name="Say you are coming")).to_be_visible()
+
+
+def test_the_home_page_leaves_out_an_appeal_without_a_target(campaign, page):
+    check_page(page, "/")
+    act_now = page.get_by_role("region", name="Act now")
+    expect(act_now.get_by_role("link", name="Sign the pledge", exact=True)).to_be_visible()
+    assert act_now.get_by_role("progressbar").count() == 0

@@ -14,21 +14,10 @@ from playwright.sync_api import expect
 
 from actionhub.letters.models import Letter
 from actionhub.letters.services import letters_send_follow_ups
-from actionhub.parliament.tests.factories import ConstituencyFactory, MPFactory, PostcodeFactory
 from actionhub.tests.browser import check_current_page, check_page
 
 pytestmark = pytest.mark.browser
 OWN_WORDS = "My family left Kashgar in 1998 and we have not heard from my aunt since 2017."
-
-
-@pytest.fixture
-def mp(transactional_db):
-    constituency = ConstituencyFactory(name="Hampstead and Highgate")
-    PostcodeFactory(postcode="NW3 7UX", constituency=constituency)
-    return MPFactory(
-        name="Alex Example", party="Demo Party", email="alex.example.mp@parliament.example",
-        constituency=constituency,
-    )  # fmt: skip
 
 
 def write_the_letter(page):

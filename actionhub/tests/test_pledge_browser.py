@@ -7,7 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from actionhub.pledges.models import Signature
-from actionhub.tests.browser import check_current_page, check_page
+from actionhub.tests.browser import check_current_page, check_page, in_viewport
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +76,37 @@ def test_unsubscribe_and_erase_pages_in_the_browser(campaign, page):
     check_current_page(page, "erased")
 
     check_page(page, erase, status=400)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_the_error_summary_is_focused_and_seen_on_a_phone(
+    campaign, browser, live_server, javascript
+):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    page.goto("/pledge/stop-uyghur-genocide/")
+    with page.expect_response("**/pledge/stop-uyghur-genocide/") as response:
+        page.get_by_role("button", name="Sign the pledge").click()
+    assert response.value.status == 400
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_text("There is a problem")).to_be_visible()
+    # Focus moves to the summary, so a screen reader reads it out.
+    expect(summary).to_be_focused()
+    assert in_viewport(page, summary), "the summary is on the screen the page opens at"
+    assert page.title().startswith("Error: ")
+
+    link = summary.get_by_role("link", name="Enter your first name.")
+    link.click()
+    field = page.get_by_label("First name", exact=True)
+    if javascript:  # the field itself takes focus
+        expect(field).to_be_focused()
+    expect(field).to_be_in_viewport(ratio=1)
+    expect(page.locator("label[for=id_first_name]")).to_be_in_viewport(ratio=1)  # its label too
+
+    sign = summary.get_by_role("link", name="Tick “I sign this pledge” to sign it.")
+    assert sign.get_attribute("href") == "#id_sign"
+    context.close()

@@ -28,7 +28,7 @@ def test_opensanctions_targets_import_per_dataset_with_licence_and_kind(db, caps
     assert cotton.date_added.isoformat() == "2023-06-09"
     out = capsys.readouterr().out
     assert "UFLPA Entity List: 3 entities (legal designation, CC BY-NC 4.0" in out
-    assert "1 rows that are not organisations were skipped" in out
+    assert "1 row that is not an organisation was skipped" in out
 
 
 def test_each_import_is_a_new_version(db):

@@ -57,8 +57,8 @@ def brands(campaign):
 
 
 def rows(page: str) -> list[str]:
-    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    return [row.split("</a>", 1)[0].rsplit(">", 1)[1] for row in body.split("<tr>")[1:]]
+    body = page.split('<tbody role="rowgroup">', 1)[1].split("</tbody>", 1)[0]
+    return [row.split("</a>", 1)[0].rsplit(">", 1)[1] for row in body.split('<tr role="row">')[1:]]
 
 
 @time_machine.travel(date(2026, 12, 1), tick=False)

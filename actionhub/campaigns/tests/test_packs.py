@@ -36,9 +36,26 @@ def test_loading_the_default_pack_creates_the_campaign(pack_copy):
     assert campaign.name == "Jewish Action Against Persecution of Uyghurs"
     assert PledgeDemand.objects.count() == 6
     recipients = sorted(LetterTemplate.objects.values_list("recipient", flat=True))
-    assert recipients == ["brand", "mp", "mp"]
+    assert recipients == ["brand", "brand", "brand", "mp", "mp"]
     assert "created" in output
     assert AuditEntry.objects.filter(action="campaign.pack_loaded").count() == 1
+
+
+def test_each_letter_to_brands_is_for_brands_as_they_stand(pack_copy):
+    load(pack_copy)
+    letters = LetterTemplate.objects.order_by("position")
+    assert [(letter.slug, letter.for_brands) for letter in letters] == [
+        ("general", ""),
+        ("uyghur-women", ""),
+        ("ask-a-brand", "not-committed"),
+        ("thank-a-brand", "committed"),
+        ("ask-a-brand-why", "overdue"),
+    ]
+
+    # A pack that does not say (written before there were three) asks brands to commit.
+    replace_in(pack_copy / "campaign.yaml", "    for_brands: not-committed\n", "")
+    load(pack_copy)
+    assert LetterTemplate.objects.get(slug="ask-a-brand").for_brands == "not-committed"
 
 
 def test_loading_twice_changes_nothing(pack_copy):
@@ -137,6 +154,26 @@ BAD_PACKS = {
     "unknown letter recipient": (
         lambda pack: replace_in(pack / "campaign.yaml", "recipient: brand", "recipient: shop"),
         "campaign.yaml: letters[3].recipient: must be mp or brand",
+    ),
+    "unknown brands for a letter": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml", "for_brands: committed", "for_brands: loyal"
+        ),
+        "campaign.yaml: letters[4].for_brands: must be one of: not-committed, committed, overdue",
+    ),
+    "two letters for the same brands": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml", "for_brands: overdue", "for_brands: committed"
+        ),
+        "campaign.yaml: letters[5].for_brands: another letter is already for committed brands",
+    ),
+    "brands named on a letter to MPs": (
+        lambda pack: replace_in(
+            pack / "campaign.yaml",
+            "  - slug: general\n",
+            "  - slug: general\n    for_brands: overdue\n",
+        ),
+        "campaign.yaml: letters[1].for_brands: is only for letters with recipient: brand",
     ),
     "time without quotes": (
         lambda pack: replace_in(pack / "campaign.yaml", 'start_time: "18:00"', "start_time: 18:00"),

@@ -1,3 +1,4 @@
+import html
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -55,7 +56,7 @@ def test_the_appeal_shows_progress_only_when_a_target_is_set(campaign, client):
 
     content = client.get("/appeal/").content.decode()
     assert '<progress aria-labelledby="appeal-progress" max="100" value="25">' in content
-    assert "GBP 5000 of a GBP 20000 target (25%)" in content
+    assert "£5,000 of a £20,000 target (25%)" in content
 
 
 def test_appeal_progress_never_passes_one_hundred_percent(campaign):
@@ -187,3 +188,83 @@ def test_deleting_a_demand_in_the_admin_is_described_in_the_audit_log(campaign, 
     assert pledge.demands.count() == 5
     summary = AuditEntry.objects.get(action="content.changed").summary
     assert "Deleted pledge demand" in summary and "I will also support" in summary
+
+
+def test_the_home_page_opens_with_the_count_the_next_date_and_the_appeal(campaign, client):
+    with time_machine.travel(datetime(2026, 11, 30, 9, 0, tzinfo=LONDON), tick=False):
+        content = client.get("/").content.decode()
+    act_now = content[content.index('class="act-now"') : content.index('id="statement"')]
+    assert "<strong>0</strong> people have signed." in act_now
+    assert 'href="/pledge/stop-uyghur-genocide/">Sign the pledge</a>' in act_now
+    assert 'Tuesday 1 December, <span class="nowrap">18:00–19:00</span>' in act_now
+    rsvp_page = "/events/weekly-demonstration/2026-12-01/"
+    assert f'href="{rsvp_page}">Say you are coming</a>' in act_now
+    assert "<progress" not in act_now, "no appeal progress until a target is set"
+
+    Appeal.objects.update(currency="EUR", target=2_000, raised=2_500)
+    content = client.get("/").content.decode()
+    assert "€2,500 raised of a €2,000 target." in content
+    assert 'max="100" value="100"' in content
+
+
+def test_the_home_page_s_letter_card_is_about_mps_and_the_brand_letter_is_with_brands(
+    campaign, client
+):
+    content = client.get("/").content.decode()
+    cards = re.findall(r'<li class="action">(.*?)</li>', content, flags=re.S)
+    [mp_card] = [card for card in cards if "<h3>Write to your MP</h3>" in card]
+    [brands_card] = [card for card in cards if 'href="/brands/"' in card]
+    assert re.findall(r"<p>(.*?)</p>", mp_card) == [
+        "Find your MP from your postcode, start from a prepared letter and its briefing, "
+        "and put it in your own words."
+    ]
+    brand_letter = campaign.letters.get(slug="ask-a-brand")
+    assert brand_letter.summary not in content
+    assert "write to the brand" in brands_card
+
+
+def page_text(client, url) -> str:
+    text = re.sub(r"<[^>]+>", " ", client.get(url).content.decode())
+    return " ".join(html.unescape(text).split())
+
+
+def test_the_privacy_notice_describes_the_site_as_it_is(campaign, client):
+    text = page_text(client, "/privacy/")
+    assert "still being built" not in text and "will work when they arrive" not in text
+    for what in [
+        "When you write to your MP",
+        "When you write to a company",
+        "When you tell us you are coming to the demonstration",
+        "it is never sent to another service",  # the pledge's postcode
+        "the postcode alone, and nothing else about you, is sent to postcodes.io",
+        "Two weeks later we email you to ask whether your MP replied",
+        "deleted 60 days after a letter was sent through this site",
+        "a session cookie, which lasts at most 8 hours",
+        "named with its contact address at the end of this page",
+    ]:
+        assert what in text, what
+    assert "privacy@example.org" in text.split("Contact")[-1]
+
+
+def test_the_accessibility_statement_says_what_is_known_about_the_downloads(campaign, client):
+    text = page_text(client, "/accessibility/")
+    assert "in future" not in text
+    assert "can be downloaded as a Word document or a PDF" in text
+    assert "The PDF is not tagged for assistive technology" in text
+
+
+def test_a_count_of_one_is_singular(campaign, client):
+    from actionhub.core.text import counted
+    from actionhub.pledges.tests.factories import SignatureFactory
+
+    assert [counted(n, "signature") for n in (0, 1, 2, 1000)] == [
+        "0 signatures", "1 signature", "2 signatures", "1,000 signatures"
+    ]  # fmt: skip
+    assert counted(1, "person", "people") == "1 person"
+    assert counted(3, "person", "people") == "3 people"
+
+    SignatureFactory(pledge=campaign.pledges.get())
+    constituencies = page_text(client, "/pledge/stop-uyghur-genocide/constituencies/")
+    assert ": 1 confirmed signature. Counted again" in constituencies
+    home = page_text(client, "/")
+    assert "1 person has signed." in home

@@ -4,6 +4,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core import mail
@@ -15,6 +16,7 @@ from actionhub.events.models import Occurrence, Rsvp, Series
 from actionhub.events.schedule import series_sync_from_demonstration
 from actionhub.events.tests.factories import OccurrenceFactory, RsvpFactory, SeriesFactory
 from actionhub.staff.tests.factories import OrganiserFactory, TOTPDeviceFactory
+from actionhub.staff.tests.sessions import sign_in_with_code
 from actionhub.supporters.tests.factories import PersonFactory
 
 LIST = "/admin/events/occurrence/"
@@ -385,7 +387,7 @@ def test_the_attendance_report(organiser_client, campaign):
 
     page = organiser_client.get(ATTENDANCE).content.decode()
 
-    assert row("Weekly vigil", "Scheduled", 3, 5, 3) in page
+    assert row("Weekly vigil", "Took place", 3, 5, 3) in page
     assert row("Weekly vigil", "Cancelled", 0, 0, 0) in page
     assert page.index(f"{later.date:%a} {later.date.day}") < page.index(
         f"{earlier.date:%a} {earlier.date.day}"
@@ -402,7 +404,34 @@ def test_the_attendance_report_starts_at_each_date_local_start(organiser_client,
 
     page = organiser_client.get(ATTENDANCE).content.decode()
 
-    assert row(occurrence.series.title, "Scheduled", 1, 1, 0) in page, "today's, under way"
+    assert row(occurrence.series.title, "Under way", 1, 1, 0) in page, "today's, under way"
+
+
+@pytest.mark.parametrize(
+    ("clock", "status", "shown"),
+    [
+        (time(18, 30), Occurrence.Status.SCHEDULED, "Under way"),
+        (time(19, 0), Occurrence.Status.SCHEDULED, "Took place"),
+        (time(21, 0), Occurrence.Status.SCHEDULED, "Took place"),
+        (time(21, 0), Occurrence.Status.MOVED, "Took place (moved)"),
+        (time(21, 0), Occurrence.Status.CANCELLED, "Cancelled"),
+    ],
+)
+def test_tonight_s_date_says_it_took_place_once_it_has_finished(
+    client, organiser, organiser_device, campaign, clock, status, shown
+):
+    tonight = date(2026, 12, 1)
+    series = SeriesFactory(title="Weekly vigil")
+    OccurrenceFactory(series=series, date=tonight, status=status)
+    OccurrenceFactory(series=series, date=date(2026, 12, 8))  # next week's, still to come
+    with time_machine.travel(datetime.combine(tonight, clock, tzinfo=series.zone), tick=False):
+        sign_in_with_code(client, organiser, organiser_device)
+        report = client.get(ATTENDANCE).content.decode()
+        listed = client.get(LIST, {"when": "all", "series__id__exact": series.pk}).content.decode()
+
+    assert row("Weekly vigil", shown, 0, 0, 0) in report
+    assert f'<td class="field-current_status">{shown}</td>' in listed
+    assert '<td class="field-current_status">Scheduled</td>' in listed, "next week's"
 
 
 # Series

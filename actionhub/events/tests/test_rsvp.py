@@ -174,3 +174,28 @@ def test_an_rsvp_with_no_last_name_is_kept_and_shown_by_first_name(
     assert answer.status == Rsvp.Status.CONFIRMED
     assert (answer.person.first_name, answer.person.last_name) == (first_name, "")
     assert answer.display_name == first_name
+
+
+@time_machine.travel(MONDAY, tick=False)
+@pytest.mark.parametrize(
+    ("access", "notes", "shown"),
+    [
+        ("unknown", "", None),
+        ("unknown", "Ask at the gate for the ramp.", "Ask at the gate for the ramp."),
+        ("accessible", "", "Step-free and accessible."),
+        ("partly", "Kerb at the gate.", "Partly accessible. Kerb at the gate."),
+    ],
+)
+def test_access_is_described_only_as_far_as_organisers_know_it(
+    client, series, access, notes, shown
+):
+    series.accessibility, series.accessibility_notes = access, notes
+    series.save()
+    for url in ["/events/weekly/", "/events/weekly/2026-12-01/"]:
+        page = client.get(url).content.decode()
+        assert "Not yet assessed" not in page, url
+        assert "tell us when you say you are coming" not in page, url  # the form has no field
+        if shown is None:
+            assert "<dt>Accessibility</dt>" not in page, url
+        else:
+            assert f"<dt>Accessibility</dt><dd>{shown}</dd>" in page, url

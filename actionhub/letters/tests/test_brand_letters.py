@@ -1,10 +1,15 @@
 """Asking a brand to commit: the letter, delivery to the brand's address in our data, guards."""
 
+from datetime import date, datetime
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 
+from actionhub.brands.services import brand_status_record
 from actionhub.brands.tests.factories import BrandFactory
 from actionhub.letters.models import Letter
 from actionhub.letters.services import letters_send_follow_ups
@@ -66,7 +71,7 @@ def test_a_letter_sent_through_the_site_goes_to_the_brand_address_in_our_data(cl
     consent = Consent.objects.get(purpose=Consent.Purpose.PASS_TO_BRAND)
     assert "to Threadwell" in consent.wording
     tracker = client.get("/brands/").content.decode()
-    assert "<td>1</td>" in tracker  # counted for the brand
+    assert 'data-label="Letters from supporters">1</td>' in tracker  # counted for the brand
 
 
 def test_the_site_sends_one_letter_a_month_to_a_brand(client, ask):
@@ -113,3 +118,85 @@ def test_brand_letters_are_not_asked_did_your_mp_reply(client, ask):
 
 def test_an_unknown_brand_is_not_found(client, campaign):
     assert client.get("/brands/nobody/ask/").status_code == 404
+
+
+TODAY = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Europe/London"))
+ASK_TO_COMMIT = (
+    "Ask Threadwell to commit",
+    "Ask Threadwell to commit",
+    "asking it to commit to the Call to Action",
+    "I am writing as a customer to ask your company to commit",
+)
+STAGES = {
+    "not yet asked": ([], ASK_TO_COMMIT),
+    "declined": ([("asked", date(2026, 9, 1)), ("declined", date(2026, 10, 1))], ASK_TO_COMMIT),
+    "committed": (
+        [("committed", date(2026, 6, 1))],
+        (
+            "Thank Threadwell, and ask it to publish its suppliers",
+            "Thank Threadwell and ask for its supplier list",
+            "thanking it for its commitment to the Call to Action and asking it to publish its "
+            "supplier list",
+            "I am writing as a customer to thank your company for committing",
+        ),
+    ),
+    "overdue": (
+        [("committed", date(2025, 11, 1))],
+        (
+            "Ask Threadwell why it has not met its commitment",
+            "Ask Threadwell why",
+            "asking why it has not met its commitment to the Call to Action",
+            "I am writing as a customer about your company’s commitment to the Call to Action",
+        ),
+    ),
+}
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_brand_page_asks_for_what_fits_where_the_brand_stands(client, brand, stage):
+    history, (heading, button, to_line, opening) = STAGES[stage]
+    for status, on in history:
+        brand_status_record(brand=brand, status=status, on=on)
+
+    page = client.get("/brands/threadwell/").content.decode()
+    assert f'<h2 id="ask-heading">{heading}</h2>' in page
+    assert f'<a class="button" href="/brands/threadwell/ask/">{button}</a>' in page
+    if stage != "committed":
+        assert "Thank Threadwell" not in page
+    if stage != "not yet asked" and stage != "declined":
+        assert "Ask Threadwell to commit" not in page
+
+    write = client.get("/brands/threadwell/ask/").content.decode()
+    assert f"To <strong>Threadwell</strong>, {to_line}." in write
+    assert f"Dear Threadwell,\n\n{opening}" in unescape(write)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_brand_that_has_met_the_call_to_action_is_not_asked_for_anything(client, brand):
+    brand_status_record(brand=brand, status="committed", on=date(2025, 11, 1))
+    brand_status_record(brand=brand, status="met", on=date(2026, 10, 1))
+
+    page = client.get("/brands/threadwell/").content.decode()
+    assert 'id="ask-heading"' not in page and "/brands/threadwell/ask/" not in page
+    assert client.get("/brands/threadwell/ask/").status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_without_a_letter_for_where_the_brand_stands_none_is_offered(client, brand, campaign):
+    campaign.letters.filter(for_brands="committed").delete()
+    brand_status_record(brand=brand, status="committed", on=date(2026, 6, 1))
+
+    page = client.get("/brands/threadwell/").content.decode()
+    assert "/brands/threadwell/ask/" not in page
+    assert "Ask Threadwell to commit" not in page
+    assert client.get("/brands/threadwell/ask/").status_code == 404
+
+
+def test_the_letter_to_a_brand_does_not_promise_an_address_it_never_asks_for(client, brand):
+    write = unescape(client.get("/brands/threadwell/ask/").content.decode())
+    assert "Your name and address are added" not in write
+    assert "Your name, and your email address if you give one, are added at the end." in write
+
+    send = client.get("/brands/threadwell/ask/send/", follow=True).content.decode()
+    assert "Postal address" not in send

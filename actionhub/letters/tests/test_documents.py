@@ -284,3 +284,22 @@ def test_the_name_is_printed_under_the_sign_off_once(render, name):
     assert printed.endswith(f"Yours sincerely, {name}")
     assert signed_already.endswith(f"Yours sincerely, {name}")
     assert signed_already.count(name) == printed.count(name) == 2  # the sender block and here
+
+
+def test_the_accessibility_statement_describes_the_downloads_as_they_are():
+    """campaign_packs/*/pages/accessibility.md says what these tests check: real text, the
+    subject as title, British English, 11 point; and an untagged PDF. Change both together."""
+    letter = make_letter()
+
+    word = docx.Document(io.BytesIO(letter_docx(letter)))
+    assert word.core_properties.title == letter.subject
+    assert word.core_properties.language == "en-GB"
+    assert word.styles["Normal"].font.size.pt == 11
+    assert {paragraph.style.name for paragraph in word.paragraphs} == {"Normal"}
+
+    pdf = pypdf.PdfReader(io.BytesIO(letter_pdf(letter)))
+    catalogue = pdf.trailer["/Root"]
+    assert pdf.metadata.title == letter.subject
+    assert catalogue["/Lang"] == "en-GB"
+    assert ADDED_LINE in squashed(" ".join(page.extract_text() for page in pdf.pages))
+    assert "/StructTreeRoot" not in catalogue and "/MarkInfo" not in catalogue, "not tagged"

@@ -254,7 +254,7 @@ def test_the_fast_import_writes_what_the_orm_importer_writes(tmp_path, monkeypat
 
 def test_a_reimport_updates_the_constituency_and_the_end_date(tmp_path, imported):
     path = write(tmp_path, "moved.csv", "pcds,doterm,pcon\nNW3 7UX,202602,E14001279\n")
-    assert "1 rows read; 0 created, 1 updated or unchanged" in run("import_postcodes", path)
+    assert "1 row read; 0 created, 1 updated or unchanged" in run("import_postcodes", path)
     moved = Postcode.objects.get(postcode="NW3 7UX")
     assert (moved.constituency.name, moved.terminated) == ("Hendon", True)
     assert Postcode.objects.count() == 11

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from actionhub.brands.entity_lists import EntityListRefused, entity_lists_import
 from actionhub.brands.models import EntityList
+from actionhub.core.text import counted
 
 
 class Command(BaseCommand):
@@ -36,11 +37,17 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing imported. {refused}") from None
         for version in summary.versions:
             self.stdout.write(
-                f"{version.entity_list}: {version.entity_count} entities "
+                f"{version.entity_list}: {counted(version.entity_count, 'entity', 'entities')} "
                 f"({version.entity_list.get_kind_display().lower()}, {version.licence})"
             )
         if summary.skipped:
-            self.stdout.write(f"{summary.skipped} rows that are not organisations were skipped.")
+            rows = counted(summary.skipped, "row")
+            what = (
+                "is not an organisation was"
+                if summary.skipped == 1
+                else ("are not organisations were")
+            )
+            self.stdout.write(f"{rows} that {what} skipped.")
 
 
 def _parse_date(value: str | None):

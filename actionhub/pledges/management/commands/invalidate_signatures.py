@@ -3,6 +3,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from actionhub.core.text import counted
 from actionhub.pledges.operations import signatures_invalidate, signatures_matching
 
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         signatures = signatures_matching(**chosen)
         if not yes:
             self.stdout.write(
-                f"{signatures.count()} signature(s) match. Add --yes to invalidate them."
+                f"{counted(signatures.count(), 'signature')} match. Add --yes to invalidate them."
             )
             return
         changed = signatures_invalidate(
@@ -48,4 +49,4 @@ class Command(BaseCommand):
             signatures=signatures,
             reason=", ".join(f"{key}={value}" for key, value in chosen.items()),
         )
-        self.stdout.write(f"Invalidated {changed} signature(s).")
+        self.stdout.write(f"Invalidated {counted(changed, 'signature')}.")

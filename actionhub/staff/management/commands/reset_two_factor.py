@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from actionhub.core.text import counted
 from actionhub.staff.services import staff_two_factor_reset
 
 
@@ -18,6 +19,6 @@ class Command(BaseCommand):
             raise CommandError(f"There is no account with the username {username!r}.")
         removed = staff_two_factor_reset(user=user, actor_label="manage.py reset_two_factor")
         self.stdout.write(
-            f"Removed {removed} authenticator(s) of {username}. At their next sign-in they will "
-            "be asked to set up a new one."
+            f"Removed {counted(removed, 'authenticator')} of {username}. At their next sign-in "
+            "they will be asked to set up a new one."
         )
