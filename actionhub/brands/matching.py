@@ -429,7 +429,9 @@ def _is_pinyin(word: str) -> bool:
     )
 
 
-def _read_latin(text: str, notes: set[str]) -> list[tuple[str, str]]:
+def _read_latin(text: str, notes: set[str], follows_name: bool = False) -> list[tuple[str, str]]:
+    """Read Latin text; ``follows_name`` when it comes after other parts of the name, as the
+    "Co., Ltd." after "Hoshine Silicon Industry (Shanshan)" does."""
     # Accents stay on until rigour has looked for legal forms ("beschränkter Haftung"); pinyin
     # words lose their tone marks at once.
     words = tokenize_name(text.replace("&", " and "))
@@ -474,9 +476,12 @@ def _read_latin(text: str, notes: set[str]) -> list[tuple[str, str]]:
         else:
             glued.append(word)
             run_length = 0
-    cleaned = remove_org_types(" ".join(glued)).split() or glued
+    cleaned = remove_org_types(" ".join(glued)).split()
+    if not cleaned and not follows_name:
+        cleaned = glued  # a name that is nothing but a legal form is kept as written
     # rigour leaves the "Company" of "Company Limited" and a lone "Co." or "Corp." at the end.
-    while len(cleaned) > 1 and _strip_marks(cleaned[-1]) in _TRAILING_LEGAL_WORDS:
+    keep = 0 if follows_name else 1
+    while len(cleaned) > keep and _strip_marks(cleaned[-1]) in _TRAILING_LEGAL_WORDS:
         cleaned.pop()
     if cleaned != glued:
         notes.add("legal_form")
@@ -530,7 +535,9 @@ def _analyse(name: str) -> _Form:
             if not piece.strip():
                 continue
             read = (
-                _read_han(piece, notes) if _HAN_RE.fullmatch(piece) else _read_latin(piece, notes)
+                _read_han(piece, notes)
+                if _HAN_RE.fullmatch(piece)
+                else _read_latin(piece, notes, follows_name=bool(tokens))
             )
             for token, source in read:
                 tokens.append(token)

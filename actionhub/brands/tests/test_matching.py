@@ -221,6 +221,15 @@ def test_different_companies_are_not_likely(matcher, supplier):
     assert_not_likely(matcher, supplier)
 
 
+def test_a_legal_form_after_a_bracketed_qualifier_is_removed():
+    for name in (
+        "Hoshine Silicon Industry (Shanshan) Co. Ltd",
+        "Hoshine Silicon Industry (Shanshan) Co., Ltd.",
+        "Hoshine Silicon Industry (Shanshan) Company Limited",
+    ):
+        assert normalise_company_name(name) == "hoshine silicon industry shanshan"
+
+
 def test_sister_companies_score_below_possible():
     listed = "Xinjiang Zhongtai Chemical Co., Ltd."
     assert pair_score("Xinjiang Zhongtai Textile Co., Ltd.", listed) < POSSIBLE
