@@ -913,16 +913,7 @@ class Matcher:
         self.possible = possible
         self._names: list[ListedName] = list(names)
         self._forms: list[_Form] = [_analyse(n.name) for n in self._names]
-        document_frequency: dict[str, int] = defaultdict(int)
-        for form in self._forms:
-            for token in set(form.tokens):
-                document_frequency[token] += 1
-        count = max(len(self._forms), 1)
-        scale = math.log(count + 1)
-        self._idf = {
-            token: min(1.0, max(0.05, math.log((count + 1) / df) / scale))
-            for token, df in document_frequency.items()
-        }
+        self._idf = self._rarity()
         self._weights = [self._weigh(form) for form in self._forms]
         self._totals = [sum(w) for w in self._weights]
         self._token_weights = [
@@ -947,6 +938,24 @@ class Matcher:
         self._country = [_country_codes(n.country) for n in self._names]
         _country_codes("China")  # loads rigour's territory names now rather than mid-screen
         self._cache: dict[tuple[str, str], Match | None] = {}
+
+    def _rarity(self) -> dict[str, float]:
+        """Inverse document frequency of each token, counted over entities rather than names:
+        an entity listed with aliases ("Hoshine Silicon Industry ...", "Hoshine") must not make
+        its own brand look common."""
+        tokens_of: dict[int | str, set[str]] = defaultdict(set)
+        for listed, form in zip(self._names, self._forms, strict=True):
+            tokens_of[listed.entity_id].update(form.tokens)
+        document_frequency: dict[str, int] = defaultdict(int)
+        for tokens in tokens_of.values():
+            for token in tokens:
+                document_frequency[token] += 1
+        count = max(len(tokens_of), 1)
+        scale = math.log(count + 1)
+        return {
+            token: min(1.0, max(0.05, math.log((count + 1) / df) / scale))
+            for token, df in document_frequency.items()
+        }
 
     def _weigh(self, form: _Form) -> tuple[float, ...]:
         return tuple(

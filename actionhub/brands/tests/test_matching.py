@@ -230,6 +230,21 @@ def test_a_legal_form_after_a_bracketed_qualifier_is_removed():
         assert normalise_company_name(name) == "hoshine silicon industry shanshan"
 
 
+def test_aliases_do_not_make_an_entity_s_own_words_common():
+    others = [
+        ListedName(i, f"{brand} Trading Co., Ltd.", False)
+        for i, brand in enumerate(["Tianye", "Baoli", "Jinma", "Xinlian"], start=10)
+    ]
+    parent = ListedName(1, "Hoshine Silicon Industry Co., Ltd.", False)
+    plain = Matcher([parent, *others])
+    with_alias = Matcher([parent, ListedName(1, "Hoshine", True), *others])
+    supplier = "Hoshine Silicon Co., Ltd."
+    assert (
+        with_alias.compare(supplier, parent.name).score
+        == plain.compare(supplier, parent.name).score
+    )
+
+
 def test_sister_companies_score_below_possible():
     listed = "Xinjiang Zhongtai Chemical Co., Ltd."
     assert pair_score("Xinjiang Zhongtai Textile Co., Ltd.", listed) < POSSIBLE
