@@ -171,6 +171,7 @@ WORD_FORMS: dict[str, str] = {
     "co": "company",
     "cos": "company",
     "corp": "corporation",
+    "corps": "corps",  # not the plural of "corp": the Corps of the XPCC is not a corporation
     "inc": "incorporated",
     "ltd": "limited",
     "intl": "international",

@@ -245,6 +245,12 @@ def test_aliases_do_not_make_an_entity_s_own_words_common():
     )
 
 
+def test_corps_is_not_a_corporation(matcher):
+    assert normalise_company_name("Xinjiang Production and Construction Corps").endswith(" corps")
+    assert matcher.best("Xinjiang Construction and Production Machinery Co., Ltd.") is None
+    assert matcher.best("Xinjiang Production and Construction Corp.").entity_id == 2
+
+
 def test_sister_companies_score_below_possible():
     listed = "Xinjiang Zhongtai Chemical Co., Ltd."
     assert pair_score("Xinjiang Zhongtai Textile Co., Ltd.", listed) < POSSIBLE
