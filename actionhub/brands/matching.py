@@ -9,7 +9,8 @@ How a name is read (``normalise_company_name`` shows the result):
 2. Han text: traditional characters become simplified (ICU), then abbreviations written in
    Han characters (``ABBREVIATIONS``: 新疆生产建设兵团) are expanded.
 3. Text in brackets is kept apart as a *qualifier* ("Hoshine Silicon (Jiaxing)"), unless it
-   only repeats the name or is an address.
+   only repeats the name or is an address; so is a city after the brand ("Xinjiang Zhongtai
+   Chemical Fukang Energy"). A legal form after the brackets is removed.
 4. Han text: legal forms (``HAN_LEGAL_FORMS``: 股份有限公司, 有限责任公司, 有限公司, ...)
    are removed, 集团 becomes the word "group", and the rest is read as toneless pinyin with
    pypinyin (``lazy_pinyin``, style NORMAL). Each token remembers its characters, so two Han
@@ -27,14 +28,17 @@ How a name is read (``normalise_company_name`` shows the result):
 
 How two names are compared (``pair_score``): each token has a weight. Words that say little
 (place names at the front of a name, "company", "group", "industry") weigh little; in a
-``Matcher`` each weight is also capped by the token's rarity across the listed names (inverse
-document frequency), so words shared by many listed names count for little. The score is the
+``Matcher`` each weight is also capped by the token's rarity across the listed entities (inverse
+document frequency), so words shared by many listed entities count for little. The score is the
 weighted share of tokens that match: exactly, as one word written as two, or, for Latin words,
 with a small spelling difference or abbreviated ("Chem.") or cut off at the end. It is then
 lowered when the names have *different* distinctive words, when a name's most distinctive word
-is missing from the other, when they open with different places, or when one has a bracketed
-qualifier the other lacks. Sister companies such as "Xinjiang Zhongtai Chemical" and "Xinjiang
-Zhongtai Textile" share most of their name but not the part that tells them apart.
+is missing from the other, when they open with different places, or when the supplier has a
+qualifier (bracketed, or a city after the brand) that the listed name lacks or has another.
+A listed name's qualifier that the supplier simply leaves out weighs as a place: "Hoshine
+Silicon Industry" is the less specific name of "Hoshine Silicon Industry (Shanshan)", not
+another branch. Sister companies such as "Xinjiang Zhongtai Chemical" and "Xinjiang Zhongtai
+Textile" share most of their name but not the part that tells them apart.
 See docs/screening.md for the thresholds and how they were measured.
 """
 
@@ -214,7 +218,9 @@ _FUZZY_MIN_LENGTH = 5  # non-pinyin words at least this long may differ by a typ
 _FUZZY_MIN_SIMILARITY = 0.8
 _SUBSTITUTION_PENALTY = 0.85  # both names have a distinctive word the other lacks
 _REGION_PENALTY = 0.7  # the names open with different places
-_QUALIFIER_PENALTY = 0.8  # the names have different bracketed qualifiers
+# The supplier has a qualifier the listed name lacks, or they differ: a branch is another
+# registered company, as one under another region is.
+_QUALIFIER_PENALTY = _REGION_PENALTY
 _DISTINCTIVE = 0.45  # weight from which an unmatched token counts as distinctive
 _MISSING_PENALTY = 0.85  # a name's most distinctive word is not in the other name
 _ABBREVIATED_SIMILARITY = 0.9  # "Chem." for "Chemical", a name cut off in "Met"
@@ -311,7 +317,8 @@ class _Form:
     word: tuple[bool, ...]  # a Latin word that is not pinyin: may be misspelt or abbreviated
     latin: tuple[bool, ...]  # Latin letters (a word or pinyin), not read from Han text
     region: frozenset[int]  # places that open (or, for provinces, close) the name
-    qualifier: frozenset[int]  # distinctive tokens inside brackets
+    qualifier: frozenset[int]  # distinctive tokens inside brackets, and branch cities
+    places: frozenset[int]  # provinces and cities, wherever they stand
     compact: str
     display: str
     plain: str
@@ -593,7 +600,11 @@ def _analyse(name: str) -> _Form:
             prior.append(_W_PLACE)
         else:
             prior.append(1.0)
-    qualifier = {i for i in range(len(tokens)) if in_brackets[i] and prior[i] >= 1.0}
+    # A city after the name's opening places marks a branch as brackets do ("Xinjiang Zhongtai
+    # Chemical Fukang Energy" is Zhongtai Chemical's company in Fukang).
+    qualifier = {
+        i for i in range(len(tokens)) if prior[i] >= 1.0 and (in_brackets[i] or kinds[i] == "city")
+    }
     latin = tuple(t.isalpha() and t.isascii() and not h for t, h in zip(tokens, han, strict=True))
     word = tuple(
         is_latin and (t in ENGLISH_WORDS or _segment(t) is None)
@@ -607,6 +618,7 @@ def _analyse(name: str) -> _Form:
         latin=latin,
         region=frozenset(region),
         qualifier=frozenset(qualifier),
+        places=frozenset(places),
         compact="".join(tokens),
         display=" ".join(tokens),
         plain=plain,
@@ -703,6 +715,9 @@ def _compare(
         shortened.append(_match_shortened_words(a, b, matched_a, matched_b, ignored_a))
         shortened.append(_match_shortened_words(b, a, matched_b, matched_a, ignored_b))
 
+    left_out = _left_out_qualifier(a, b, matched_a, matched_b, ignored_a)
+    if left_out:
+        wb = [_W_PLACE if j in left_out else w for j, w in enumerate(wb)]
     total = sum(wa) + sum(wb) - sum(wa[i] for i in ignored_a) - sum(wb[j] for j in ignored_b)
     if total <= 0:
         return 0.0, "nothing to compare"
@@ -728,7 +743,7 @@ def _compare(
     other_region = bool(a.region and b.region and not any(i in matched_a for i in a.region))
     if other_region:
         score *= _REGION_PENALTY
-    qualified = bool(a.qualifier - matched_a.keys() or b.qualifier - matched_b.keys())
+    qualified = bool(a.qualifier - matched_a.keys() or b.qualifier - matched_b.keys() - left_out)
     if qualified:
         score *= _QUALIFIER_PENALTY
     score = round(min(max(score, 0.0), 1.0), 4)
@@ -771,8 +786,32 @@ def _compare(
     if missing:
         reasons.append("a name's most distinctive word is missing from the other")
     if qualified:
-        reasons.append("bracketed qualifier on one side only, or different")
+        reasons.append("qualifier (bracketed, or a branch's city) on one side only, or different")
+    elif left_out:
+        reasons.append("the listed name's qualifier left out")
     return score, "; ".join(reasons)
+
+
+def _left_out_qualifier(
+    a: _Form,
+    b: _Form,
+    matched_a: dict[int, float],
+    matched_b: dict[int, float],
+    ignored_a: set[int],
+) -> set[int]:
+    """The listed name's bracketed qualifier, when the supplier is the same name without it
+    ("Hoshine Silicon Industry" for "Hoshine Silicon Industry (Shanshan)"). Such a supplier is
+    the less specific name rather than another branch, and the qualifier then weighs as a place
+    prefix left out does. Nothing is left out when the supplier has a qualifier of its own, or
+    a place or distinctive word that the listed name lacks: "Hoshine Silicon (Jiaxing)" and
+    "Jiaxing Hoshine Silicon" are other branches."""
+    if a.qualifier or not b.qualifier:
+        return set()
+    for i in range(len(a.tokens)):
+        unmatched = i not in matched_a and i not in ignored_a
+        if unmatched and (i in a.places or a.prior[i] >= _DISTINCTIVE):
+            return set()
+    return set(b.qualifier) - matched_b.keys()
 
 
 def _lacks_key_word(weights: Sequence[float], matched: dict[int, float], ignored: set[int]) -> bool:

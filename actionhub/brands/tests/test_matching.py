@@ -251,6 +251,61 @@ def test_corps_is_not_a_corporation(matcher):
     assert matcher.best("Xinjiang Production and Construction Corp.").entity_id == 2
 
 
+# The reported case: the list names a subsidiary by its place, with the brand as an alias.
+SHANSHAN = [
+    *(n for n in LISTED if n.entity_id != 3),
+    ListedName(20, "Hoshine Silicon Industry (Shanshan) Co. Ltd", False, "CN"),
+    ListedName(20, "Hoshine", True, "CN"),
+]
+
+
+@pytest.mark.parametrize(
+    "supplier", ["Hoshine Silicon Industry Co Ltd", "Hoshine Silicon Industry", "HOSHINE SILICON"]
+)
+def test_a_supplier_without_the_listed_qualifier_is_a_match(supplier):
+    # The supplier is the less specific name, not another branch: the qualifier it leaves out
+    # weighs as a place prefix left out does.
+    match = assert_likely(Matcher(SHANSHAN), supplier, 20)
+    assert match.listed_name == "Hoshine Silicon Industry (Shanshan) Co. Ltd"
+    assert "qualifier left out" in match.reason
+
+
+@pytest.mark.parametrize(
+    "supplier",
+    [
+        "Hoshine Silicon Industry (Jiaxing) Co., Ltd.",  # another branch
+        "Hoshine Silicon (Jiaxing) Co., Ltd.",
+        "Jiaxing Hoshine Silicon Industry Co., Ltd.",
+        "Hoshine Silicon Industry Jiaxing Co., Ltd.",
+        "Hoshine Logistics Co., Ltd.",  # sister company: the one-word alias is not enough
+        "Hoshine Logistics (Shanshan) Co., Ltd.",
+    ],
+)
+def test_other_branches_of_a_qualified_listed_name_are_not_matches(supplier):
+    match = Matcher(SHANSHAN).best(supplier)
+    assert match is None, (supplier, match)
+
+
+def test_a_supplier_s_own_qualifier_marks_a_branch(matcher):
+    # The other way round the supplier names a branch the list does not: a different company,
+    # by a clear margin.
+    branch = matcher.compare(
+        "East Hope Nonferrous Metals (Hong Kong) Co., Ltd.",
+        "Xinjiang East Hope Nonferrous Metals Co., Ltd.",
+    )
+    assert branch.score < POSSIBLE - 0.05
+    assert "qualifier" in branch.reason
+
+
+def test_a_city_after_the_brand_marks_a_branch(matcher):
+    # 新疆中泰化学阜康能源: Zhongtai Chemical's company in Fukang.
+    branch = matcher.compare(
+        "Xinjiang Zhongtai Chemical Fukang Energy Co., Ltd.", "Xinjiang Zhongtai Chemical Co., Ltd."
+    )
+    assert branch.band == "none"
+    assert "qualifier" in branch.reason
+
+
 def test_sister_companies_score_below_possible():
     listed = "Xinjiang Zhongtai Chemical Co., Ltd."
     assert pair_score("Xinjiang Zhongtai Textile Co., Ltd.", listed) < POSSIBLE
