@@ -38,7 +38,10 @@ qualifier (bracketed, or a city after the brand) that the listed name lacks or h
 A listed name's qualifier that the supplier simply leaves out weighs as a place: "Hoshine
 Silicon Industry" is the less specific name of "Hoshine Silicon Industry (Shanshan)", not
 another branch. Sister companies such as "Xinjiang Zhongtai Chemical" and "Xinjiang Zhongtai
-Textile" share most of their name but not the part that tells them apart.
+Textile" share most of their name but not the part that tells them apart. A listed name that is
+a short form of another name of its entity (the alias "Hoshine") matches a supplier that is that
+name, but says nothing of the supplier's other words: "Hoshine Logistics" is judged by the full
+name.
 See docs/screening.md for the thresholds and how they were measured.
 """
 
@@ -685,9 +688,15 @@ def _same_name_reason(a: _Form, b: _Form) -> str:
 
 
 def _compare(
-    a: _Form, wa: Sequence[float], b: _Form, wb: Sequence[float], explain: bool = False
+    a: _Form,
+    wa: Sequence[float],
+    b: _Form,
+    wb: Sequence[float],
+    explain: bool = False,
+    short_form: bool = False,
 ) -> tuple[float, str]:
-    """Score two read names from 0 to 1 and, when asked, say why."""
+    """Score two read names from 0 to 1 and, when asked, say why. ``short_form`` when the listed
+    name is a short form of another name of its entity (see ``_short_forms``)."""
     if not a.tokens or not b.tokens:
         return 0.0, "nothing to compare"
     if a.compact == b.compact and all(
@@ -715,6 +724,8 @@ def _compare(
         shortened.append(_match_shortened_words(a, b, matched_a, matched_b, ignored_a))
         shortened.append(_match_shortened_words(b, a, matched_b, matched_a, ignored_b))
 
+    if short_form and _adds_words(a, matched_a, ignored_a):
+        return 0.0, "a short form of the listed name; the supplier has words it does not vouch for"
     left_out = _left_out_qualifier(a, b, matched_a, matched_b, ignored_a)
     if left_out:
         wb = [_W_PLACE if j in left_out else w for j, w in enumerate(wb)]
@@ -805,13 +816,31 @@ def _left_out_qualifier(
     prefix left out does. Nothing is left out when the supplier has a qualifier of its own, or
     a place or distinctive word that the listed name lacks: "Hoshine Silicon (Jiaxing)" and
     "Jiaxing Hoshine Silicon" are other branches."""
-    if a.qualifier or not b.qualifier:
+    if a.qualifier or not b.qualifier or _adds_words(a, matched_a, ignored_a):
         return set()
-    for i in range(len(a.tokens)):
-        unmatched = i not in matched_a and i not in ignored_a
-        if unmatched and (i in a.places or a.prior[i] >= _DISTINCTIVE):
-            return set()
     return set(b.qualifier) - matched_b.keys()
+
+
+def _adds_words(a: _Form, matched_a: dict[int, float], ignored_a: set[int]) -> bool:
+    """The supplier has a place or a distinctive word (by its own weight, whatever its rarity)
+    that found no partner."""
+    return any(
+        i not in matched_a and i not in ignored_a and (i in a.places or a.prior[i] >= _DISTINCTIVE)
+        for i in range(len(a.tokens))
+    )
+
+
+def _short_forms(forms: Sequence[_Form]) -> list[bool]:
+    """For each name of one entity, whether it is a short form of another of its names: its
+    distinctive words are some of another name's ("Hoshine" of "Hoshine Silicon Industry
+    (Shanshan) Co. Ltd"). Such a name vouches for a supplier that is that name, but not for the
+    supplier's other words: "Hoshine Logistics" or "Jinyuan Textile" are judged by the entity's
+    full name, or a one-word alias would make every sister company a match."""
+    words = [
+        frozenset(t for t, p in zip(f.tokens, f.prior, strict=True) if p >= _DISTINCTIVE)
+        for f in forms
+    ]
+    return [bool(mine) and any(mine < other for other in words) for mine in words]
 
 
 def _lacks_key_word(weights: Sequence[float], matched: dict[int, float], ignored: set[int]) -> bool:
@@ -917,7 +946,14 @@ def pair_score(supplier: str, listed: str | Sequence[str]) -> float:
     """
     names = [listed] if isinstance(listed, str) else list(listed)
     a = _analyse(supplier)
-    return max((_compare(a, a.prior, b, b.prior)[0] for b in map(_analyse, names)), default=0.0)
+    forms = [_analyse(name) for name in names]
+    return max(
+        (
+            _compare(a, a.prior, b, b.prior, short_form=short)[0]
+            for b, short in zip(forms, _short_forms(forms), strict=True)
+        ),
+        default=0.0,
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -976,6 +1012,7 @@ class Matcher:
                     for variant in _deletions(token):
                         self._variants[variant].add(token)
         self._country = [_country_codes(n.country) for n in self._names]
+        self._short_form = self._find_short_forms()
         _country_codes("China")  # loads rigour's territory names now rather than mid-screen
         self._cache: dict[tuple[str, str], Match | None] = {}
 
@@ -996,6 +1033,17 @@ class Matcher:
             token: min(1.0, max(0.05, math.log((count + 1) / df) / scale))
             for token, df in document_frequency.items()
         }
+
+    def _find_short_forms(self) -> list[bool]:
+        indexes_of: dict[int | str, list[int]] = defaultdict(list)
+        for index, listed in enumerate(self._names):
+            indexes_of[listed.entity_id].append(index)
+        short_form = [False] * len(self._names)
+        for indexes in indexes_of.values():
+            flags = _short_forms([self._forms[i] for i in indexes])
+            for index, flag in zip(indexes, flags, strict=True):
+                short_form[index] = flag
+        return short_form
 
     def _weigh(self, form: _Form) -> tuple[float, ...]:
         return tuple(
@@ -1055,7 +1103,13 @@ class Matcher:
     def _score(
         self, index: int, form: _Form, weights: Sequence[float], codes: frozenset[str]
     ) -> float:
-        score = _compare(form, weights, self._forms[index], self._weights[index])[0]
+        score = _compare(
+            form,
+            weights,
+            self._forms[index],
+            self._weights[index],
+            short_form=self._short_form[index],
+        )[0]
         if self._other_country(index, codes):
             score = max(0.0, round(score - _COUNTRY_PENALTY, 4))
         return score
@@ -1064,7 +1118,9 @@ class Matcher:
         self, index: int, form: _Form, weights: Sequence[float], codes: frozenset[str]
     ) -> Match:
         listed = self._names[index]
-        score, reason = _compare(form, weights, self._forms[index], self._weights[index], True)
+        score, reason = _compare(
+            form, weights, self._forms[index], self._weights[index], True, self._short_form[index]
+        )
         if self._other_country(index, codes):
             score = max(0.0, round(score - _COUNTRY_PENALTY, 4))
             listed_in = ", ".join(sorted(self._country[index])).upper()
@@ -1139,7 +1195,16 @@ class Matcher:
     def pair_score(self, supplier_name: str, listed: str | Sequence[str]) -> float:
         """Like the module's ``pair_score``, with this matcher's rarity weights."""
         names = [listed] if isinstance(listed, str) else list(listed)
-        return max((self.compare(supplier_name, name).score for name in names), default=0.0)
+        form = _analyse(supplier_name)
+        weights = self._weigh(form)
+        forms = [_analyse(name) for name in names]
+        return max(
+            (
+                _compare(form, weights, other, self._weigh(other), short_form=short)[0]
+                for other, short in zip(forms, _short_forms(forms), strict=True)
+            ),
+            default=0.0,
+        )
 
 
 def _deletions(token: str) -> set[str]:

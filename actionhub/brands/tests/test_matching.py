@@ -286,6 +286,31 @@ def test_other_branches_of_a_qualified_listed_name_are_not_matches(supplier):
     assert match is None, (supplier, match)
 
 
+JINYUAN = [
+    *LISTED,
+    ListedName(21, "Jinyuan Garment (Hotan) Co., Ltd.", False, "CN"),
+    ListedName(21, "Jinyuan", True, "CN"),
+]
+
+
+@pytest.mark.parametrize("supplier", ["Jinyuan", "Jinyuan Co., Ltd.", "JINYUAN GROUP"])
+def test_a_short_alias_matches_a_supplier_that_is_that_name(supplier):
+    match = assert_likely(Matcher(JINYUAN), supplier, 21)
+    assert match.listed_name == "Jinyuan"
+
+
+@pytest.mark.parametrize(
+    "supplier", ["Jinyuan Textile Co., Ltd.", "Jinyuan Trading Co., Ltd.", "Aksu Jinyuan Co., Ltd."]
+)
+def test_a_short_alias_does_not_vouch_for_the_supplier_s_other_words(supplier):
+    # "Jinyuan" is Jinyuan Garment's brand: a supplier that adds another trade or place is judged
+    # by the full name, or the alias would make every sister company a match.
+    matcher = Matcher(JINYUAN)
+    assert matcher.best(supplier) is None, (supplier, matcher.best(supplier))
+    assert matcher.pair_score(supplier, ["Jinyuan Garment (Hotan) Co., Ltd.", "Jinyuan"]) < POSSIBLE
+    assert pair_score(supplier, ["Jinyuan Garment (Hotan) Co., Ltd.", "Jinyuan"]) < POSSIBLE
+
+
 def test_a_supplier_s_own_qualifier_marks_a_branch(matcher):
     # The other way round the supplier names a branch the list does not: a different company,
     # by a clear margin.
