@@ -16,9 +16,10 @@ How a name is read (``normalise_company_name`` shows the result):
    pypinyin (``lazy_pinyin``, style NORMAL). Each token remembers its characters, so two Han
    names are still compared by character (中泰 is not its homophone 忠泰).
 5. Latin text: split into words with rigour's tokenizer; abbreviations (XPCC, Bingtuan,
-   XUAR) and other spellings of places (Hotan, Kashgar) are replaced; legal forms (Co., Ltd.,
-   Company Limited, LLC, GmbH, Inc, S.A., ...) are removed with rigour's org-type table
-   (``remove_org_types``); tone marks and accents are removed (Xīnjiāng -> xinjiang).
+   XUAR) and other spellings of places (``PLACE_VARIANTS``: Hotan, Kashgar, Sinkiang, Ghulja)
+   are replaced; legal forms (Co., Ltd., Company Limited, LLC, GmbH, Inc, S.A., ...) are
+   removed with rigour's org-type table (``remove_org_types``); tone marks and accents are
+   removed (Xīnjiāng -> xinjiang).
 6. Pinyin spacing: neighbouring words that read entirely as pinyin are joined, legal forms in
    pinyin (youxian gongsi) cut off, and the letters split again into place names and words,
    so "XinjiangZhongtai", "Xinjiang Zhongtai", "xin jiang zhong tai" and 新疆中泰 all read
@@ -121,8 +122,8 @@ PROVINCES = _wordlist(
 # open a name, full weight elsewhere, where they usually mark a branch or subsidiary.
 CITIES = _wordlist(
     """
-    wulumuqi kelamayi tulufan hami changji boertala bayinguoleng akesu kezilesu kashi hetian
-    yili tacheng aletai shihezi alaer tumushuke wujiaqu beitun tiemenguan shuanghe kekedala
+    wulumuqi kelamayi tulufan hami changji boertala bayinguoleng akesu kezileisu kashi hetian
+    yili tacheng aleitai shihezi alaer tumushuke wujiaqu beitun tiemenguan shuanghe kekedala
     kunyu huyanghe kuerlei kuche yining kuitun luopu moyu pishan yutian minfeng cele qiemo
     ruoqiang shache yecheng zepu bachu jiashi shufu shule wensu awati baicheng xinhe shaya
     wushi keping fukang manasi hutubi jimusaer qitai mulei shanshan tuokexun balikun
@@ -133,34 +134,64 @@ CITIES = _wordlist(
     dongguan foshan zhuhai shantou quanzhou jinjiang xuchang weifang yantai zibo tangshan
     """
 )
-# Other spellings of places, mapped to the reading pypinyin gives their Han names.
+# Other spellings of places, mapped to the reading pypinyin gives their Han names: the usual
+# English names, Wade-Giles and postal romanisations, and the Uyghur names that English texts
+# use. Only names that are not themselves pinyin for something else ("Sanji" for Changji is).
 PLACE_VARIANTS: dict[str, str] = {
+    # Xinjiang
+    "sinkiang": "xinjiang",
+    "urumqi": "wulumuqi",
+    "urumchi": "wulumuqi",
+    "kashgar": "kashi",
     "hotan": "hetian",
     "khotan": "hetian",
-    "kashgar": "kashi",
-    "urumqi": "wulumuqi",
+    "aksu": "akesu",
     "turpan": "tulufan",
     "turfan": "tulufan",
     "korla": "kuerlei",
     "kuerle": "kuerlei",
     "ili": "yili",
-    "lop": "luopu",
-    "aksu": "akesu",
+    "ghulja": "yining",
+    "gulja": "yining",
+    "kuldja": "yining",
+    "kumul": "hami",
+    "qumul": "hami",
     "karamay": "kelamayi",
-    "altay": "aletai",
+    "altay": "aleitai",
+    "altai": "aleitai",
+    "aletai": "aleitai",  # pypinyin reads 阿勒泰 "aleitai"
+    "kizilsu": "kezileisu",
+    "kezilesu": "kezileisu",  # and 克孜勒苏 "kezileisu"
+    "bortala": "boertala",
+    "bayingolin": "bayinguoleng",
     "kuqa": "kuche",
+    "yarkand": "shache",
+    "lop": "luopu",
     "aral": "alaer",
     "alar": "alaer",
+    "tumxuk": "tumushuke",
+    "kokdala": "kekedala",
     "shanshan": "shanshan",
     "pichan": "shanshan",
+    # Elsewhere
     "tibet": "xizang",
+    "kwangtung": "guangdong",
+    "chekiang": "zhejiang",
+    "kiangsu": "jiangsu",
+    "fukien": "fujian",
+    "shantung": "shandong",
+    "szechwan": "sichuan",
+    "szechuan": "sichuan",
+    "kweichow": "guizhou",
+    "tientsin": "tianjin",
+    "nanking": "nanjing",
+    "peking": "beijing",
     "macau": "aomen",
     "macao": "aomen",
-    "peking": "beijing",
 }
 # Words about the kind or place of an organisation rather than its identity.
 ADMIN_WORDS = _wordlist(
-    "county city province prefecture district region autonomous uyghur uygur municipality"
+    "county city province prefecture district region autonomous uyghur municipality"
 )
 GENERIC_WORDS = _wordlist(
     """
@@ -189,6 +220,8 @@ WORD_FORMS: dict[str, str] = {
     "holdings": "holding",
     "info": "information",
     "jituan": "group",
+    "uygur": "uyghur",
+    "uighur": "uyghur",
 }
 # English words that supplier lists use interchangeably for one Chinese industry term
 # (服装 garment/apparel/clothing, 鞋业 shoes/footwear, 光伏 photovoltaic/solar/PV,

@@ -189,6 +189,51 @@ def test_place_spellings(matcher):
     assert_likely(matcher, "Hotan Taida Apparel Co., Ltd.", 6)
 
 
+@pytest.mark.parametrize(
+    "variant, pinyin, han",
+    [
+        ("Sinkiang", "Xinjiang", "新疆"),  # postal
+        ("Urumchi", "Wulumuqi", "乌鲁木齐"),
+        ("Ghulja", "Yining", "伊宁"),  # Uyghur names
+        ("Gulja", "Yining", "伊宁"),
+        ("Kuldja", "Yining", "伊宁"),
+        ("Kumul", "Hami", "哈密"),
+        ("Qumul", "Hami", "哈密"),
+        ("Altay", "Aletai", "阿勒泰"),  # pypinyin reads it "aleitai"
+        ("Altai", "Aletai", "阿勒泰"),
+        ("Kizilsu", "Kezilesu", "克孜勒苏"),
+        ("Bortala", "Boertala", "博尔塔拉"),  # the prefectures' English names
+        ("Bayingolin", "Bayinguoleng", "巴音郭楞"),
+        ("Yarkand", "Shache", "莎车"),
+        ("Tumxuk", "Tumushuke", "图木舒克"),
+        ("Kokdala", "Kekedala", "可克达拉"),
+        ("Kwangtung", "Guangdong", "广东"),  # postal names of provinces and cities
+        ("Chekiang", "Zhejiang", "浙江"),
+        ("Kiangsu", "Jiangsu", "江苏"),
+        ("Fukien", "Fujian", "福建"),
+        ("Shantung", "Shandong", "山东"),
+        ("Szechwan", "Sichuan", "四川"),
+        ("Szechuan", "Sichuan", "四川"),
+        ("Kweichow", "Guizhou", "贵州"),
+        ("Tientsin", "Tianjin", "天津"),
+        ("Nanking", "Nanjing", "南京"),
+    ],
+)
+def test_other_romanisations_of_places(variant, pinyin, han):
+    assert normalise_company_name(variant) == normalise_company_name(pinyin)
+    assert normalise_company_name(variant) == normalise_company_name(han)
+
+
+def test_other_romanisations_in_names(matcher):
+    assert_likely(matcher, "Sinkiang Zhongtai Chemical Co., Ltd.", 1)
+    assert normalise_company_name("Sinkiang Uighur Autonomous Region") == normalise_company_name(
+        "新疆维吾尔自治区"
+    )
+    # Another place is still another company.
+    assert pair_score("Ghulja Tianhe Electronics", "Urumqi Tianhe Electronics Co., Ltd.") < POSSIBLE
+    assert_not_likely(matcher, "Sinkiang Zhongtai Textile Co., Ltd.")
+
+
 def test_dropping_the_province_prefix_still_matches(matcher):
     assert_likely(matcher, "Zhongtai Chemical Co., Ltd.", 1)
 
