@@ -225,7 +225,9 @@ WORD_FORMS: dict[str, str] = {
 }
 # English words that supplier lists use interchangeably for one Chinese industry term
 # (服装 garment/apparel/clothing, 鞋业 shoes/footwear, 光伏 photovoltaic/solar/PV,
-# 针织 knitting/knitwear), folded to one spelling.
+# 针织 knitting/knitwear, 贸易 trade/trading), folded to one spelling. Words for different
+# trades stay apart even where they are close, because sister companies are told apart by
+# them: textile (纺织) is not garment (服装), spinning (纺纱) is not textile, cotton is not yarn.
 INDUSTRY_TERMS: dict[str, str] = {
     "apparel": "garment",
     "clothing": "garment",
@@ -234,13 +236,14 @@ INDUSTRY_TERMS: dict[str, str] = {
     "pv": "solar",
     "knitwear": "knitting",
     "knit": "knitting",
+    "trading": "trade",
 }
 STOPWORDS = frozenset({"the", "and", "of", "for"})
 # English words in company names that could also be read as pinyin ("linen" as lin-en).
 ENGLISH_WORDS = _wordlist(
     """
     linen line lines mine machine shine gene mega game name pine lane sun fan fans man pan can
-    men pen tie die she tin pin ban
+    men pen tie die she tin pin ban mining jute rice tire
     """
 )
 # Words that end a company name as part of its legal form, left once rigour has removed the rest.
@@ -380,7 +383,12 @@ def _fold_word(token: str) -> str:
         return INDUSTRY_TERMS[token]
     if token.isalpha() and len(token) > 4 and token.endswith("ies"):
         token = token[:-3] + "y"
-    elif token.isalpha() and len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+    elif (
+        token.isalpha()
+        and len(token) > 3
+        and token.endswith("s")
+        and not token.endswith(("ss", "us"))  # "nonferrous", "autonomous"
+    ):
         token = token[:-1]
     if token.endswith("isation"):
         token = token[: -len("isation")] + "ization"

@@ -376,6 +376,33 @@ def test_a_city_after_the_brand_marks_a_branch(matcher):
     assert "qualifier" in branch.reason
 
 
+def test_trading_is_trade():
+    assert normalise_company_name("Hetian Taida Trading Co., Ltd.") == "hetian taida trade"
+
+
+def test_words_in_us_are_not_plurals():
+    assert normalise_company_name("East Hope Nonferrous Metals") == "east hope nonferrous metal"
+
+
+def test_mining_is_not_pinyin():
+    assert normalise_company_name("Altay Jinshan Mining Co., Ltd.") == "aleitai jinshan mining"
+
+
+@pytest.mark.parametrize(
+    "supplier, listed",
+    [
+        ("Hetian Taida Textile Co., Ltd.", "Hetian Taida Apparel Co., Ltd."),
+        ("Hetian Taida Garment Co., Ltd.", "Hetian Taida Textiles Co., Ltd."),
+        ("Aksu Huafu Spinning Co., Ltd.", "Aksu Huafu Textiles Co., Ltd."),
+        ("Kuqa Fengyuan Yarn Co., Ltd.", "Kuqa Fengyuan Cotton Co., Ltd."),
+        ("Hetian Taida Trading Co., Ltd.", "Hetian Taida Clothing Co., Ltd."),
+    ],
+)
+def test_close_trades_still_tell_sister_companies_apart(matcher, supplier, listed):
+    # Textile and garment, spinning and textile, yarn and cotton are different trades.
+    assert matcher.compare(supplier, listed).band == "none"
+
+
 def test_sister_companies_score_below_possible():
     listed = "Xinjiang Zhongtai Chemical Co., Ltd."
     assert pair_score("Xinjiang Zhongtai Textile Co., Ltd.", listed) < POSSIBLE
