@@ -24,7 +24,10 @@ How a name is read (``normalise_company_name`` shows the result):
    pinyin (youxian gongsi) cut off, and the letters split again into place names and words,
    so "XinjiangZhongtai", "Xinjiang Zhongtai", "xin jiang zhong tai" and 新疆中泰 all read
    ``xinjiang zhongtai``.
-7. English words are folded (plural "s", co -> company, intl -> international, apparel ->
+7. Chinese trade words after a brand, in characters or pinyin, are read in English
+   (``TRADE_TERMS``: 化学 and huaxue -> chemical), keeping their characters; a name written
+   twice, in characters and in English, is read once.
+8. English words are folded (plural "s", co -> company, intl -> international, apparel ->
    garment; ``WORD_FORMS``, ``INDUSTRY_TERMS``) and "the", "and", "of" dropped.
 
 How two names are compared (``pair_score``): each token has a weight. Words that say little
@@ -42,7 +45,8 @@ another branch. Sister companies such as "Xinjiang Zhongtai Chemical" and "Xinji
 Textile" share most of their name but not the part that tells them apart. A listed name that is
 a short form of another name of its entity (the alias "Hoshine") matches a supplier that is that
 name, but says nothing of the supplier's other words: "Hoshine Logistics" is judged by the full
-name.
+name. A supplier in Chinese characters is compared with the entity's Chinese names when it has
+any, since a romanisation cannot tell 中泰 from 忠泰.
 See docs/screening.md for the thresholds and how they were measured.
 """
 
@@ -238,6 +242,43 @@ INDUSTRY_TERMS: dict[str, str] = {
     "knit": "knitting",
     "trading": "trade",
 }
+# Chinese trade words and the English that supplier lists write for them. After a brand, Han
+# text and its pinyin are read in English, so that an English supplier meets an entity listed
+# only in Chinese: 新疆中泰化学, "Xinjiang Zhongtai Huaxue" and "Xinjiang Zhongtai Chemical" all
+# read "xinjiang zhongtai chemical". A word read from this table keeps its Chinese term, so two
+# Chinese names are still compared by character: 中泰化学 is not 中泰化工, though both are
+# "Zhongtai Chemical" in English. Longer terms are read first (有色金属 before 金属).
+TRADE_TERMS: dict[str, str] = {
+    "化学": "chemical",
+    "化工": "chemical",
+    "纺织": "textile",
+    "毛纺": "wool textile",
+    "针织": "knitting",
+    "纱线": "yarn",
+    "棉纱": "cotton yarn",
+    "棉业": "cotton",
+    "服装": "garment",
+    "服饰": "garment",  # apparel
+    "鞋业": "shoe",
+    "地毯": "carpet",
+    "发制品": "hair product",
+    "硅业": "silicon",
+    "多晶硅": "polysilicon",
+    "光伏": "solar",
+    "新能源": "new energy",
+    "能源": "energy",
+    "材料": "material",
+    "有色金属": "nonferrous metal",
+    "金属": "metal",
+    "电子": "electronics",
+    "科技": "technology",
+    "物流": "logistics",
+    "贸易": "trade",
+    "农业": "agriculture",
+    "番茄": "tomato",
+    "制品": "products",
+    "实业": "industry",
+}
 STOPWORDS = frozenset({"the", "and", "of", "for"})
 # English words in company names that could also be read as pinyin ("linen" as lin-en).
 ENGLISH_WORDS = _wordlist(
@@ -358,6 +399,7 @@ class _Form:
     region: frozenset[int]  # places that open (or, for provinces, close) the name
     qualifier: frozenset[int]  # distinctive tokens inside brackets, and branch cities
     places: frozenset[int]  # provinces and cities, wherever they stand
+    script: str  # "han", "latin" or "mixed": how the name was written
     compact: str
     display: str
     plain: str
@@ -394,6 +436,48 @@ def _fold_word(token: str) -> str:
         token = token[: -len("isation")] + "ization"
     token = WORD_FORMS.get(token, token)
     return INDUSTRY_TERMS.get(token, token)
+
+
+def _trade_term_readings() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(pinyin, characters, English words) for each trade term, longest pinyin first."""
+    readings = []
+    for characters, english in TRADE_TERMS.items():
+        syllables = lazy_pinyin(characters, style=Style.NORMAL, v_to_u=True)
+        letters = "".join(_strip_marks(s) for s in syllables)
+        readings.append((letters, characters, tuple(_fold_word(w) for w in english.split())))
+    return tuple(sorted(readings, key=lambda reading: -len(reading[0])))
+
+
+_TRADE_READINGS = _trade_term_readings()
+
+
+def _read_trade_terms(word: str, characters: str, after_brand: bool) -> list[tuple[str, str]]:
+    """Read the trade terms at the end of a pinyin word in English ("zhongtaihuaxue" ->
+    "zhongtai", "chemical"), each with its characters. ``characters`` are those the word was
+    read from, "" for pinyin written in Latin letters. A word that is nothing but trade terms is
+    read in English only after a brand: in "Xinjiang Fushi", Fushi is the brand."""
+    if not (characters or (word not in ENGLISH_WORDS and _segment(word, True))):
+        return [(word, characters)]
+    terms: list[tuple[str, str]] = []
+    while word and (found := _trailing_term(word, characters, after_brand)):
+        letters, term, english = found
+        terms[:0] = [(w, term) for w in english]
+        word, characters = word[: -len(letters)], characters[: -len(term)]
+    return ([(word, characters)] if word else []) + terms
+
+
+def _trailing_term(
+    word: str, characters: str, after_brand: bool
+) -> tuple[str, str, tuple[str, ...]] | None:
+    """The longest trade term that ends the word and leaves pinyin (or, after a brand, nothing)
+    before it. Read from characters, the term must be written with its own (华学 is not 化学)."""
+    for letters, term, english in _TRADE_READINGS:
+        if not word.endswith(letters) or (characters and not characters.endswith(term)):
+            continue
+        rest = word[: -len(letters)]
+        if _segment(rest, True) if rest else after_brand:
+            return letters, term, english
+    return None
 
 
 def _read_pinyin_run(
@@ -512,9 +596,14 @@ def _read_latin(text: str, notes: set[str], follows_name: bool = False) -> list[
     glued: list[str] = []
     singles: set[str] = set()  # glued runs that had a one-letter syllable written alone
     run_length = 0
+    previous = ""
     for word in expanded:
         plain = _strip_marks(word)
-        if _is_pinyin(plain):
+        # A syllable in a run of syllables written apart is pinyin even when it is also an
+        # English word: the "Fan" and "Pin" of "Chang Ji Hua Yuan Fan Qie Zhi Pin".
+        spelt_apart = bool(run_length) and previous in _SYLLABLES and plain in _SYLLABLES
+        previous = plain
+        if _is_pinyin(plain) or spelt_apart:
             if plain != word:
                 notes.add("marks")
             if run_length:
@@ -581,24 +670,35 @@ def _analyse(name: str) -> _Form:
     han: list[str] = []
     in_brackets: list[bool] = []
     chunk_of: list[int] = []
+    scripts: set[str] = set()
     for chunk_index, (chunk, bracketed) in enumerate(chunks):
         chunk = re.sub(r"[()\[\]{}]", " ", chunk)
         for piece in re.split(f"({_HAN_RE.pattern})", chunk):
             if not piece.strip():
                 continue
-            read = (
-                _read_han(piece, notes)
-                if _HAN_RE.fullmatch(piece)
-                else _read_latin(piece, notes, follows_name=bool(tokens))
-            )
+            if _HAN_RE.fullmatch(piece):
+                read = _read_han(piece, notes)
+                scripts.add("han")
+            else:
+                read = _read_latin(piece, notes, follows_name=bool(tokens))
+                scripts.add("latin")
             for token, source in read:
-                tokens.append(token)
-                han.append(source)
-                in_brackets.append(bracketed)
-                chunk_of.append(chunk_index)
+                after_brand = any(_token_kind(t) == "word" for t in tokens)
+                terms = _read_trade_terms(token, source, after_brand)
+                if len(terms) > 1 or terms[0][0] != token:
+                    notes.add("trade_terms")
+                for term, characters in terms:
+                    tokens.append(term)
+                    han.append(characters)
+                    in_brackets.append(bracketed)
+                    chunk_of.append(chunk_index)
 
     # "Xinjiang Bingtuan" -> "xinjiang xinjiang production ...": a word said twice in a row.
     keep = [i for i in range(len(tokens)) if i == 0 or tokens[i] != tokens[i - 1]]
+    # "吐鲁番宏达棉业 Turpan Hongda Cotton": a name written twice, in characters and in English.
+    half = len(keep) // 2
+    if half and [tokens[i] for i in keep[:half]] == [tokens[i] for i in keep[half:]]:
+        keep = keep[:half]
     tokens, han = [tokens[i] for i in keep], [han[i] for i in keep]
     in_brackets, chunk_of = [in_brackets[i] for i in keep], [chunk_of[i] for i in keep]
     # "XPCC (Xinjiang Production and Construction Corps)": brackets that only repeat the name.
@@ -650,9 +750,9 @@ def _analyse(name: str) -> _Form:
         i for i in range(len(tokens)) if prior[i] >= 1.0 and (in_brackets[i] or kinds[i] == "city")
     }
     latin = tuple(t.isalpha() and t.isascii() and not h for t, h in zip(tokens, han, strict=True))
+    # English words, whether written so or read from a Chinese trade term.
     word = tuple(
-        is_latin and (t in ENGLISH_WORDS or _segment(t) is None)
-        for t, is_latin in zip(tokens, latin, strict=True)
+        t.isascii() and t.isalpha() and (t in ENGLISH_WORDS or _segment(t) is None) for t in tokens
     )
     return _Form(
         tokens=tuple(tokens),
@@ -663,6 +763,7 @@ def _analyse(name: str) -> _Form:
         region=frozenset(region),
         qualifier=frozenset(qualifier),
         places=frozenset(places),
+        script=scripts.pop() if len(scripts) == 1 else "mixed",
         compact="".join(tokens),
         display=" ".join(tokens),
         plain=plain,
@@ -718,6 +819,8 @@ def _same_name_reason(a: _Form, b: _Form) -> str:
         parts.append("legal forms removed")
     if "spacing" in notes:
         parts.append("pinyin spacing ignored")
+    if "trade_terms" in notes:
+        parts.append("Chinese trade words read in English")
     terms = sorted(n.split(":", 1)[1].replace("=", " = ") for n in notes if n.startswith("term:"))
     if terms:
         parts.append("same trade in other words (" + ", ".join(terms) + ")")
@@ -728,18 +831,53 @@ def _same_name_reason(a: _Form, b: _Form) -> str:
     return "same name: " + "; ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Role:
+    """What a listed name is among its entity's names, as far as matching is concerned."""
+
+    # Its distinctive words are some of another name's ("Hoshine" of "Hoshine Silicon Industry
+    # (Shanshan) Co. Ltd"). It vouches for a supplier that is that name, but not for the
+    # supplier's other words: "Hoshine Logistics" or "Jinyuan Textile" are judged by the
+    # entity's full name, or a one-word alias would make every sister company a match.
+    short_form: bool = False
+    # It is in Latin letters and the entity has a name in Chinese characters: for a supplier in
+    # characters that name decides, since a romanisation cannot tell 中泰 from its homophone 忠泰.
+    romanised: bool = False
+
+
+_ANY_NAME = _Role()
+
+
+def _roles(forms: Sequence[_Form]) -> list[_Role]:
+    """The role of each of one entity's names."""
+    words = [
+        frozenset(t for t, p in zip(f.tokens, f.prior, strict=True) if p >= _DISTINCTIVE)
+        for f in forms
+    ]
+    has_han = any(f.script != "latin" for f in forms)
+    return [
+        _Role(
+            short_form=bool(mine) and any(mine < other for other in words),
+            romanised=has_han and form.script == "latin",
+        )
+        for form, mine in zip(forms, words, strict=True)
+    ]
+
+
 def _compare(
     a: _Form,
     wa: Sequence[float],
     b: _Form,
     wb: Sequence[float],
     explain: bool = False,
-    short_form: bool = False,
+    role: _Role = _ANY_NAME,
 ) -> tuple[float, str]:
-    """Score two read names from 0 to 1 and, when asked, say why. ``short_form`` when the listed
-    name is a short form of another name of its entity (see ``_short_forms``)."""
+    """Score two read names from 0 to 1 and, when asked, say why. ``role``: what the listed
+    name is among its entity's names."""
     if not a.tokens or not b.tokens:
         return 0.0, "nothing to compare"
+    if role.romanised and a.script == "han":
+        return 0.0, "a supplier in Chinese characters is compared with the entity's Chinese name"
     if a.compact == b.compact and all(
         not x or not y or x == y for x, y in zip(a.han, b.han, strict=False)
     ):
@@ -765,7 +903,7 @@ def _compare(
         shortened.append(_match_shortened_words(a, b, matched_a, matched_b, ignored_a))
         shortened.append(_match_shortened_words(b, a, matched_b, matched_a, ignored_b))
 
-    if short_form and _adds_words(a, matched_a, ignored_a):
+    if role.short_form and _adds_words(a, matched_a, ignored_a):
         return 0.0, "a short form of the listed name; the supplier has words it does not vouch for"
     left_out = _left_out_qualifier(a, b, matched_a, matched_b, ignored_a)
     if left_out:
@@ -869,19 +1007,6 @@ def _adds_words(a: _Form, matched_a: dict[int, float], ignored_a: set[int]) -> b
         i not in matched_a and i not in ignored_a and (i in a.places or a.prior[i] >= _DISTINCTIVE)
         for i in range(len(a.tokens))
     )
-
-
-def _short_forms(forms: Sequence[_Form]) -> list[bool]:
-    """For each name of one entity, whether it is a short form of another of its names: its
-    distinctive words are some of another name's ("Hoshine" of "Hoshine Silicon Industry
-    (Shanshan) Co. Ltd"). Such a name vouches for a supplier that is that name, but not for the
-    supplier's other words: "Hoshine Logistics" or "Jinyuan Textile" are judged by the entity's
-    full name, or a one-word alias would make every sister company a match."""
-    words = [
-        frozenset(t for t, p in zip(f.tokens, f.prior, strict=True) if p >= _DISTINCTIVE)
-        for f in forms
-    ]
-    return [bool(mine) and any(mine < other for other in words) for mine in words]
 
 
 def _lacks_key_word(weights: Sequence[float], matched: dict[int, float], ignored: set[int]) -> bool:
@@ -990,8 +1115,8 @@ def pair_score(supplier: str, listed: str | Sequence[str]) -> float:
     forms = [_analyse(name) for name in names]
     return max(
         (
-            _compare(a, a.prior, b, b.prior, short_form=short)[0]
-            for b, short in zip(forms, _short_forms(forms), strict=True)
+            _compare(a, a.prior, b, b.prior, role=role)[0]
+            for b, role in zip(forms, _roles(forms), strict=True)
         ),
         default=0.0,
     )
@@ -1053,7 +1178,7 @@ class Matcher:
                     for variant in _deletions(token):
                         self._variants[variant].add(token)
         self._country = [_country_codes(n.country) for n in self._names]
-        self._short_form = self._find_short_forms()
+        self._roles = self._find_roles()
         _country_codes("China")  # loads rigour's territory names now rather than mid-screen
         self._cache: dict[tuple[str, str], Match | None] = {}
 
@@ -1075,16 +1200,15 @@ class Matcher:
             for token, df in document_frequency.items()
         }
 
-    def _find_short_forms(self) -> list[bool]:
+    def _find_roles(self) -> list[_Role]:
         indexes_of: dict[int | str, list[int]] = defaultdict(list)
         for index, listed in enumerate(self._names):
             indexes_of[listed.entity_id].append(index)
-        short_form = [False] * len(self._names)
+        roles = [_ANY_NAME] * len(self._names)
         for indexes in indexes_of.values():
-            flags = _short_forms([self._forms[i] for i in indexes])
-            for index, flag in zip(indexes, flags, strict=True):
-                short_form[index] = flag
-        return short_form
+            for index, role in zip(indexes, _roles([self._forms[i] for i in indexes]), strict=True):
+                roles[index] = role
+        return roles
 
     def _weigh(self, form: _Form) -> tuple[float, ...]:
         return tuple(
@@ -1149,7 +1273,7 @@ class Matcher:
             weights,
             self._forms[index],
             self._weights[index],
-            short_form=self._short_form[index],
+            role=self._roles[index],
         )[0]
         if self._other_country(index, codes):
             score = max(0.0, round(score - _COUNTRY_PENALTY, 4))
@@ -1160,7 +1284,7 @@ class Matcher:
     ) -> Match:
         listed = self._names[index]
         score, reason = _compare(
-            form, weights, self._forms[index], self._weights[index], True, self._short_form[index]
+            form, weights, self._forms[index], self._weights[index], True, self._roles[index]
         )
         if self._other_country(index, codes):
             score = max(0.0, round(score - _COUNTRY_PENALTY, 4))
@@ -1241,8 +1365,8 @@ class Matcher:
         forms = [_analyse(name) for name in names]
         return max(
             (
-                _compare(form, weights, other, self._weigh(other), short_form=short)[0]
-                for other, short in zip(forms, _short_forms(forms), strict=True)
+                _compare(form, weights, other, self._weigh(other), role=role)[0]
+                for other, role in zip(forms, _roles(forms), strict=True)
             ),
             default=0.0,
         )

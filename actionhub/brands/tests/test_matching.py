@@ -83,7 +83,7 @@ def test_legal_form_removal_uses_rigour_and_the_han_table():
         normalise_company_name("Hoshine Silicon Industry Co., Ltd.") == "hoshine silicon industry"
     )
     assert normalise_company_name("ABC Aktiengesellschaft") == normalise_company_name("ABC AG")
-    assert normalise_company_name("合盛硅业股份有限公司") == "heshengguiye"
+    assert normalise_company_name("合盛硅业股份有限公司") == "hesheng silicon"
 
 
 def test_group_is_a_word_that_weighs_little():
@@ -142,8 +142,10 @@ def test_pinyin_tone_marks(matcher, supplier):
 
 def test_chinese_characters_against_pinyin(matcher):
     # The listed entity has a Chinese name; the supplier writes its pinyin reading.
-    match = assert_likely(matcher, "Xinjiang Zhongtai Huaxue Gufen Youxian Gongsi", 1)
-    assert match.listed_name == "新疆中泰化学股份有限公司"
+    supplier = "Xinjiang Zhongtai Huaxue Gufen Youxian Gongsi"
+    assert assert_likely(matcher, supplier, 1).score == 1.0
+    match = matcher.compare(supplier, "新疆中泰化学股份有限公司")
+    assert match.score == 1.0
     assert "Chinese characters read as pinyin" in match.reason
     # And the other way round: the supplier writes Chinese, the list has pinyin.
     match = assert_likely(matcher, "新疆东方希望有色金属有限公司", 4)
@@ -154,6 +156,76 @@ def test_chinese_characters_against_pinyin(matcher):
 def test_chinese_characters_against_chinese_characters(matcher):
     match = assert_likely(matcher, "合盛硅业有限公司", 3)
     assert match.listed_name == "合盛硅业股份有限公司"
+
+
+@pytest.mark.parametrize(
+    "chinese, english",
+    [
+        ("新疆中泰化学股份有限公司", "Xinjiang Zhongtai Chemical Co., Ltd."),
+        ("Xinjiang Zhongtai Huaxue Gufen Youxian Gongsi", "Xinjiang Zhongtai Chemical"),
+        ("新疆天业化工有限公司", "Xinjiang Tianye Chemical"),
+        ("合盛硅业股份有限公司", "Hesheng Silicon Co., Ltd."),
+        ("阿克苏华孚纺织有限公司", "Aksu Huafu Textiles Co., Ltd."),
+        ("和田泰达服饰有限公司", "Hotan Taida Apparel Co., Ltd."),
+        ("哈密金龙光伏材料有限公司", "Hami Jinlong Solar Materials"),
+        ("河南中原发制品有限公司", "Henan Zhongyuan Hair Products"),
+        ("福建永盛鞋业有限公司", "Fujian Yongsheng Shoes"),
+        ("新疆汇通物流有限公司", "Xinjiang Huitong Logistics"),
+        ("江苏恒宇纺织科技有限公司", "Jiangsu Hengyu Textile Technology"),
+        ("新疆协鑫新能源材料科技有限公司", "Xinjiang Xiexin New Energy Material Technology"),
+        ("新疆东方希望有色金属有限公司", "Xinjiang Dongfang Xiwang Nonferrous Metals"),
+        ("库车丰源棉业有限公司", "Kuqa Fengyuan Cotton"),
+        ("保定金鑫贸易有限公司", "Baoding Jinxin Trading"),
+    ],
+)
+def test_chinese_trade_words_read_in_english(chinese, english):
+    assert normalise_company_name(chinese) == normalise_company_name(english)
+
+
+def test_english_name_against_an_entity_listed_only_in_chinese():
+    listed = [*LISTED[2:], ListedName(30, "新疆中泰化学股份有限公司", False, "CN")]
+    match = assert_likely(Matcher(listed), "Xinjiang Zhongtai Chemical Co Ltd", 30)
+    assert "Chinese trade words read in English" in match.reason
+    listed = [*LISTED, ListedName(31, "Hetian Haolin Fazhipin Youxian Gongsi", False, "CN")]
+    assert_likely(Matcher(listed), "Hotan Haolin Hair Products Co., Ltd.", 31)
+
+
+@pytest.mark.parametrize(
+    "supplier",
+    [
+        "Xinjiang Zhongtai Textile Co., Ltd.",  # sister company
+        "Xinjiang Zhongtai Logistics Co., Ltd.",
+        "Xinjiang Tianye Chemical Co., Ltd.",  # other brand
+        "新疆中泰化工有限公司",  # 化工 is "chemical" too, but other characters
+        "Xinjiang Zhongtai Huagong Youxian Gongsi",  # and its pinyin
+    ],
+)
+def test_trade_words_read_in_english_keep_companies_apart(supplier):
+    matcher = Matcher([*LISTED[2:], ListedName(30, "新疆中泰化学股份有限公司", False, "CN")])
+    match = matcher.best(supplier)
+    assert match is None, (supplier, match)
+
+
+def test_a_word_that_is_only_a_trade_term_is_a_brand():
+    assert normalise_company_name("Xinjiang Fushi Co., Ltd.") == "xinjiang fushi"
+    assert normalise_company_name("新疆服饰有限公司") == "xinjiang fushi"
+
+
+def test_a_supplier_in_characters_meets_the_entity_s_chinese_name(matcher):
+    # 忠泰 reads "zhongtai" as 中泰 does; against the English name it would match.
+    match = matcher.best("新疆忠泰化学有限公司")
+    assert match is None or match.band == "none", match
+    assert matcher.best("新疆中泰化学有限公司").listed_name == "新疆中泰化学股份有限公司"
+
+
+def test_syllables_written_apart_are_pinyin_even_when_english():
+    assert normalise_company_name("ChangJiHuaYuanFanQieZhiPin") == normalise_company_name(
+        "昌吉华源番茄制品"
+    )
+
+
+def test_a_name_written_twice_is_read_once():
+    assert normalise_company_name("吐鲁番宏达棉业 Turpan Hongda Cotton") == "tulufan hongda cotton"
 
 
 def test_traditional_characters_read_as_simplified(matcher):
@@ -482,10 +554,10 @@ def test_bands_follow_the_thresholds():
 
 
 def test_pair_score_takes_all_names_of_an_entity():
-    names = ["Xinjiang Zhongtai Chemical Co., Ltd.", "新疆中泰化学股份有限公司"]
-    assert pair_score("新疆中泰化学", names) == 1.0
-    assert pair_score("新疆中泰化学", names[0]) < POSSIBLE
-    assert Matcher(LISTED).pair_score("新疆中泰化学", names) == 1.0
+    names = ["Hoshine Silicon Industry Co., Ltd.", "合盛硅业股份有限公司"]
+    assert pair_score("合盛硅业", names) == 1.0
+    assert pair_score("合盛硅业", names[0]) < POSSIBLE
+    assert Matcher(LISTED).pair_score("合盛硅业", names) == 1.0
 
 
 def test_listed_entities_may_have_several_countries():
