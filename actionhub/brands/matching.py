@@ -914,15 +914,21 @@ def _compare(
     score = (
         sum(wa[i] * s for i, s in matched_a.items()) + sum(wb[j] * s for j, s in matched_b.items())
     ) / total
+    # A word of a name's own is distinctive by its kind, however many listed names share it:
+    # "Tongda Yarn" and "Tongda Shoes" differ in their trade even where every list has yarn
+    # and shoe companies.
     distinct_a = [
         i
         for i in range(len(a.tokens))
-        if i not in matched_a and i not in ignored_a and wa[i] >= _DISTINCTIVE
+        if i not in matched_a and i not in ignored_a and a.prior[i] >= _DISTINCTIVE
     ]
     distinct_b = [
         j
         for j in range(len(b.tokens))
-        if j not in matched_b and j not in ignored_b and wb[j] >= _DISTINCTIVE
+        if j not in matched_b
+        and j not in ignored_b
+        and j not in left_out
+        and b.prior[j] >= _DISTINCTIVE
     ]
     substituted = bool(distinct_a and distinct_b)
     if substituted:

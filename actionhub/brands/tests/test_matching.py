@@ -484,6 +484,20 @@ def test_sister_companies_score_below_possible():
     )
 
 
+def test_a_common_trade_word_still_tells_sister_companies_apart():
+    # In a long list every trade is common and weighs little by rarity; a supplier in another
+    # trade than the listed company's is still another company.
+    syllables = ["tong", "da", "hua", "fu", "jin", "long", "rui", "tai", "xin", "sheng"]
+    brands = [(a + b).capitalize() for a in syllables for b in syllables if a != b][:40]
+    trades = ["Shoes", "Yarn", "Textile", "Chemical"]
+    listed = [
+        ListedName(i, f"Hotan {brand} {trades[i % 4]} Co., Ltd.", False)
+        for i, brand in enumerate(brands)
+    ]
+    assert listed[0].name == "Hotan Tongda Shoes Co., Ltd."
+    assert Matcher(listed).best("Hotan Tongda Yarn Co., Ltd.") is None
+
+
 def test_brand_syllable_order_matters():
     assert (
         pair_score("Guangdong Baoxin Garment Co., Ltd.", "Guangdong Xinbao Garment Co., Ltd.")
