@@ -15,11 +15,12 @@ How a name is read (``normalise_company_name`` shows the result):
    are removed, 集团 becomes the word "group", and the rest is read as toneless pinyin with
    pypinyin (``lazy_pinyin``, style NORMAL). Each token remembers its characters, so two Han
    names are still compared by character (中泰 is not its homophone 忠泰).
-5. Latin text: split into words with rigour's tokenizer; abbreviations (XPCC, Bingtuan,
-   XUAR) and other spellings of places (``PLACE_VARIANTS``: Hotan, Kashgar, Sinkiang, Ghulja)
-   are replaced; legal forms (Co., Ltd., Company Limited, LLC, GmbH, Inc, S.A., ...) are
-   removed with rigour's org-type table (``remove_org_types``); tone marks and accents are
-   removed (Xīnjiāng -> xinjiang).
+5. Latin text: split into words with rigour's tokenizer, and a name run together without
+   spaces at its trade words ("AKSUHUAFUTEXTILES" -> aksu huafu textiles); abbreviations
+   (XPCC, Bingtuan, XUAR) and other spellings of places (``PLACE_VARIANTS``: Hotan, Kashgar,
+   Sinkiang, Ghulja) are replaced; legal forms (Co., Ltd., Company Limited, LLC, GmbH, Inc,
+   S.A., ...) are removed with rigour's org-type table (``remove_org_types``); tone marks and
+   accents are removed (Xīnjiāng -> xinjiang).
 6. Pinyin spacing: neighbouring words that read entirely as pinyin are joined, legal forms in
    pinyin (youxian gongsi) cut off, and the letters split again into place names and words,
    so "XinjiangZhongtai", "Xinjiang Zhongtai", "xin jiang zhong tai" and 新疆中泰 all read
@@ -565,6 +566,90 @@ def _is_pinyin(word: str) -> bool:
     )
 
 
+# English trade words (TRADE_TERMS and INDUSTRY_TERMS) and company words a name written without
+# spaces may end in.
+_TRADE_WORDS = frozenset(
+    _fold_word(word)
+    for phrase in (*TRADE_TERMS.values(), *INDUSTRY_TERMS, *INDUSTRY_TERMS.values())
+    for word in phrase.split()
+)
+_COMPANY_WORDS = GENERIC_WORDS | {"technology", "manufacturing", "information"}
+_COMPANY_PLURALS = ("industries", "companies", "holdings", "enterprises", "groups")
+
+
+def _run_together_words() -> dict[str, tuple[str, ...]]:
+    """Each trade word or phrase (with its plural) and company word as it is written without
+    spaces, with the words it stands for ("hairproducts" -> "hair", "products")."""
+    words: dict[str, tuple[str, ...]] = {w: (w,) for w in (*_COMPANY_WORDS, *_COMPANY_PLURALS)}
+    words["coltd"] = ("co", "ltd")
+    for phrase in {*TRADE_TERMS.values(), *INDUSTRY_TERMS, *INDUSTRY_TERMS.values()}:
+        *first, last = phrase.split()
+        plural = (
+            last if last.endswith("s") else last[:-1] + "ies" if last.endswith("y") else last + "s"
+        )
+        for form in (last, plural):
+            words["".join(first) + form] = (*first, form)
+    return {run: split for run, split in words.items() if len(run) >= 4}
+
+
+_RUN_TOGETHER_WORDS = _run_together_words()
+_LONGEST_RUN_TOGETHER_WORD = max(map(len, _RUN_TOGETHER_WORDS))
+_RUN_TOGETHER_MIN = 8  # shorter words are left as written
+_PLACE_PREFIXES = tuple(sorted(PLACE_VARIANTS, key=len, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def _split_run_together(word: str) -> tuple[str, ...]:
+    """Split a name written without spaces ("aksuhuafutextiles", "zhongtaichemical",
+    "hoshinesiliconindustry") into its words, or leave it whole.
+
+    Trade and company words are taken off the end, and one of them must be a trade word
+    ("citigroup" stays whole). What is left must read as pinyin, perhaps after another spelling
+    of a place ("aksu" + "huafu", which is split with no trade word too), or, once two or more
+    words have been taken off, be a brand of four letters or more ("hoshine"). One trade word
+    after letters that are not pinyin is not enough: "petrochemical" and "geotextiles" stay
+    whole.
+    """
+    if len(word) < _RUN_TOGETHER_MIN or not (word.isascii() and word.isalpha()):
+        return (word,)
+    if word in _RUN_TOGETHER_WORDS or word in ENGLISH_WORDS or _is_pinyin(word):
+        return (word,)
+    taken: list[str] = []
+    rest = word
+    while rest and (found := _trailing_run_together_word(rest)):
+        taken[:0] = _RUN_TOGETHER_WORDS[found]
+        rest = rest[: -len(found)]
+    front = _read_run_together_front(rest)
+    if not taken:
+        return front if front is not None and len(front) == 2 else (word,)
+    if not any(_fold_word(w) in _TRADE_WORDS for w in taken):
+        return (word,)
+    if front is None and len(taken) >= 2 and len(rest) >= 4:
+        front = (rest,)
+    return (word,) if front is None else (*front, *taken)
+
+
+def _trailing_run_together_word(text: str) -> str | None:
+    for length in range(min(_LONGEST_RUN_TOGETHER_WORD, len(text)), 3, -1):
+        if text[-length:] in _RUN_TOGETHER_WORDS:
+            return text[-length:]
+    return None
+
+
+def _read_run_together_front(text: str) -> tuple[str, ...] | None:
+    """The words before the trade words: nothing, pinyin, or a place's other spelling and
+    pinyin ("aksuhuafu"). None when they read as neither."""
+    if not text:
+        return ()
+    if _is_pinyin(text):
+        return (text,)
+    for place in _PLACE_PREFIXES:
+        rest = text[len(place) :]
+        if text.startswith(place) and len(rest) >= 4 and _is_pinyin(rest):
+            return place, rest
+    return None
+
+
 def _read_latin(text: str, notes: set[str], follows_name: bool = False) -> list[tuple[str, str]]:
     """Read Latin text; ``follows_name`` when it comes after other parts of the name, as the
     "Co., Ltd." after "Hoshine Silicon Industry (Shanshan)" does."""
@@ -574,7 +659,7 @@ def _read_latin(text: str, notes: set[str], follows_name: bool = False) -> list[
     # "A B C" -> "abc", as rigour already does for "A.B.C."
     merged: list[str] = []
     letters = False  # the last merged word is a run of single letters
-    for word in words:
+    for word in (piece for written in words for piece in _split_run_together(written)):
         single = len(word) == 1 and word.isalpha()
         if single and letters:
             merged[-1] += word

@@ -133,6 +133,49 @@ def test_pinyin_with_and_without_spaces(matcher, supplier):
     assert match.supplier_form == "xinjiang zhongtai chemical"
 
 
+@pytest.mark.parametrize(
+    "run_together, spaced",
+    [
+        ("HOSHINESILICONINDUSTRY", "Hoshine Silicon Industry"),
+        ("hoshinesiliconindustry", "Hoshine Silicon Industry"),
+        ("AKSUHUAFUTEXTILES", "Aksu Huafu Textiles"),
+        ("zhongtaichemical", "Zhongtai Chemical"),
+        ("XINJIANGZHONGTAICHEMICAL", "Xinjiang Zhongtai Chemical"),
+        ("kashgarjinhuitextile", "Kashgar Jinhui Textile"),
+        ("HOTANTAIDAGARMENTS", "Hotan Taida Garments"),
+        ("AKSUHUAFU", "Aksu Huafu"),
+        ("Bitlandinformationtechnology", "Bitland Information Technology"),
+        ("daqonewenergy", "Daqo New Energy"),
+        ("zhongtaichemicalcompanylimited", "Zhongtai Chemical Co., Ltd."),
+    ],
+)
+def test_names_run_together_in_english(run_together, spaced):
+    assert normalise_company_name(run_together) == normalise_company_name(spaced)
+
+
+@pytest.mark.parametrize(
+    "word", ["Petrochemical", "Geotextiles", "Citigroup", "Biotechnology", "Hoshinelogistics"]
+)
+def test_words_that_only_end_in_a_trade_word_stay_whole(word):
+    assert " " not in normalise_company_name(word)
+
+
+def test_run_together_names_are_found(matcher):
+    assert_likely(matcher, "AKSUHUAFUTEXTILES", 5)
+    assert_likely(matcher, "zhongtaichemical", 1)
+    assert_likely(matcher, "HOSHINESILICONINDUSTRYCOLTD", 3)
+
+
+@pytest.mark.parametrize(
+    "supplier",
+    ["ZHONGTAITEXTILE", "AKSUHUAFULOGISTICS", "xinjiangtianyechemical", "hetiantaidatextile"],
+)
+def test_run_together_names_of_other_companies(matcher, supplier):
+    assert_not_likely(matcher, supplier)
+    match = matcher.best(supplier)
+    assert match is None, (supplier, match)
+
+
 @pytest.mark.parametrize("supplier", ["Xīnjiāng Zhōngtài Chemical", "XĪNJIĀNG ZHŌNGTÀI CHEMICAL"])
 def test_pinyin_tone_marks(matcher, supplier):
     match = assert_likely(matcher, supplier, 1)
