@@ -439,32 +439,34 @@ def _fold_word(token: str) -> str:
     return INDUSTRY_TERMS.get(token, token)
 
 
-def _trade_term_readings() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """(pinyin, characters, English words) for each trade term, longest pinyin first."""
-    readings = []
+def _trade_term_readings() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Each trade term's pinyin -> (characters, English words) of the terms read so."""
+    readings: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
     for characters, english in TRADE_TERMS.items():
         syllables = lazy_pinyin(characters, style=Style.NORMAL, v_to_u=True)
         letters = "".join(_strip_marks(s) for s in syllables)
-        readings.append((letters, characters, tuple(_fold_word(w) for w in english.split())))
-    return tuple(sorted(readings, key=lambda reading: -len(reading[0])))
+        readings[letters].append((characters, tuple(_fold_word(w) for w in english.split())))
+    return {letters: tuple(terms) for letters, terms in readings.items()}
 
 
 _TRADE_READINGS = _trade_term_readings()
+_TRADE_READING_LENGTHS = sorted({len(letters) for letters in _TRADE_READINGS}, reverse=True)
 
 
-def _read_trade_terms(word: str, characters: str, after_brand: bool) -> list[tuple[str, str]]:
+@lru_cache(maxsize=65536)
+def _read_trade_terms(word: str, characters: str, after_brand: bool) -> tuple[tuple[str, str], ...]:
     """Read the trade terms at the end of a pinyin word in English ("zhongtaihuaxue" ->
     "zhongtai", "chemical"), each with its characters. ``characters`` are those the word was
     read from, "" for pinyin written in Latin letters. A word that is nothing but trade terms is
     read in English only after a brand: in "Xinjiang Fushi", Fushi is the brand."""
-    if not (characters or (word not in ENGLISH_WORDS and _segment(word, True))):
-        return [(word, characters)]
+    if not (characters or (word not in ENGLISH_WORDS and _segment(word))):
+        return ((word, characters),)
     terms: list[tuple[str, str]] = []
     while word and (found := _trailing_term(word, characters, after_brand)):
         letters, term, english = found
         terms[:0] = [(w, term) for w in english]
         word, characters = word[: -len(letters)], characters[: -len(term)]
-    return ([(word, characters)] if word else []) + terms
+    return (*([(word, characters)] if word else []), *terms)
 
 
 def _trailing_term(
@@ -472,12 +474,14 @@ def _trailing_term(
 ) -> tuple[str, str, tuple[str, ...]] | None:
     """The longest trade term that ends the word and leaves pinyin (or, after a brand, nothing)
     before it. Read from characters, the term must be written with its own (华学 is not 化学)."""
-    for letters, term, english in _TRADE_READINGS:
-        if not word.endswith(letters) or (characters and not characters.endswith(term)):
+    for length in _TRADE_READING_LENGTHS:
+        letters, rest = word[-length:], word[:-length]
+        terms = _TRADE_READINGS.get(letters, ()) if len(letters) == length else ()
+        if not terms or not (_segment(rest, True) if rest else after_brand):
             continue
-        rest = word[: -len(letters)]
-        if _segment(rest, True) if rest else after_brand:
-            return letters, term, english
+        for term, english in terms:
+            if not characters or characters.endswith(term):
+                return letters, term, english
     return None
 
 
@@ -756,6 +760,7 @@ def _analyse(name: str) -> _Form:
     in_brackets: list[bool] = []
     chunk_of: list[int] = []
     scripts: set[str] = set()
+    after_brand = False  # a word that is not a place or a generic word has been read
     for chunk_index, (chunk, bracketed) in enumerate(chunks):
         chunk = re.sub(r"[()\[\]{}]", " ", chunk)
         for piece in re.split(f"({_HAN_RE.pattern})", chunk):
@@ -768,7 +773,6 @@ def _analyse(name: str) -> _Form:
                 read = _read_latin(piece, notes, follows_name=bool(tokens))
                 scripts.add("latin")
             for token, source in read:
-                after_brand = any(_token_kind(t) == "word" for t in tokens)
                 terms = _read_trade_terms(token, source, after_brand)
                 if len(terms) > 1 or terms[0][0] != token:
                     notes.add("trade_terms")
@@ -777,6 +781,7 @@ def _analyse(name: str) -> _Form:
                     han.append(characters)
                     in_brackets.append(bracketed)
                     chunk_of.append(chunk_index)
+                    after_brand = after_brand or _token_kind(term) == "word"
 
     # "Xinjiang Bingtuan" -> "xinjiang xinjiang production ...": a word said twice in a row.
     keep = [i for i in range(len(tokens)) if i == 0 or tokens[i] != tokens[i - 1]]
@@ -854,6 +859,16 @@ def _analyse(name: str) -> _Form:
         plain=plain,
         notes=frozenset(notes),
     )
+
+
+@lru_cache(maxsize=65536)
+def _joined_tokens(tokens: tuple[str, ...]) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Two or three neighbouring tokens written as one -> (start, size), two before three."""
+    joined: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for size in (2, 3):
+        for start in range(len(tokens) - size + 1):
+            joined["".join(tokens[start : start + size])].append((start, size))
+    return {run: tuple(places) for run, places in joined.items()}
 
 
 def normalise_company_name(name: str) -> str:
@@ -1156,19 +1171,10 @@ def _match_split_words(
     for i, token in enumerate(x.tokens):
         if i in matched_x or len(token) < 5:
             continue
-        for size in (2, 3):
-            found = next(
-                (
-                    j
-                    for j in range(len(y.tokens) - size + 1)
-                    if not any(k in matched_y for k in range(j, j + size))
-                    and "".join(y.tokens[j : j + size]) == token
-                ),
-                None,
-            )
-            if found is not None:
+        for start, size in _joined_tokens(y.tokens).get(token, ()):
+            if not any(k in matched_y for k in range(start, start + size)):
                 matched_x[i] = 1.0
-                for k in range(found, found + size):
+                for k in range(start, start + size):
                     matched_y[k] = 1.0
                 break
 
