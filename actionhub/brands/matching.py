@@ -760,7 +760,11 @@ def _analyse(name: str) -> _Form:
     in_brackets: list[bool] = []
     chunk_of: list[int] = []
     scripts: set[str] = set()
-    after_brand = False  # a word that is not a place or a generic word has been read
+    # A Chinese company name is place, brand, trade: a brand has been read once a word that is
+    # not a place or a generic word has, or a second place, which must then be the brand
+    # (和田锦华服饰: Jinhua, though a city, is the brand of Hotan's Jinhua Apparel).
+    after_brand = False
+    places_read = 0
     for chunk_index, (chunk, bracketed) in enumerate(chunks):
         chunk = re.sub(r"[()\[\]{}]", " ", chunk)
         for piece in re.split(f"({_HAN_RE.pattern})", chunk):
@@ -781,7 +785,9 @@ def _analyse(name: str) -> _Form:
                     han.append(characters)
                     in_brackets.append(bracketed)
                     chunk_of.append(chunk_index)
-                    after_brand = after_brand or _token_kind(term) == "word"
+                    kind = _token_kind(term)
+                    places_read += kind in ("province", "city")
+                    after_brand = after_brand or kind == "word" or places_read >= 2
 
     # "Xinjiang Bingtuan" -> "xinjiang xinjiang production ...": a word said twice in a row.
     keep = [i for i in range(len(tokens)) if i == 0 or tokens[i] != tokens[i - 1]]

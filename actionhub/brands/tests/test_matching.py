@@ -254,6 +254,13 @@ def test_a_word_that_is_only_a_trade_term_is_a_brand():
     assert normalise_company_name("新疆服饰有限公司") == "xinjiang fushi"
 
 
+def test_a_second_place_is_the_brand():
+    # 锦华 reads as the city Jinhua; after Hotan it can only be the brand, so 服饰 is the trade.
+    assert normalise_company_name("和田锦华服饰有限公司") == normalise_company_name(
+        "Hotan Jinhua Apparel Co., Ltd."
+    )
+
+
 def test_a_supplier_in_characters_meets_the_entity_s_chinese_name(matcher):
     # 忠泰 reads "zhongtai" as 中泰 does; against the English name it would match.
     match = matcher.best("新疆忠泰化学有限公司")
