@@ -360,13 +360,17 @@ _PINYIN_LEGAL_SUFFIXES = tuple(
 
 
 @lru_cache(maxsize=65536)
-def _segment(run: str, single_letters: bool = False) -> tuple[str, ...] | None:
+def _segment(
+    run: str, single_letters: bool = False, cuts: frozenset[int] | None = None
+) -> tuple[str, ...] | None:
     """Split a string of Latin letters into pinyin syllables and place names, or None.
 
     The split with the fewest pieces wins, longer first pieces breaking ties, so the same
     letters always split the same way however the name was spaced. The one-letter syllables
     (a, e, o) are only used when the text had them (Han text, or "A La Er" written apart):
     otherwise too many English words would read as pinyin ("generale" as "gen e ra le").
+    ``cuts``: where pieces may end, for letters read from Han text, whose syllables are known
+    (辉光鞋业 is hui guang xie ye, not hui guangxi e ye).
     """
     if not run.isascii() or not run.isalpha():
         return None
@@ -381,6 +385,8 @@ def _segment(run: str, single_letters: bool = False) -> tuple[str, ...] | None:
             piece = run[start : start + length]
             rest = best[start + length]
             if rest is None or piece not in _PIECES or (length == 1 and not single_letters):
+                continue
+            if cuts is not None and start + length not in cuts:
                 continue
             if choice is None or rest[0] + 1 < choice[0]:
                 choice = (rest[0] + 1, (piece, *rest[1]))
@@ -499,7 +505,14 @@ def _read_pinyin_run(
             run = run[: -len(suffix)]
             notes.add("legal_form")
             break
-    pieces = _segment(run, single_letters) or (run,)
+    syllables = lazy_pinyin(han, style=Style.NORMAL, v_to_u=True) if han else []
+    bounds, offset = [], 0
+    for syllable in syllables:
+        length = len(_strip_marks(syllable))
+        bounds.append((offset, offset + length))
+        offset += length
+    cuts = frozenset(end for _, end in bounds) if han else None
+    pieces = _segment(run, single_letters, cuts) or (run,)
     # Syllables between place names form one word again ("zhong tai" -> "zhongtai"), so that
     # word order within a brand counts: Xinbao is not Baoxin.
     words: list[str] = []
@@ -511,11 +524,6 @@ def _read_pinyin_run(
     if not han:
         return [(WORD_FORMS.get(w, w), "") for w in words]
     # Map each word back to the characters whose syllables it covers.
-    bounds, offset = [], 0
-    for syllable in lazy_pinyin(han, style=Style.NORMAL, v_to_u=True):
-        length = len(_strip_marks(syllable))
-        bounds.append((offset, offset + length))
-        offset += length
     out, offset = [], 0
     for word in words:
         end = offset + len(word)

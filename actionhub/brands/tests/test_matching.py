@@ -254,6 +254,12 @@ def test_a_word_that_is_only_a_trade_term_is_a_brand():
     assert normalise_company_name("新疆服饰有限公司") == "xinjiang fushi"
 
 
+def test_chinese_characters_split_at_their_syllables():
+    # The letters huiguangxieye also read hui guangxi e ye, with the province Guangxi.
+    assert normalise_company_name("河北辉光鞋业") == normalise_company_name("Hebei Huiguang Shoes")
+    assert normalise_company_name("河北辉光鞋业") == normalise_company_name("Hebei Huiguang Xieye")
+
+
 def test_a_second_place_is_the_brand():
     # 锦华 reads as the city Jinhua; after Hotan it can only be the brand, so 服饰 is the trade.
     assert normalise_company_name("和田锦华服饰有限公司") == normalise_company_name(
