@@ -491,6 +491,16 @@ def _trailing_term(
     return None
 
 
+def _syllable_bounds(han: str) -> list[tuple[int, int]]:
+    """Where each character's syllable starts and ends in the pinyin letters of ``han``."""
+    bounds, offset = [], 0
+    for syllable in lazy_pinyin(han, style=Style.NORMAL, v_to_u=True) if han else []:
+        length = len(_strip_marks(syllable))
+        bounds.append((offset, offset + length))
+        offset += length
+    return bounds
+
+
 def _read_pinyin_run(
     run: str, han: str, notes: set[str], single_letters: bool = False
 ) -> list[tuple[str, str]]:
@@ -505,12 +515,7 @@ def _read_pinyin_run(
             run = run[: -len(suffix)]
             notes.add("legal_form")
             break
-    syllables = lazy_pinyin(han, style=Style.NORMAL, v_to_u=True) if han else []
-    bounds, offset = [], 0
-    for syllable in syllables:
-        length = len(_strip_marks(syllable))
-        bounds.append((offset, offset + length))
-        offset += length
+    bounds = _syllable_bounds(han)
     cuts = frozenset(end for _, end in bounds) if han else None
     pieces = _segment(run, single_letters, cuts) or (run,)
     # Syllables between place names form one word again ("zhong tai" -> "zhongtai"), so that
@@ -589,6 +594,12 @@ _COMPANY_WORDS = GENERIC_WORDS | {"technology", "manufacturing", "information"}
 _COMPANY_PLURALS = ("industries", "companies", "holdings", "enterprises", "groups")
 
 
+def _plural(word: str) -> str:
+    if word.endswith("s"):
+        return word
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+
+
 def _run_together_words() -> dict[str, tuple[str, ...]]:
     """Each trade word or phrase (with its plural) and company word as it is written without
     spaces, with the words it stands for ("hairproducts" -> "hair", "products")."""
@@ -596,10 +607,7 @@ def _run_together_words() -> dict[str, tuple[str, ...]]:
     words["coltd"] = ("co", "ltd")
     for phrase in {*TRADE_TERMS.values(), *INDUSTRY_TERMS, *INDUSTRY_TERMS.values()}:
         *first, last = phrase.split()
-        plural = (
-            last if last.endswith("s") else last[:-1] + "ies" if last.endswith("y") else last + "s"
-        )
-        for form in (last, plural):
+        for form in (last, _plural(last)):
             words["".join(first) + form] = (*first, form)
     return {run: split for run, split in words.items() if len(run) >= 4}
 
@@ -642,6 +650,7 @@ def _split_run_together(word: str) -> tuple[str, ...]:
 
 
 def _trailing_run_together_word(text: str) -> str | None:
+    """The longest trade or company word that ends the text."""
     for length in range(min(_LONGEST_RUN_TOGETHER_WORD, len(text)), 3, -1):
         if text[-length:] in _RUN_TOGETHER_WORDS:
             return text[-length:]
