@@ -303,6 +303,7 @@ _REGION_PENALTY = 0.7  # the names open with different places
 # registered company, as one under another region is.
 _QUALIFIER_PENALTY = _REGION_PENALTY
 _DISTINCTIVE = 0.45  # weight from which an unmatched token counts as distinctive
+_GROUP_WORDS = frozenset({"group", "holding"})  # another company than the one they own
 _MISSING_PENALTY = 0.85  # a name's most distinctive word is not in the other name
 _ABBREVIATED_SIMILARITY = 0.9  # "Chem." for "Chemical", a name cut off in "Met"
 _COUNTRY_PENALTY = 0.05
@@ -1037,22 +1038,8 @@ def _compare(
     score = (
         sum(wa[i] * s for i, s in matched_a.items()) + sum(wb[j] * s for j, s in matched_b.items())
     ) / total
-    # A word of a name's own is distinctive by its kind, however many listed names share it:
-    # "Tongda Yarn" and "Tongda Shoes" differ in their trade even where every list has yarn
-    # and shoe companies.
-    distinct_a = [
-        i
-        for i in range(len(a.tokens))
-        if i not in matched_a and i not in ignored_a and a.prior[i] >= _DISTINCTIVE
-    ]
-    distinct_b = [
-        j
-        for j in range(len(b.tokens))
-        if j not in matched_b
-        and j not in ignored_b
-        and j not in left_out
-        and b.prior[j] >= _DISTINCTIVE
-    ]
+    distinct_a = _own_words(a, matched_a, ignored_a)
+    distinct_b = _own_words(b, matched_b, ignored_b | left_out)
     substituted = bool(distinct_a and distinct_b)
     if substituted:
         score *= _SUBSTITUTION_PENALTY
@@ -1109,6 +1096,20 @@ def _compare(
     elif left_out:
         reasons.append("the listed name's qualifier left out")
     return score, "; ".join(reasons)
+
+
+def _own_words(form: _Form, matched: dict[int, float], ignored: set[int]) -> list[int]:
+    """The name's distinctive words that found no partner. A word is distinctive by its kind,
+    however many listed names share it: "Tongda Yarn" and "Tongda Shoes" differ in their trade
+    even where every list has yarn and shoe companies. "Group" and "holding" count too, though
+    they weigh little: "Xinjiang Zhongtai Group" is the group, not its Zhongtai Chemical."""
+    return [
+        i
+        for i, token in enumerate(form.tokens)
+        if i not in matched
+        and i not in ignored
+        and (form.prior[i] >= _DISTINCTIVE or token in _GROUP_WORDS)
+    ]
 
 
 def _left_out_qualifier(

@@ -554,6 +554,15 @@ def test_a_common_trade_word_still_tells_sister_companies_apart():
     assert Matcher(listed).best("Hotan Tongda Yarn Co., Ltd.") is None
 
 
+def test_a_group_is_not_the_company_it_owns(matcher):
+    # "Group" weighs little, but in place of the listed trade it names another company.
+    group = matcher.compare("Xinjiang Zhongtai Group Co., Ltd.", "Xinjiang Zhongtai Chemical")
+    assert group.score < POSSIBLE - 0.05
+    assert "differs: group / chemical" in group.reason
+    # The listed company with "Group" added is still the listed company.
+    assert matcher.compare("Hetian Taida Apparel Group", "Hetian Taida Apparel").band == "likely"
+
+
 def test_brand_syllable_order_matters():
     assert (
         pair_score("Guangdong Baoxin Garment Co., Ltd.", "Guangdong Xinbao Garment Co., Ltd.")
