@@ -9,32 +9,45 @@ How a name is read (``normalise_company_name`` shows the result):
 2. Han text: traditional characters become simplified (ICU), then abbreviations written in
    Han characters (``ABBREVIATIONS``: 新疆生产建设兵团) are expanded.
 3. Text in brackets is kept apart as a *qualifier* ("Hoshine Silicon (Jiaxing)"), unless it
-   only repeats the name or is an address.
+   only repeats the name or is an address; so is a city after the brand ("Xinjiang Zhongtai
+   Chemical Fukang Energy"). A legal form after the brackets is removed.
 4. Han text: legal forms (``HAN_LEGAL_FORMS``: 股份有限公司, 有限责任公司, 有限公司, ...)
    are removed, 集团 becomes the word "group", and the rest is read as toneless pinyin with
    pypinyin (``lazy_pinyin``, style NORMAL). Each token remembers its characters, so two Han
    names are still compared by character (中泰 is not its homophone 忠泰).
-5. Latin text: split into words with rigour's tokenizer; abbreviations (XPCC, Bingtuan,
-   XUAR) and other spellings of places (Hotan, Kashgar) are replaced; legal forms (Co., Ltd.,
-   Company Limited, LLC, GmbH, Inc, S.A., ...) are removed with rigour's org-type table
-   (``remove_org_types``); tone marks and accents are removed (Xīnjiāng -> xinjiang).
+5. Latin text: split into words with rigour's tokenizer, and a name run together without
+   spaces at its trade words ("AKSUHUAFUTEXTILES" -> aksu huafu textiles); abbreviations
+   (XPCC, Bingtuan, XUAR) and other spellings of places (``PLACE_VARIANTS``: Hotan, Kashgar,
+   Sinkiang, Ghulja) are replaced; legal forms (Co., Ltd., Company Limited, LLC, GmbH, Inc,
+   S.A., ...) are removed with rigour's org-type table (``remove_org_types``); tone marks and
+   accents are removed (Xīnjiāng -> xinjiang).
 6. Pinyin spacing: neighbouring words that read entirely as pinyin are joined, legal forms in
    pinyin (youxian gongsi) cut off, and the letters split again into place names and words,
    so "XinjiangZhongtai", "Xinjiang Zhongtai", "xin jiang zhong tai" and 新疆中泰 all read
    ``xinjiang zhongtai``.
-7. English words are folded (plural "s", co -> company, intl -> international, apparel ->
+7. Chinese trade words after a brand, in characters or pinyin, are read in English
+   (``TRADE_TERMS``: 化学 and huaxue -> chemical), keeping their characters; a name written
+   twice, in characters and in English, is read once.
+8. English words are folded (plural "s", co -> company, intl -> international, apparel ->
    garment; ``WORD_FORMS``, ``INDUSTRY_TERMS``) and "the", "and", "of" dropped.
 
 How two names are compared (``pair_score``): each token has a weight. Words that say little
 (place names at the front of a name, "company", "group", "industry") weigh little; in a
-``Matcher`` each weight is also capped by the token's rarity across the listed names (inverse
-document frequency), so words shared by many listed names count for little. The score is the
+``Matcher`` each weight is also capped by the token's rarity across the listed entities (inverse
+document frequency), so words shared by many listed entities count for little. The score is the
 weighted share of tokens that match: exactly, as one word written as two, or, for Latin words,
 with a small spelling difference or abbreviated ("Chem.") or cut off at the end. It is then
 lowered when the names have *different* distinctive words, when a name's most distinctive word
-is missing from the other, when they open with different places, or when one has a bracketed
-qualifier the other lacks. Sister companies such as "Xinjiang Zhongtai Chemical" and "Xinjiang
-Zhongtai Textile" share most of their name but not the part that tells them apart.
+is missing from the other, when they open with different places, or when the supplier has a
+qualifier (bracketed, or a city after the brand) that the listed name lacks or has another.
+A listed name's qualifier that the supplier simply leaves out weighs as a place: "Hoshine
+Silicon Industry" is the less specific name of "Hoshine Silicon Industry (Shanshan)", not
+another branch. Sister companies such as "Xinjiang Zhongtai Chemical" and "Xinjiang Zhongtai
+Textile" share most of their name but not the part that tells them apart. A listed name that is
+a short form of another name of its entity (the alias "Hoshine") matches a supplier that is that
+name, but says nothing of the supplier's other words: "Hoshine Logistics" is judged by the full
+name. A supplier in Chinese characters is compared with the entity's Chinese names when it has
+any, since a romanisation cannot tell 中泰 from 忠泰.
 See docs/screening.md for the thresholds and how they were measured.
 """
 
@@ -114,8 +127,8 @@ PROVINCES = _wordlist(
 # open a name, full weight elsewhere, where they usually mark a branch or subsidiary.
 CITIES = _wordlist(
     """
-    wulumuqi kelamayi tulufan hami changji boertala bayinguoleng akesu kezilesu kashi hetian
-    yili tacheng aletai shihezi alaer tumushuke wujiaqu beitun tiemenguan shuanghe kekedala
+    wulumuqi kelamayi tulufan hami changji boertala bayinguoleng akesu kezileisu kashi hetian
+    yili tacheng aleitai shihezi alaer tumushuke wujiaqu beitun tiemenguan shuanghe kekedala
     kunyu huyanghe kuerlei kuche yining kuitun luopu moyu pishan yutian minfeng cele qiemo
     ruoqiang shache yecheng zepu bachu jiashi shufu shule wensu awati baicheng xinhe shaya
     wushi keping fukang manasi hutubi jimusaer qitai mulei shanshan tuokexun balikun
@@ -126,34 +139,64 @@ CITIES = _wordlist(
     dongguan foshan zhuhai shantou quanzhou jinjiang xuchang weifang yantai zibo tangshan
     """
 )
-# Other spellings of places, mapped to the reading pypinyin gives their Han names.
+# Other spellings of places, mapped to the reading pypinyin gives their Han names: the usual
+# English names, Wade-Giles and postal romanisations, and the Uyghur names that English texts
+# use. Only names that are not themselves pinyin for something else ("Sanji" for Changji is).
 PLACE_VARIANTS: dict[str, str] = {
+    # Xinjiang
+    "sinkiang": "xinjiang",
+    "urumqi": "wulumuqi",
+    "urumchi": "wulumuqi",
+    "kashgar": "kashi",
     "hotan": "hetian",
     "khotan": "hetian",
-    "kashgar": "kashi",
-    "urumqi": "wulumuqi",
+    "aksu": "akesu",
     "turpan": "tulufan",
     "turfan": "tulufan",
     "korla": "kuerlei",
     "kuerle": "kuerlei",
     "ili": "yili",
-    "lop": "luopu",
-    "aksu": "akesu",
+    "ghulja": "yining",
+    "gulja": "yining",
+    "kuldja": "yining",
+    "kumul": "hami",
+    "qumul": "hami",
     "karamay": "kelamayi",
-    "altay": "aletai",
+    "altay": "aleitai",
+    "altai": "aleitai",
+    "aletai": "aleitai",  # pypinyin reads 阿勒泰 "aleitai"
+    "kizilsu": "kezileisu",
+    "kezilesu": "kezileisu",  # and 克孜勒苏 "kezileisu"
+    "bortala": "boertala",
+    "bayingolin": "bayinguoleng",
     "kuqa": "kuche",
+    "yarkand": "shache",
+    "lop": "luopu",
     "aral": "alaer",
     "alar": "alaer",
+    "tumxuk": "tumushuke",
+    "kokdala": "kekedala",
     "shanshan": "shanshan",
     "pichan": "shanshan",
+    # Elsewhere
     "tibet": "xizang",
+    "kwangtung": "guangdong",
+    "chekiang": "zhejiang",
+    "kiangsu": "jiangsu",
+    "fukien": "fujian",
+    "shantung": "shandong",
+    "szechwan": "sichuan",
+    "szechuan": "sichuan",
+    "kweichow": "guizhou",
+    "tientsin": "tianjin",
+    "nanking": "nanjing",
+    "peking": "beijing",
     "macau": "aomen",
     "macao": "aomen",
-    "peking": "beijing",
 }
 # Words about the kind or place of an organisation rather than its identity.
 ADMIN_WORDS = _wordlist(
-    "county city province prefecture district region autonomous uyghur uygur municipality"
+    "county city province prefecture district region autonomous uyghur municipality"
 )
 GENERIC_WORDS = _wordlist(
     """
@@ -171,6 +214,7 @@ WORD_FORMS: dict[str, str] = {
     "co": "company",
     "cos": "company",
     "corp": "corporation",
+    "corps": "corps",  # not the plural of "corp": the Corps of the XPCC is not a corporation
     "inc": "incorporated",
     "ltd": "limited",
     "intl": "international",
@@ -181,10 +225,14 @@ WORD_FORMS: dict[str, str] = {
     "holdings": "holding",
     "info": "information",
     "jituan": "group",
+    "uygur": "uyghur",
+    "uighur": "uyghur",
 }
 # English words that supplier lists use interchangeably for one Chinese industry term
 # (服装 garment/apparel/clothing, 鞋业 shoes/footwear, 光伏 photovoltaic/solar/PV,
-# 针织 knitting/knitwear), folded to one spelling.
+# 针织 knitting/knitwear, 贸易 trade/trading), folded to one spelling. Words for different
+# trades stay apart even where they are close, because sister companies are told apart by
+# them: textile (纺织) is not garment (服装), spinning (纺纱) is not textile, cotton is not yarn.
 INDUSTRY_TERMS: dict[str, str] = {
     "apparel": "garment",
     "clothing": "garment",
@@ -193,13 +241,51 @@ INDUSTRY_TERMS: dict[str, str] = {
     "pv": "solar",
     "knitwear": "knitting",
     "knit": "knitting",
+    "trading": "trade",
+}
+# Chinese trade words and the English that supplier lists write for them. After a brand, Han
+# text and its pinyin are read in English, so that an English supplier meets an entity listed
+# only in Chinese: 新疆中泰化学, "Xinjiang Zhongtai Huaxue" and "Xinjiang Zhongtai Chemical" all
+# read "xinjiang zhongtai chemical". A word read from this table keeps its Chinese term, so two
+# Chinese names are still compared by character: 中泰化学 is not 中泰化工, though both are
+# "Zhongtai Chemical" in English. Longer terms are read first (有色金属 before 金属).
+TRADE_TERMS: dict[str, str] = {
+    "化学": "chemical",
+    "化工": "chemical",
+    "纺织": "textile",
+    "毛纺": "wool textile",
+    "针织": "knitting",
+    "纱线": "yarn",
+    "棉纱": "cotton yarn",
+    "棉业": "cotton",
+    "服装": "garment",
+    "服饰": "garment",  # apparel
+    "鞋业": "shoe",
+    "地毯": "carpet",
+    "发制品": "hair product",
+    "硅业": "silicon",
+    "多晶硅": "polysilicon",
+    "光伏": "solar",
+    "新能源": "new energy",
+    "能源": "energy",
+    "材料": "material",
+    "有色金属": "nonferrous metal",
+    "金属": "metal",
+    "电子": "electronics",
+    "科技": "technology",
+    "物流": "logistics",
+    "贸易": "trade",
+    "农业": "agriculture",
+    "番茄": "tomato",
+    "制品": "products",
+    "实业": "industry",
 }
 STOPWORDS = frozenset({"the", "and", "of", "for"})
 # English words in company names that could also be read as pinyin ("linen" as lin-en).
 ENGLISH_WORDS = _wordlist(
     """
     linen line lines mine machine shine gene mega game name pine lane sun fan fans man pan can
-    men pen tie die she tin pin ban
+    men pen tie die she tin pin ban mining jute rice tire
     """
 )
 # Words that end a company name as part of its legal form, left once rigour has removed the rest.
@@ -213,8 +299,11 @@ _FUZZY_MIN_LENGTH = 5  # non-pinyin words at least this long may differ by a typ
 _FUZZY_MIN_SIMILARITY = 0.8
 _SUBSTITUTION_PENALTY = 0.85  # both names have a distinctive word the other lacks
 _REGION_PENALTY = 0.7  # the names open with different places
-_QUALIFIER_PENALTY = 0.8  # the names have different bracketed qualifiers
+# The supplier has a qualifier the listed name lacks, or they differ: a branch is another
+# registered company, as one under another region is.
+_QUALIFIER_PENALTY = _REGION_PENALTY
 _DISTINCTIVE = 0.45  # weight from which an unmatched token counts as distinctive
+_GROUP_WORDS = frozenset({"group", "holding"})  # another company than the one they own
 _MISSING_PENALTY = 0.85  # a name's most distinctive word is not in the other name
 _ABBREVIATED_SIMILARITY = 0.9  # "Chem." for "Chemical", a name cut off in "Met"
 _COUNTRY_PENALTY = 0.05
@@ -272,13 +361,17 @@ _PINYIN_LEGAL_SUFFIXES = tuple(
 
 
 @lru_cache(maxsize=65536)
-def _segment(run: str, single_letters: bool = False) -> tuple[str, ...] | None:
+def _segment(
+    run: str, single_letters: bool = False, cuts: frozenset[int] | None = None
+) -> tuple[str, ...] | None:
     """Split a string of Latin letters into pinyin syllables and place names, or None.
 
     The split with the fewest pieces wins, longer first pieces breaking ties, so the same
     letters always split the same way however the name was spaced. The one-letter syllables
     (a, e, o) are only used when the text had them (Han text, or "A La Er" written apart):
     otherwise too many English words would read as pinyin ("generale" as "gen e ra le").
+    ``cuts``: where pieces may end, for letters read from Han text, whose syllables are known
+    (辉光鞋业 is hui guang xie ye, not hui guangxi e ye).
     """
     if not run.isascii() or not run.isalpha():
         return None
@@ -293,6 +386,8 @@ def _segment(run: str, single_letters: bool = False) -> tuple[str, ...] | None:
             piece = run[start : start + length]
             rest = best[start + length]
             if rest is None or piece not in _PIECES or (length == 1 and not single_letters):
+                continue
+            if cuts is not None and start + length not in cuts:
                 continue
             if choice is None or rest[0] + 1 < choice[0]:
                 choice = (rest[0] + 1, (piece, *rest[1]))
@@ -310,7 +405,9 @@ class _Form:
     word: tuple[bool, ...]  # a Latin word that is not pinyin: may be misspelt or abbreviated
     latin: tuple[bool, ...]  # Latin letters (a word or pinyin), not read from Han text
     region: frozenset[int]  # places that open (or, for provinces, close) the name
-    qualifier: frozenset[int]  # distinctive tokens inside brackets
+    qualifier: frozenset[int]  # distinctive tokens inside brackets, and branch cities
+    places: frozenset[int]  # provinces and cities, wherever they stand
+    script: str  # "han", "latin" or "mixed": how the name was written
     compact: str
     display: str
     plain: str
@@ -336,12 +433,73 @@ def _fold_word(token: str) -> str:
         return INDUSTRY_TERMS[token]
     if token.isalpha() and len(token) > 4 and token.endswith("ies"):
         token = token[:-3] + "y"
-    elif token.isalpha() and len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+    elif (
+        token.isalpha()
+        and len(token) > 3
+        and token.endswith("s")
+        and not token.endswith(("ss", "us"))  # "nonferrous", "autonomous"
+    ):
         token = token[:-1]
     if token.endswith("isation"):
         token = token[: -len("isation")] + "ization"
     token = WORD_FORMS.get(token, token)
     return INDUSTRY_TERMS.get(token, token)
+
+
+def _trade_term_readings() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Each trade term's pinyin -> (characters, English words) of the terms read so."""
+    readings: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    for characters, english in TRADE_TERMS.items():
+        syllables = lazy_pinyin(characters, style=Style.NORMAL, v_to_u=True)
+        letters = "".join(_strip_marks(s) for s in syllables)
+        readings[letters].append((characters, tuple(_fold_word(w) for w in english.split())))
+    return {letters: tuple(terms) for letters, terms in readings.items()}
+
+
+_TRADE_READINGS = _trade_term_readings()
+_TRADE_READING_LENGTHS = sorted({len(letters) for letters in _TRADE_READINGS}, reverse=True)
+
+
+@lru_cache(maxsize=65536)
+def _read_trade_terms(word: str, characters: str, after_brand: bool) -> tuple[tuple[str, str], ...]:
+    """Read the trade terms at the end of a pinyin word in English ("zhongtaihuaxue" ->
+    "zhongtai", "chemical"), each with its characters. ``characters`` are those the word was
+    read from, "" for pinyin written in Latin letters. A word that is nothing but trade terms is
+    read in English only after a brand: in "Xinjiang Fushi", Fushi is the brand."""
+    if not (characters or (word not in ENGLISH_WORDS and _segment(word))):
+        return ((word, characters),)
+    terms: list[tuple[str, str]] = []
+    while word and (found := _trailing_term(word, characters, after_brand)):
+        letters, term, english = found
+        terms[:0] = [(w, term) for w in english]
+        word, characters = word[: -len(letters)], characters[: -len(term)]
+    return (*([(word, characters)] if word else []), *terms)
+
+
+def _trailing_term(
+    word: str, characters: str, after_brand: bool
+) -> tuple[str, str, tuple[str, ...]] | None:
+    """The longest trade term that ends the word and leaves pinyin (or, after a brand, nothing)
+    before it. Read from characters, the term must be written with its own (华学 is not 化学)."""
+    for length in _TRADE_READING_LENGTHS:
+        letters, rest = word[-length:], word[:-length]
+        terms = _TRADE_READINGS.get(letters, ()) if len(letters) == length else ()
+        if not terms or not (_segment(rest, True) if rest else after_brand):
+            continue
+        for term, english in terms:
+            if not characters or characters.endswith(term):
+                return letters, term, english
+    return None
+
+
+def _syllable_bounds(han: str) -> list[tuple[int, int]]:
+    """Where each character's syllable starts and ends in the pinyin letters of ``han``."""
+    bounds, offset = [], 0
+    for syllable in lazy_pinyin(han, style=Style.NORMAL, v_to_u=True) if han else []:
+        length = len(_strip_marks(syllable))
+        bounds.append((offset, offset + length))
+        offset += length
+    return bounds
 
 
 def _read_pinyin_run(
@@ -358,7 +516,9 @@ def _read_pinyin_run(
             run = run[: -len(suffix)]
             notes.add("legal_form")
             break
-    pieces = _segment(run, single_letters) or (run,)
+    bounds = _syllable_bounds(han)
+    cuts = frozenset(end for _, end in bounds) if han else None
+    pieces = _segment(run, single_letters, cuts) or (run,)
     # Syllables between place names form one word again ("zhong tai" -> "zhongtai"), so that
     # word order within a brand counts: Xinbao is not Baoxin.
     words: list[str] = []
@@ -370,11 +530,6 @@ def _read_pinyin_run(
     if not han:
         return [(WORD_FORMS.get(w, w), "") for w in words]
     # Map each word back to the characters whose syllables it covers.
-    bounds, offset = [], 0
-    for syllable in lazy_pinyin(han, style=Style.NORMAL, v_to_u=True):
-        length = len(_strip_marks(syllable))
-        bounds.append((offset, offset + length))
-        offset += length
     out, offset = [], 0
     for word in words:
         end = offset + len(word)
@@ -429,14 +584,104 @@ def _is_pinyin(word: str) -> bool:
     )
 
 
-def _read_latin(text: str, notes: set[str]) -> list[tuple[str, str]]:
+# English trade words (TRADE_TERMS and INDUSTRY_TERMS) and company words a name written without
+# spaces may end in.
+_TRADE_WORDS = frozenset(
+    _fold_word(word)
+    for phrase in (*TRADE_TERMS.values(), *INDUSTRY_TERMS, *INDUSTRY_TERMS.values())
+    for word in phrase.split()
+)
+_COMPANY_WORDS = GENERIC_WORDS | {"technology", "manufacturing", "information"}
+_COMPANY_PLURALS = ("industries", "companies", "holdings", "enterprises", "groups")
+
+
+def _plural(word: str) -> str:
+    if word.endswith("s"):
+        return word
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+
+
+def _run_together_words() -> dict[str, tuple[str, ...]]:
+    """Each trade word or phrase (with its plural) and company word as it is written without
+    spaces, with the words it stands for ("hairproducts" -> "hair", "products")."""
+    words: dict[str, tuple[str, ...]] = {w: (w,) for w in (*_COMPANY_WORDS, *_COMPANY_PLURALS)}
+    words["coltd"] = ("co", "ltd")
+    for phrase in {*TRADE_TERMS.values(), *INDUSTRY_TERMS, *INDUSTRY_TERMS.values()}:
+        *first, last = phrase.split()
+        for form in (last, _plural(last)):
+            words["".join(first) + form] = (*first, form)
+    return {run: split for run, split in words.items() if len(run) >= 4}
+
+
+_RUN_TOGETHER_WORDS = _run_together_words()
+_LONGEST_RUN_TOGETHER_WORD = max(map(len, _RUN_TOGETHER_WORDS))
+_RUN_TOGETHER_MIN = 8  # shorter words are left as written
+_PLACE_PREFIXES = tuple(sorted(PLACE_VARIANTS, key=len, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def _split_run_together(word: str) -> tuple[str, ...]:
+    """Split a name written without spaces ("aksuhuafutextiles", "zhongtaichemical",
+    "hoshinesiliconindustry") into its words, or leave it whole.
+
+    Trade and company words are taken off the end, and one of them must be a trade word
+    ("citigroup" stays whole). What is left must read as pinyin, perhaps after another spelling
+    of a place ("aksu" + "huafu", which is split with no trade word too), or, once two or more
+    words have been taken off, be a brand of four letters or more ("hoshine"). One trade word
+    after letters that are not pinyin is not enough: "petrochemical" and "geotextiles" stay
+    whole.
+    """
+    if len(word) < _RUN_TOGETHER_MIN or not (word.isascii() and word.isalpha()):
+        return (word,)
+    if word in _RUN_TOGETHER_WORDS or word in ENGLISH_WORDS or _is_pinyin(word):
+        return (word,)
+    taken: list[str] = []
+    rest = word
+    while rest and (found := _trailing_run_together_word(rest)):
+        taken[:0] = _RUN_TOGETHER_WORDS[found]
+        rest = rest[: -len(found)]
+    front = _read_run_together_front(rest)
+    if not taken:
+        return front if front is not None and len(front) == 2 else (word,)
+    if not any(_fold_word(w) in _TRADE_WORDS for w in taken):
+        return (word,)
+    if front is None and len(taken) >= 2 and len(rest) >= 4:
+        front = (rest,)
+    return (word,) if front is None else (*front, *taken)
+
+
+def _trailing_run_together_word(text: str) -> str | None:
+    """The longest trade or company word that ends the text."""
+    for length in range(min(_LONGEST_RUN_TOGETHER_WORD, len(text)), 3, -1):
+        if text[-length:] in _RUN_TOGETHER_WORDS:
+            return text[-length:]
+    return None
+
+
+def _read_run_together_front(text: str) -> tuple[str, ...] | None:
+    """The words before the trade words: nothing, pinyin, or a place's other spelling and
+    pinyin ("aksuhuafu"). None when they read as neither."""
+    if not text:
+        return ()
+    if _is_pinyin(text):
+        return (text,)
+    for place in _PLACE_PREFIXES:
+        rest = text[len(place) :]
+        if text.startswith(place) and len(rest) >= 4 and _is_pinyin(rest):
+            return place, rest
+    return None
+
+
+def _read_latin(text: str, notes: set[str], follows_name: bool = False) -> list[tuple[str, str]]:
+    """Read Latin text; ``follows_name`` when it comes after other parts of the name, as the
+    "Co., Ltd." after "Hoshine Silicon Industry (Shanshan)" does."""
     # Accents stay on until rigour has looked for legal forms ("beschränkter Haftung"); pinyin
     # words lose their tone marks at once.
     words = tokenize_name(text.replace("&", " and "))
     # "A B C" -> "abc", as rigour already does for "A.B.C."
     merged: list[str] = []
     letters = False  # the last merged word is a run of single letters
-    for word in words:
+    for word in (piece for written in words for piece in _split_run_together(written)):
         single = len(word) == 1 and word.isalpha()
         if single and letters:
             merged[-1] += word
@@ -458,9 +703,14 @@ def _read_latin(text: str, notes: set[str]) -> list[tuple[str, str]]:
     glued: list[str] = []
     singles: set[str] = set()  # glued runs that had a one-letter syllable written alone
     run_length = 0
+    previous = ""
     for word in expanded:
         plain = _strip_marks(word)
-        if _is_pinyin(plain):
+        # A syllable in a run of syllables written apart is pinyin even when it is also an
+        # English word: the "Fan" and "Pin" of "Chang Ji Hua Yuan Fan Qie Zhi Pin".
+        spelt_apart = bool(run_length) and previous in _SYLLABLES and plain in _SYLLABLES
+        previous = plain
+        if _is_pinyin(plain) or spelt_apart:
             if plain != word:
                 notes.add("marks")
             if run_length:
@@ -474,9 +724,12 @@ def _read_latin(text: str, notes: set[str]) -> list[tuple[str, str]]:
         else:
             glued.append(word)
             run_length = 0
-    cleaned = remove_org_types(" ".join(glued)).split() or glued
+    cleaned = remove_org_types(" ".join(glued)).split()
+    if not cleaned and not follows_name:
+        cleaned = glued  # a name that is nothing but a legal form is kept as written
     # rigour leaves the "Company" of "Company Limited" and a lone "Co." or "Corp." at the end.
-    while len(cleaned) > 1 and _strip_marks(cleaned[-1]) in _TRAILING_LEGAL_WORDS:
+    keep = 0 if follows_name else 1
+    while len(cleaned) > keep and _strip_marks(cleaned[-1]) in _TRAILING_LEGAL_WORDS:
         cleaned.pop()
     if cleaned != glued:
         notes.add("legal_form")
@@ -524,22 +777,42 @@ def _analyse(name: str) -> _Form:
     han: list[str] = []
     in_brackets: list[bool] = []
     chunk_of: list[int] = []
+    scripts: set[str] = set()
+    # A Chinese company name is place, brand, trade: a brand has been read once a word that is
+    # not a place or a generic word has, or a second place, which must then be the brand
+    # (和田锦华服饰: Jinhua, though a city, is the brand of Hotan's Jinhua Apparel).
+    after_brand = False
+    places_read = 0
     for chunk_index, (chunk, bracketed) in enumerate(chunks):
         chunk = re.sub(r"[()\[\]{}]", " ", chunk)
         for piece in re.split(f"({_HAN_RE.pattern})", chunk):
             if not piece.strip():
                 continue
-            read = (
-                _read_han(piece, notes) if _HAN_RE.fullmatch(piece) else _read_latin(piece, notes)
-            )
+            if _HAN_RE.fullmatch(piece):
+                read = _read_han(piece, notes)
+                scripts.add("han")
+            else:
+                read = _read_latin(piece, notes, follows_name=bool(tokens))
+                scripts.add("latin")
             for token, source in read:
-                tokens.append(token)
-                han.append(source)
-                in_brackets.append(bracketed)
-                chunk_of.append(chunk_index)
+                terms = _read_trade_terms(token, source, after_brand)
+                if len(terms) > 1 or terms[0][0] != token:
+                    notes.add("trade_terms")
+                for term, characters in terms:
+                    tokens.append(term)
+                    han.append(characters)
+                    in_brackets.append(bracketed)
+                    chunk_of.append(chunk_index)
+                    kind = _token_kind(term)
+                    places_read += kind in ("province", "city")
+                    after_brand = after_brand or kind == "word" or places_read >= 2
 
     # "Xinjiang Bingtuan" -> "xinjiang xinjiang production ...": a word said twice in a row.
     keep = [i for i in range(len(tokens)) if i == 0 or tokens[i] != tokens[i - 1]]
+    # "吐鲁番宏达棉业 Turpan Hongda Cotton": a name written twice, in characters and in English.
+    half = len(keep) // 2
+    if half and [tokens[i] for i in keep[:half]] == [tokens[i] for i in keep[half:]]:
+        keep = keep[:half]
     tokens, han = [tokens[i] for i in keep], [han[i] for i in keep]
     in_brackets, chunk_of = [in_brackets[i] for i in keep], [chunk_of[i] for i in keep]
     # "XPCC (Xinjiang Production and Construction Corps)": brackets that only repeat the name.
@@ -585,11 +858,15 @@ def _analyse(name: str) -> _Form:
             prior.append(_W_PLACE)
         else:
             prior.append(1.0)
-    qualifier = {i for i in range(len(tokens)) if in_brackets[i] and prior[i] >= 1.0}
+    # A city after the name's opening places marks a branch as brackets do ("Xinjiang Zhongtai
+    # Chemical Fukang Energy" is Zhongtai Chemical's company in Fukang).
+    qualifier = {
+        i for i in range(len(tokens)) if prior[i] >= 1.0 and (in_brackets[i] or kinds[i] == "city")
+    }
     latin = tuple(t.isalpha() and t.isascii() and not h for t, h in zip(tokens, han, strict=True))
+    # English words, whether written so or read from a Chinese trade term.
     word = tuple(
-        is_latin and (t in ENGLISH_WORDS or _segment(t) is None)
-        for t, is_latin in zip(tokens, latin, strict=True)
+        t.isascii() and t.isalpha() and (t in ENGLISH_WORDS or _segment(t) is None) for t in tokens
     )
     return _Form(
         tokens=tuple(tokens),
@@ -599,11 +876,23 @@ def _analyse(name: str) -> _Form:
         latin=latin,
         region=frozenset(region),
         qualifier=frozenset(qualifier),
+        places=frozenset(places),
+        script=scripts.pop() if len(scripts) == 1 else "mixed",
         compact="".join(tokens),
         display=" ".join(tokens),
         plain=plain,
         notes=frozenset(notes),
     )
+
+
+@lru_cache(maxsize=65536)
+def _joined_tokens(tokens: tuple[str, ...]) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Two or three neighbouring tokens written as one -> (start, size), two before three."""
+    joined: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for size in (2, 3):
+        for start in range(len(tokens) - size + 1):
+            joined["".join(tokens[start : start + size])].append((start, size))
+    return {run: tuple(places) for run, places in joined.items()}
 
 
 def normalise_company_name(name: str) -> str:
@@ -654,6 +943,8 @@ def _same_name_reason(a: _Form, b: _Form) -> str:
         parts.append("legal forms removed")
     if "spacing" in notes:
         parts.append("pinyin spacing ignored")
+    if "trade_terms" in notes:
+        parts.append("Chinese trade words read in English")
     terms = sorted(n.split(":", 1)[1].replace("=", " = ") for n in notes if n.startswith("term:"))
     if terms:
         parts.append("same trade in other words (" + ", ".join(terms) + ")")
@@ -664,12 +955,53 @@ def _same_name_reason(a: _Form, b: _Form) -> str:
     return "same name: " + "; ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Role:
+    """What a listed name is among its entity's names, as far as matching is concerned."""
+
+    # Its distinctive words are some of another name's ("Hoshine" of "Hoshine Silicon Industry
+    # (Shanshan) Co. Ltd"). It vouches for a supplier that is that name, but not for the
+    # supplier's other words: "Hoshine Logistics" or "Jinyuan Textile" are judged by the
+    # entity's full name, or a one-word alias would make every sister company a match.
+    short_form: bool = False
+    # It is in Latin letters and the entity has a name in Chinese characters: for a supplier in
+    # characters that name decides, since a romanisation cannot tell 中泰 from its homophone 忠泰.
+    romanised: bool = False
+
+
+_ANY_NAME = _Role()
+
+
+def _roles(forms: Sequence[_Form]) -> list[_Role]:
+    """The role of each of one entity's names."""
+    words = [
+        frozenset(t for t, p in zip(f.tokens, f.prior, strict=True) if p >= _DISTINCTIVE)
+        for f in forms
+    ]
+    has_han = any(f.script != "latin" for f in forms)
+    return [
+        _Role(
+            short_form=bool(mine) and any(mine < other for other in words),
+            romanised=has_han and form.script == "latin",
+        )
+        for form, mine in zip(forms, words, strict=True)
+    ]
+
+
 def _compare(
-    a: _Form, wa: Sequence[float], b: _Form, wb: Sequence[float], explain: bool = False
+    a: _Form,
+    wa: Sequence[float],
+    b: _Form,
+    wb: Sequence[float],
+    explain: bool = False,
+    role: _Role = _ANY_NAME,
 ) -> tuple[float, str]:
-    """Score two read names from 0 to 1 and, when asked, say why."""
+    """Score two read names from 0 to 1 and, when asked, say why. ``role``: what the listed
+    name is among its entity's names."""
     if not a.tokens or not b.tokens:
         return 0.0, "nothing to compare"
+    if role.romanised and a.script == "han":
+        return 0.0, "a supplier in Chinese characters is compared with the entity's Chinese name"
     if a.compact == b.compact and all(
         not x or not y or x == y for x, y in zip(a.han, b.han, strict=False)
     ):
@@ -695,22 +1027,19 @@ def _compare(
         shortened.append(_match_shortened_words(a, b, matched_a, matched_b, ignored_a))
         shortened.append(_match_shortened_words(b, a, matched_b, matched_a, ignored_b))
 
+    if role.short_form and _adds_words(a, matched_a, ignored_a):
+        return 0.0, "a short form of the listed name; the supplier has words it does not vouch for"
+    left_out = _left_out_qualifier(a, b, matched_a, matched_b, ignored_a)
+    if left_out:
+        wb = [_W_PLACE if j in left_out else w for j, w in enumerate(wb)]
     total = sum(wa) + sum(wb) - sum(wa[i] for i in ignored_a) - sum(wb[j] for j in ignored_b)
     if total <= 0:
         return 0.0, "nothing to compare"
     score = (
         sum(wa[i] * s for i, s in matched_a.items()) + sum(wb[j] * s for j, s in matched_b.items())
     ) / total
-    distinct_a = [
-        i
-        for i in range(len(a.tokens))
-        if i not in matched_a and i not in ignored_a and wa[i] >= _DISTINCTIVE
-    ]
-    distinct_b = [
-        j
-        for j in range(len(b.tokens))
-        if j not in matched_b and j not in ignored_b and wb[j] >= _DISTINCTIVE
-    ]
+    distinct_a = _own_words(a, matched_a, ignored_a)
+    distinct_b = _own_words(b, matched_b, ignored_b | left_out)
     substituted = bool(distinct_a and distinct_b)
     if substituted:
         score *= _SUBSTITUTION_PENALTY
@@ -720,7 +1049,7 @@ def _compare(
     other_region = bool(a.region and b.region and not any(i in matched_a for i in a.region))
     if other_region:
         score *= _REGION_PENALTY
-    qualified = bool(a.qualifier - matched_a.keys() or b.qualifier - matched_b.keys())
+    qualified = bool(a.qualifier - matched_a.keys() or b.qualifier - matched_b.keys() - left_out)
     if qualified:
         score *= _QUALIFIER_PENALTY
     score = round(min(max(score, 0.0), 1.0), 4)
@@ -763,8 +1092,51 @@ def _compare(
     if missing:
         reasons.append("a name's most distinctive word is missing from the other")
     if qualified:
-        reasons.append("bracketed qualifier on one side only, or different")
+        reasons.append("qualifier (bracketed, or a branch's city) on one side only, or different")
+    elif left_out:
+        reasons.append("the listed name's qualifier left out")
     return score, "; ".join(reasons)
+
+
+def _own_words(form: _Form, matched: dict[int, float], ignored: set[int]) -> list[int]:
+    """The name's distinctive words that found no partner. A word is distinctive by its kind,
+    however many listed names share it: "Tongda Yarn" and "Tongda Shoes" differ in their trade
+    even where every list has yarn and shoe companies. "Group" and "holding" count too, though
+    they weigh little: "Xinjiang Zhongtai Group" is the group, not its Zhongtai Chemical."""
+    return [
+        i
+        for i, token in enumerate(form.tokens)
+        if i not in matched
+        and i not in ignored
+        and (form.prior[i] >= _DISTINCTIVE or token in _GROUP_WORDS)
+    ]
+
+
+def _left_out_qualifier(
+    a: _Form,
+    b: _Form,
+    matched_a: dict[int, float],
+    matched_b: dict[int, float],
+    ignored_a: set[int],
+) -> set[int]:
+    """The listed name's bracketed qualifier, when the supplier is the same name without it
+    ("Hoshine Silicon Industry" for "Hoshine Silicon Industry (Shanshan)"). Such a supplier is
+    the less specific name rather than another branch, and the qualifier then weighs as a place
+    prefix left out does. Nothing is left out when the supplier has a qualifier of its own, or
+    a place or distinctive word that the listed name lacks: "Hoshine Silicon (Jiaxing)" and
+    "Jiaxing Hoshine Silicon" are other branches."""
+    if a.qualifier or not b.qualifier or _adds_words(a, matched_a, ignored_a):
+        return set()
+    return set(b.qualifier) - matched_b.keys()
+
+
+def _adds_words(a: _Form, matched_a: dict[int, float], ignored_a: set[int]) -> bool:
+    """The supplier has a place or a distinctive word (by its own weight, whatever its rarity)
+    that found no partner."""
+    return any(
+        i not in matched_a and i not in ignored_a and (i in a.places or a.prior[i] >= _DISTINCTIVE)
+        for i in range(len(a.tokens))
+    )
 
 
 def _lacks_key_word(weights: Sequence[float], matched: dict[int, float], ignored: set[int]) -> bool:
@@ -823,19 +1195,10 @@ def _match_split_words(
     for i, token in enumerate(x.tokens):
         if i in matched_x or len(token) < 5:
             continue
-        for size in (2, 3):
-            found = next(
-                (
-                    j
-                    for j in range(len(y.tokens) - size + 1)
-                    if not any(k in matched_y for k in range(j, j + size))
-                    and "".join(y.tokens[j : j + size]) == token
-                ),
-                None,
-            )
-            if found is not None:
+        for start, size in _joined_tokens(y.tokens).get(token, ()):
+            if not any(k in matched_y for k in range(start, start + size)):
                 matched_x[i] = 1.0
-                for k in range(found, found + size):
+                for k in range(start, start + size):
                     matched_y[k] = 1.0
                 break
 
@@ -870,7 +1233,14 @@ def pair_score(supplier: str, listed: str | Sequence[str]) -> float:
     """
     names = [listed] if isinstance(listed, str) else list(listed)
     a = _analyse(supplier)
-    return max((_compare(a, a.prior, b, b.prior)[0] for b in map(_analyse, names)), default=0.0)
+    forms = [_analyse(name) for name in names]
+    return max(
+        (
+            _compare(a, a.prior, b, b.prior, role=role)[0]
+            for b, role in zip(forms, _roles(forms), strict=True)
+        ),
+        default=0.0,
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -906,16 +1276,7 @@ class Matcher:
         self.possible = possible
         self._names: list[ListedName] = list(names)
         self._forms: list[_Form] = [_analyse(n.name) for n in self._names]
-        document_frequency: dict[str, int] = defaultdict(int)
-        for form in self._forms:
-            for token in set(form.tokens):
-                document_frequency[token] += 1
-        count = max(len(self._forms), 1)
-        scale = math.log(count + 1)
-        self._idf = {
-            token: min(1.0, max(0.05, math.log((count + 1) / df) / scale))
-            for token, df in document_frequency.items()
-        }
+        self._idf = self._rarity()
         self._weights = [self._weigh(form) for form in self._forms]
         self._totals = [sum(w) for w in self._weights]
         self._token_weights = [
@@ -938,8 +1299,37 @@ class Matcher:
                     for variant in _deletions(token):
                         self._variants[variant].add(token)
         self._country = [_country_codes(n.country) for n in self._names]
+        self._roles = self._find_roles()
         _country_codes("China")  # loads rigour's territory names now rather than mid-screen
         self._cache: dict[tuple[str, str], Match | None] = {}
+
+    def _rarity(self) -> dict[str, float]:
+        """Inverse document frequency of each token, counted over entities rather than names:
+        an entity listed with aliases ("Hoshine Silicon Industry ...", "Hoshine") must not make
+        its own brand look common."""
+        tokens_of: dict[int | str, set[str]] = defaultdict(set)
+        for listed, form in zip(self._names, self._forms, strict=True):
+            tokens_of[listed.entity_id].update(form.tokens)
+        document_frequency: dict[str, int] = defaultdict(int)
+        for tokens in tokens_of.values():
+            for token in tokens:
+                document_frequency[token] += 1
+        count = max(len(tokens_of), 1)
+        scale = math.log(count + 1)
+        return {
+            token: min(1.0, max(0.05, math.log((count + 1) / df) / scale))
+            for token, df in document_frequency.items()
+        }
+
+    def _find_roles(self) -> list[_Role]:
+        indexes_of: dict[int | str, list[int]] = defaultdict(list)
+        for index, listed in enumerate(self._names):
+            indexes_of[listed.entity_id].append(index)
+        roles = [_ANY_NAME] * len(self._names)
+        for indexes in indexes_of.values():
+            for index, role in zip(indexes, _roles([self._forms[i] for i in indexes]), strict=True):
+                roles[index] = role
+        return roles
 
     def _weigh(self, form: _Form) -> tuple[float, ...]:
         return tuple(
@@ -999,7 +1389,13 @@ class Matcher:
     def _score(
         self, index: int, form: _Form, weights: Sequence[float], codes: frozenset[str]
     ) -> float:
-        score = _compare(form, weights, self._forms[index], self._weights[index])[0]
+        score = _compare(
+            form,
+            weights,
+            self._forms[index],
+            self._weights[index],
+            role=self._roles[index],
+        )[0]
         if self._other_country(index, codes):
             score = max(0.0, round(score - _COUNTRY_PENALTY, 4))
         return score
@@ -1008,7 +1404,9 @@ class Matcher:
         self, index: int, form: _Form, weights: Sequence[float], codes: frozenset[str]
     ) -> Match:
         listed = self._names[index]
-        score, reason = _compare(form, weights, self._forms[index], self._weights[index], True)
+        score, reason = _compare(
+            form, weights, self._forms[index], self._weights[index], True, self._roles[index]
+        )
         if self._other_country(index, codes):
             score = max(0.0, round(score - _COUNTRY_PENALTY, 4))
             listed_in = ", ".join(sorted(self._country[index])).upper()
@@ -1083,7 +1481,16 @@ class Matcher:
     def pair_score(self, supplier_name: str, listed: str | Sequence[str]) -> float:
         """Like the module's ``pair_score``, with this matcher's rarity weights."""
         names = [listed] if isinstance(listed, str) else list(listed)
-        return max((self.compare(supplier_name, name).score for name in names), default=0.0)
+        form = _analyse(supplier_name)
+        weights = self._weigh(form)
+        forms = [_analyse(name) for name in names]
+        return max(
+            (
+                _compare(form, weights, other, self._weigh(other), role=role)[0]
+                for other, role in zip(forms, _roles(forms), strict=True)
+            ),
+            default=0.0,
+        )
 
 
 def _deletions(token: str) -> set[str]:
