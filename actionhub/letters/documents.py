@@ -8,6 +8,7 @@ import datetime
 import functools
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -30,6 +31,7 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 DEJAVU_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+RIGHT_TO_LEFT = {"R", "AL", "AN", "RLE", "RLO", "RLI"}
 FONT_SIZE = 11
 LINE_HEIGHT = 14.5
 
@@ -159,6 +161,24 @@ def _pdf_fonts() -> tuple[str, ...]:
     for name, file in fonts.items():
         pdfmetrics.registerFont(TTFont(name, file))
     return tuple(fonts)
+
+
+def pdf_can_print(letter: PrintableLetter) -> bool:
+    """Whether the PDF shows every character of the letter as typed. Its font has no Chinese
+    characters, and the PDF is laid out left to right without joining letters, so a name or
+    words in Chinese, Arabic, Uyghur or Hebrew script would come out wrong: the Word document,
+    which the reader's own fonts draw, shows them as typed."""
+    regular, _ = _pdf_fonts()
+    covered = pdfmetrics.getFont(regular).face.charToGlyph
+    text = "".join(
+        (letter.sender_name, letter.sender_address, letter.sender_email, letter.mp_name,
+         letter.subject, letter.body)
+    )  # fmt: skip
+    return all(
+        (ord(char) in covered and unicodedata.bidirectional(char) not in RIGHT_TO_LEFT)
+        or char in "\r\n\t"
+        for char in text
+    )
 
 
 def letter_pdf(letter: PrintableLetter) -> bytes:

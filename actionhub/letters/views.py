@@ -11,7 +11,7 @@ from actionhub.campaigns.selectors import campaign_get_default
 from actionhub.core.ip import client_ip
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.letters.compose import letter_prefill, mailto_url, personal_share
-from actionhub.letters.documents import letter_docx, letter_pdf
+from actionhub.letters.documents import letter_docx, letter_pdf, pdf_can_print
 from actionhub.letters.forms import LetterDetailsForm, LetterEditForm, PostcodeForm, ReplyForm
 from actionhub.letters.models import Letter
 from actionhub.letters.selectors import printable_letter
@@ -233,6 +233,7 @@ def letter_ready(request, pk):
     text = letter_full_text(letter)
     mp_email = letter_recipient_email(letter)
     context = {
+        "pdf_can_print": pdf_can_print(printable_letter(letter)),
         "campaign": letter.template.campaign,
         "written": letter,
         "text": text,

@@ -303,3 +303,12 @@ def test_the_accessibility_statement_describes_the_downloads_as_they_are():
     assert catalogue["/Lang"] == "en-GB"
     assert ADDED_LINE in squashed(" ".join(page.extract_text() for page in pdf.pages))
     assert "/StructTreeRoot" not in catalogue and "/MarkInfo" not in catalogue, "not tagged"
+
+
+@pytest.mark.parametrize(
+    ("name", "printable"),
+    [("Ruth Cohen", True), ("Zoë Ó Briain", True), ("Дмитрий", HAS_DEJAVU), ("张伟", False),
+     ("ئۇيغۇر", False), ("עברית", False)],
+)  # fmt: skip
+def test_the_pdf_is_offered_only_when_it_can_show_every_character(name, printable):
+    assert documents.pdf_can_print(make_letter(sender_name=name)) is printable

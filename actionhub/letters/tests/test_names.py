@@ -78,3 +78,16 @@ def test_a_one_word_name_asks_a_brand(client, campaign, name):
     client.post(confirmation_link(mail.outbox[0]))
     [to_brand] = messages_to("sourcing@threadwell.example")
     assert f"\n{name}\namina@example.org" in to_brand.body
+
+
+def test_a_name_the_pdf_cannot_show_is_offered_the_word_document_only(client, write):
+    response = write(name="张伟", delivery="download", email="", pass_to_mp=None)
+
+    page = client.get(response["Location"]).content.decode()
+    letter = Letter.objects.get()
+    assert f"/letters/{letter.pk}/letter.docx" in page
+    assert f"/letters/{letter.pk}/letter.pdf" not in page
+    assert "Chinese characters, or a right-to-left script" in page
+    text = [p.text for p in docx.Document(io.BytesIO(client.get(
+        f"/letters/{letter.pk}/letter.docx").content)).paragraphs]  # fmt: skip
+    assert text[-1] == "张伟"
