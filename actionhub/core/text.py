@@ -4,16 +4,34 @@ import unicodedata
 
 from django import forms
 
+# Joiners shape letters in Persian, Kurdish and Indic names; other invisible characters do not.
+JOINERS = {"\u200c", "\u200d"}
+
 
 def has_control_characters(value: str, allowed: str = "") -> bool:
     return any(unicodedata.category(char) == "Cc" and char not in allowed for char in value)
 
 
+def _unseen(char: str) -> bool:
+    """A control, formatting or unassigned character: line breaks, right-to-left overrides
+    that disguise text, zero-width spaces; joiners aside."""
+    return unicodedata.category(char).startswith("C") and char not in JOINERS
+
+
 def single_line(value: str, what: str) -> str:
-    """No line breaks or control characters (such values may go into email headers)."""
-    if has_control_characters(value):
+    """One line without characters that cannot be seen (such values go into email headers
+    and subjects, and into MPs' inboxes); spaces tidied."""
+    if any(_unseen(char) for char in value):
         raise forms.ValidationError(f"{what} must be on one line, without special characters.")
     return " ".join(value.split())
+
+
+def person_name(value: str, what: str) -> str:
+    """A name as the person gives it, in any script, on one line, with at least one letter."""
+    value = single_line(value, what)
+    if value and not any(unicodedata.category(char)[0] in "LM" for char in value):
+        raise forms.ValidationError(f"Enter {what[0].lower()}{what[1:]} using letters.")
+    return value
 
 
 def counted(count: int, singular: str, plural: str | None = None) -> str:

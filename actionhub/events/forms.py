@@ -1,6 +1,6 @@
 from django import forms
 
-from actionhub.core.text import single_line
+from actionhub.core.text import person_name
 from actionhub.events.models import RSVP_WORDING
 from actionhub.supporters.forms import email_field, refuse_disposable
 from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING
@@ -65,10 +65,10 @@ class RsvpForm(forms.Form):
         self.fields["when"].choices = [*dates, (EVERY_WEEK, "Every week, until I stop it")]
 
     def clean_first_name(self):
-        return single_line(self.cleaned_data["first_name"], "Your first name")
+        return person_name(self.cleaned_data["first_name"], "Your first name")
 
     def clean_last_name(self):
-        return single_line(self.cleaned_data.get("last_name") or "", "Your last name")
+        return person_name(self.cleaned_data.get("last_name") or "", "Your last name")
 
     def clean_email(self):
         return refuse_disposable(self.cleaned_data["email"], "we send your reminders to it.")
@@ -89,4 +89,4 @@ class WalkInForm(forms.Form):
     guests = forms.IntegerField(label="With them", min_value=0, max_value=50, required=False)
 
     def clean_first_name(self):
-        return single_line(self.cleaned_data["first_name"], "The first name")
+        return person_name(self.cleaned_data["first_name"], "The first name")

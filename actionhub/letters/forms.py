@@ -2,7 +2,7 @@ import re
 
 from django import forms
 
-from actionhub.core.text import has_control_characters, single_line
+from actionhub.core.text import has_control_characters, person_name, single_line
 from actionhub.letters.compose import address_lines, normalise_newlines, placeholders_left
 from actionhub.letters.models import MP_CONSENT_WORDING, Letter, brand_consent_wording
 from actionhub.supporters.forms import email_field, refuse_disposable
@@ -135,7 +135,7 @@ class LetterDetailsForm(forms.Form):
             self.fields["delivery"].choices = self.fields["delivery"].choices[1:]
 
     def clean_name(self):
-        return single_line(self.cleaned_data["name"], "Your name")
+        return person_name(self.cleaned_data["name"], "Your name")
 
     def clean_address(self):
         address = normalise_newlines(self.cleaned_data["address"])

@@ -1,11 +1,11 @@
 import re
 import time
-import unicodedata
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 
+from actionhub.core.text import person_name
 from actionhub.parliament.postcodes import normalise_postcode
 from actionhub.pledges.models import SHOW_NAME_WORDING, SIGN_WORDING
 from actionhub.supporters.forms import email_field, refuse_disposable
@@ -14,8 +14,6 @@ from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING
 SOURCE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 TIMING_SALT = "pledge-form-started"
 FORM_MAX_AGE = 24 * 60 * 60
-# Joiners shape letters in Persian, Kurdish and Indic names; other invisible characters do not.
-JOINERS = {"\u200c", "\u200d"}
 
 
 def clean_source(value: str | None) -> str:
@@ -32,15 +30,6 @@ def form_started_at(token) -> float | None:
         return float(signing.loads(str(token or ""), salt=TIMING_SALT, max_age=FORM_MAX_AGE))
     except (signing.BadSignature, TypeError, ValueError):
         return None
-
-
-def _clean_text(value: str, what: str) -> str:
-    value = " ".join(value.split())
-    if any(unicodedata.category(c).startswith("C") and c not in JOINERS for c in value):
-        raise forms.ValidationError(f"Your {what} has characters we cannot use. Type it again.")
-    if not any(unicodedata.category(char).startswith("L") for char in value):
-        raise forms.ValidationError(f"Enter your {what} using letters.")
-    return value
 
 
 class SignatureForm(forms.Form):
@@ -96,11 +85,10 @@ class SignatureForm(forms.Form):
     )
 
     def clean_first_name(self):
-        return _clean_text(self.cleaned_data["first_name"], "first name")
+        return person_name(self.cleaned_data["first_name"], "Your first name")
 
     def clean_last_name(self):
-        last_name = self.cleaned_data.get("last_name") or ""
-        return _clean_text(last_name, "last name") if last_name.strip() else ""
+        return person_name(self.cleaned_data.get("last_name") or "", "Your last name")
 
     def clean_website(self):
         return str(self.cleaned_data.get("website") or "")
@@ -119,12 +107,12 @@ class SignatureForm(forms.Form):
         data = super().clean()
         if data.get("outside_uk"):
             data["postcode"] = ""
-            country = " ".join(data.get("country", "").split())
-            if not country:
+            country = data.get("country", "")
+            if not country.strip():
                 self.add_error("country", "Enter the country you live in.")
             else:
                 try:
-                    data["country"] = _clean_text(country, "country")
+                    data["country"] = person_name(country, "Your country")
                 except forms.ValidationError as error:
                     self.add_error("country", error)
         else:

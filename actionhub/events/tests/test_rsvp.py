@@ -93,6 +93,9 @@ def test_saying_again_does_not_reveal_anything_and_counts_once(client, series, r
         ({"guests": "-1"}, "Enter a number of people from 0 to 10."),
         ({"when": "2026-12-02"}, "Select a valid choice."),
         ({"first_name": "Miriam\r\nBcc: x@example.org"}, "must be on one line"),
+        ({"first_name": "\u202egpj.exe"}, "Your first name must be on one line"),
+        ({"last_name": "\u202eneknab"}, "Your last name must be on one line"),
+        ({"first_name": "🙂"}, "Enter your first name using letters."),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_keeps_what_was_typed(

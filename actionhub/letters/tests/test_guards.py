@@ -200,3 +200,28 @@ def test_a_robot_filling_the_hidden_field_creates_nothing(client, write):
     assert response.status_code == 303
     assert not Letter.objects.exists()
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("details", "subject", "message"),
+    [
+        ({"name": "\u202egpj.exe"}, None, "Your name must be on one line"),
+        ({"name": "🙂🙂"}, None, "Enter your name using letters"),
+        ({}, "Please \u202eact\u202c now", "The subject must be on one line"),
+    ],
+)
+def test_names_and_subjects_that_would_disguise_text_in_an_mps_inbox_are_refused(
+    client, template, write, details, subject, message
+):
+    if subject:
+        client.post(f"/write-to-your-mp/{template.slug}/", {"postcode": "NW3 7UX"})
+        response = client.post(
+            f"/write-to-your-mp/{template.slug}/write/",
+            {"subject": subject, "body": own_body(template)},
+        )
+    else:
+        response = write(**details)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Letter.objects.exists()

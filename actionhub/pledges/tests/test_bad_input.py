@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("immediate_tasks")
             "Your first name must be 100 characters or fewer.",
         ),
         ({"first_name": "1234"}, "first_name", "Enter your first name using letters."),
-        ({"last_name": "Co\u0007hen"}, "last_name", "Your last name has characters we cannot use."),
+        ({"last_name": "Co\u0007hen"}, "last_name", "Your last name must be on one line"),
         ({"first_name": "Mir\x00iam"}, "first_name", "Null characters are not allowed."),
         ({"email": ""}, "email", "Enter your email address."),
         ({"email": "miriam@"}, "email", "Enter an email address like name@example.com."),
