@@ -1,5 +1,7 @@
 """Email addresses as a person, not a string: one address, however it is typed."""
 
+import unicodedata
+
 from django.conf import settings
 
 # Providers that deliver `name+anything@` to `name@`, and those that also ignore dots in the name.
@@ -12,9 +14,14 @@ DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 
 
 def normalise_email(address: str) -> str:
-    """`John.Smith+pledge@GoogleMail.com` -> `johnsmith@gmail.com`: one form per mailbox."""
-    local, _, domain = address.strip().casefold().rpartition("@")
-    domain = domain.rstrip(".")
+    """`John.Smith+pledge@GoogleMail.com` -> `johnsmith@gmail.com`: one form per mailbox.
+
+    Look-alikes that mail systems deliver to the same mailbox count as that mailbox: full-width
+    letters and other compatibility forms (Unicode NFKC), and an international domain in its
+    ASCII (IDNA) form."""
+    address = unicodedata.normalize("NFKC", address.strip()).casefold()
+    local, _, domain = address.rpartition("@")
+    domain = _ascii_domain(domain.rstrip("."))
     if domain in PLUS_TAG_DOMAINS:
         local = local.split("+", 1)[0]
     if domain in DOT_BLIND_DOMAINS:
@@ -22,9 +29,21 @@ def normalise_email(address: str) -> str:
     return f"{local}@{DOMAIN_ALIASES.get(domain, domain)}"
 
 
+def _ascii_domain(domain: str) -> str:
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError:  # not a domain IDNA can write; the form has already refused such
+        return domain
+
+
+def has_unseen_characters(address: str) -> bool:
+    """Zero-width spaces, direction marks and the like: an address never needs them."""
+    return any(unicodedata.category(char).startswith("C") for char in address)
+
+
 def is_disposable_email(address: str) -> bool:
     """An address at a temporary email service (DISPOSABLE_EMAIL_DOMAINS), or a subdomain of one."""
-    domain = address.rpartition("@")[2].casefold()
+    domain = normalise_email(address).rpartition("@")[2]
     return any(
         domain == disposable or domain.endswith("." + disposable)
         for disposable in settings.DISPOSABLE_EMAIL_DOMAINS

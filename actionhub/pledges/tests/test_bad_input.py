@@ -213,3 +213,29 @@ def test_ipv6_neighbours_share_one_limit():
     assert rate_limit_key("2001:db8:1:2::1") == rate_limit_key("2001:db8:1:2:ffff::9")
     assert rate_limit_key("2001:db8:1:3::1") != rate_limit_key("2001:db8:1:2::1")
     assert rate_limit_key(None) == "unknown"
+
+
+def test_look_alike_addresses_of_one_mailbox_sign_once(pledge, sign):
+    for typed in [
+        "miriam@example.org",
+        "ｍｉｒｉａｍ@example.org",
+        "miriam@ｅｘａｍｐｌｅ.org",
+        "miriam@examp\u217ce.org",
+        "MIRIAM＠EXAMPLE.ORG",
+    ]:
+        assert sign(email=typed).status_code == 303
+
+    [signature] = Signature.objects.all()
+    assert signature.email_normalised == "miriam@example.org"
+    assert signature.person.email == "miriam@example.org"  # the plain form is what we write to
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200d", "\u2060", "\ufeff", "\u202e", "\u00ad"])
+def test_an_address_with_invisible_characters_is_refused(pledge, sign, invisible):
+    response = sign(email=f"miri{invisible}am@example.org")
+
+    assert response.status_code == 400
+    assert (
+        "Your email address has characters in it that cannot be seen" in response.content.decode()
+    )
+    assert not Signature.objects.exists()

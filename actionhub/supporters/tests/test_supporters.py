@@ -15,6 +15,12 @@ from actionhub.supporters.tests.factories import ConsentFactory, PersonFactory
         ("miriam+uyghurs@example.org", "miriam+uyghurs@example.org"),
         ("first.last@example.org", "first.last@example.org"),
         ("  MIRIAM@EXAMPLE.ORG  ", "miriam@example.org"),
+        ("ｍｉｒｉａｍ@ｅｘａｍｐｌｅ.ｏｒｇ", "miriam@example.org"),  # full-width letters
+        ("miriam＠example.org", "miriam@example.org"),  # a full-width @
+        ("miriam@examp\u217ce.org", "miriam@example.org"),  # ⅼ, the Roman numeral fifty
+        ("miriam@EXAMPLE.org.", "miriam@example.org"),
+        ("miriam@Bücher.example", "miriam@xn--bcher-kva.example"),
+        ("miriam@xn--bcher-kva.example", "miriam@xn--bcher-kva.example"),
     ],
 )
 def test_one_mailbox_has_one_normalised_form(typed, normalised):
