@@ -29,8 +29,11 @@ def single_line(value: str, what: str) -> str:
 def person_name(value: str, what: str) -> str:
     """A name as the person gives it, in any script, on one line, with at least one letter."""
     value = single_line(value, what)
+    lowered = f"{what[0].lower()}{what[1:]}"
     if value and not any(unicodedata.category(char)[0] in "LM" for char in value):
-        raise forms.ValidationError(f"Enter {what[0].lower()}{what[1:]} using letters.")
+        raise forms.ValidationError(f"Enter {lowered} using letters.")
+    if "@" in value:
+        raise forms.ValidationError(f"Enter {lowered} here, not an email address.")
     return value
 
 

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
@@ -27,20 +29,32 @@ def pledge_progress(*, pledge: Pledge) -> dict:
     return {"count": count, "target": target, "percent": int(100 * count / target)}
 
 
-def pledge_recent_signers(*, pledge: Pledge, limit: int = 10) -> list[tuple[str, str | None]]:
-    """First name and constituency of the latest signers who chose to be shown: nothing else."""
+# What a first name never holds: digits (a phone number, a street address), an @ (an email
+# address), or a web address.
+NOT_A_FIRST_NAME = re.compile(r"[\d@/:]|\bwww\b|\.[a-z]{2,}\b", re.IGNORECASE)
+LONGEST_NAME_SHOWN = 40
+
+
+def pledge_recent_signers(*, pledge: Pledge, limit: int = 10) -> list[str]:
+    """The first names of the latest signers who chose "Show my first name on the site", as the
+    consent says: the name alone, and never one that looks like contact details."""
     key = f"pledge-recent:{pledge.pk}"
     names = cache.get(key)
     if names is None:
-        names = list(
+        latest = (
             Signature.objects.filter(
                 pledge=pledge, status=Signature.Status.CONFIRMED, show_name=True
             )
             .order_by("-confirmed_at")
-            .values_list("first_name", "constituency__name")[:limit]
+            .values_list("first_name", flat=True)[: limit * 3]
         )
+        names = [name for name in latest if first_name_publishable(name)][:limit]
         cache.set(key, names, timeout=settings.PLEDGE_COUNT_MAX_AGE)
     return names
+
+
+def first_name_publishable(name: str) -> bool:
+    return 0 < len(name) <= LONGEST_NAME_SHOWN and not NOT_A_FIRST_NAME.search(name)
 
 
 def pledge_constituency_tallies(*, pledge: Pledge, limit: int | None = None):

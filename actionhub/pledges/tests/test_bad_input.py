@@ -80,7 +80,7 @@ def test_what_was_typed_is_kept_when_something_is_wrong(client, pledge, sign):
         "O'Brien",
         "Anne-Marie",
         "D’Souza",
-        "<script>alert(1)</script>",
+        "<b>Miriam",
         "Mehr\u200cnaz",
     ],
 )

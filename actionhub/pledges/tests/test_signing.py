@@ -316,3 +316,43 @@ def test_the_name_shown_is_the_one_given_on_the_pledge_not_elsewhere(client, ple
     page = client.get(f"/pledge/{pledge.slug}/").content.decode()
     assert "<li>Miri</li>" in page
     assert "Cohen" not in page
+
+
+def test_recently_signed_shows_the_first_name_alone_never_the_constituency(client, pledge):
+    from actionhub.parliament.tests.factories import ConstituencyFactory
+    from actionhub.pledges.tests.factories import SignatureFactory
+    from actionhub.supporters.tests.factories import PersonFactory
+
+    place = ConstituencyFactory(name="Hampstead and Highgate")
+    SignatureFactory(
+        pledge=pledge, show_name=True, constituency=place,
+        person=PersonFactory(first_name="Dilnur", last_name="Abdulla"),
+    )  # fmt: skip
+
+    page = client.get(f"/pledge/{pledge.slug}/").content.decode()
+    recent = page.split('id="recent-heading"', 1)[1].split("</ul>", 1)[0]
+    assert "<li>Dilnur</li>" in recent
+    assert "Hampstead" not in recent
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["miriam@example.org", "07700 900123", "12 Example Road", "www.evil.example",
+     "https://evil.example", "evil.com", "x" * 41],
+)  # fmt: skip
+def test_recently_signed_never_shows_what_looks_like_contact_details(client, pledge, typed):
+    from actionhub.pledges.tests.factories import SignatureFactory
+
+    SignatureFactory(pledge=pledge, show_name=True, first_name=typed)
+    SignatureFactory(pledge=pledge, show_name=True, first_name="Dilnur")
+
+    page = client.get(f"/pledge/{pledge.slug}/").content.decode()
+    assert "<li>Dilnur</li>" in page
+    assert typed not in page
+
+
+def test_an_email_address_typed_as_a_first_name_is_caught_on_the_form(pledge, sign):
+    response = sign(first_name="miriam@example.org")
+
+    assert response.status_code == 400
+    assert "Enter your first name here, not an email address." in response.content.decode()
