@@ -32,9 +32,14 @@ class SourceFilter(admin.SimpleListFilter):
         return queryset.filter(source="" if self.value() == "-" else self.value())
 
 
+PERSONAL_COLUMNS = {"signer", "email", "postcode"}
+
+
 @admin.register(Signature)
 class SignatureAdmin(ReadOnlyModelAdmin):
-    """Signatures are personal data: viewing one, searching and exporting are all audited."""
+    """Signatures are personal data. Without "Can see signers' names, email addresses and
+    postcodes" the list shows only counts' worth (status, source, constituency, dates), with no
+    search and no single signature; with it, every list, search, view and export is audited."""
 
     list_display = [
         "signer", "email", "status", "source", "postcode", "constituency", "created_at",
@@ -65,13 +70,41 @@ class SignatureAdmin(ReadOnlyModelAdmin):
     def email(self, signature):
         return signature.person.email
 
+    def can_see_details(self, request) -> bool:
+        return request.user.has_perm("pledges.view_signer_details")
+
+    def get_list_display(self, request):
+        if self.can_see_details(request):
+            return self.list_display
+        return [column for column in self.list_display if column not in PERSONAL_COLUMNS]
+
+    def get_list_display_links(self, request, list_display):
+        if not self.can_see_details(request):
+            return None  # no signature to open
+        return super().get_list_display_links(request, list_display)
+
+    def get_search_fields(self, request):
+        return self.search_fields if self.can_see_details(request) else []
+
+    def changelist_view(self, request, extra_context=None):
+        if self.can_see_details(request) and request.method == "GET":
+            filters = request.GET.copy()
+            filters.pop("q", None)  # a search is logged on its own, as a fingerprint
+            audit_record(
+                action="signatures.listed", request=request,
+                summary=f"Listed signers' details with {filters.urlencode() or 'no filters'}",
+            )  # fmt: skip
+        return super().changelist_view(request, extra_context)
+
     def has_export_permission(self, request):
-        return request.user.has_perm("pledges.export_signature")
+        return self.can_see_details(request) and request.user.has_perm("pledges.export_signature")
 
     def has_invalidate_permission(self, request):
         return request.user.has_perm("pledges.invalidate_signature")
 
     def get_search_results(self, request, queryset, search_term):
+        if not self.can_see_details(request):
+            return queryset, False  # searching is by email address: not without the permission
         if search_term:
             # The log must outlive an erasure without keeping the address searched for: it keeps
             # a keyed fingerprint, which shows whether a given address was searched, not which.
@@ -86,6 +119,8 @@ class SignatureAdmin(ReadOnlyModelAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id and not self.can_see_details(request):
+            raise PermissionDenied
         if object_id:
             audit_record(
                 action="signature.viewed",

@@ -56,6 +56,7 @@ class Signature(BaseModel):
             models.Index(fields=["pledge", "source"]),
         ]
         permissions = [
+            ("view_signer_details", "Can see signers' names, email addresses and postcodes"),
             ("export_signature", "Can export signers' personal details"),
             ("invalidate_signature", "Can invalidate signatures in bulk"),
         ]

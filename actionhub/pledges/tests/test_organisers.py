@@ -78,6 +78,35 @@ def test_viewing_one_signature_is_audited(organiser_client, pledge):
     assert AuditEntry.objects.filter(action="signature.viewed").exists()
 
 
+def test_without_the_details_permission_the_list_shows_no_personal_data(viewer, pledge):
+    one = signature(pledge, email="dilnur@example.org", first_name="Dilnur", postcode="NW3 7UX")
+
+    page = viewer.get(CHANGELIST).content.decode()
+
+    assert "dilnur@example.org" not in page and "Dilnur" not in page and "NW3 7UX" not in page
+    assert 'name="q"' not in page, "no search: it would be by email address"
+    assert viewer.get(CHANGELIST, {"q": "dilnur"}).content.decode().count("dilnur@") == 0
+    assert viewer.get(f"{CHANGELIST}{one.pk}/change/").status_code == 403
+    assert not AuditEntry.objects.filter(action__startswith="signature").exists()
+
+
+def test_with_the_details_permission_every_list_view_is_audited(client, pledge):
+    user = OrganiserFactory(username="caseworker", is_superuser=False)
+    for codename in ("view_signature", "view_signer_details"):
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    caseworker = signed_in_client(client, user)
+    signature(pledge, email="dilnur@example.org", source="shul")
+
+    first = caseworker.get(CHANGELIST).content.decode()
+    caseworker.get(CHANGELIST, {"source": "shul", "q": "dilnur"})
+
+    assert "dilnur@example.org" in first
+    listed = AuditEntry.objects.filter(action="signatures.listed").order_by("pk")
+    assert [entry.actor for entry in listed] == [user, user]
+    assert "source=shul" in listed[1].summary and "dilnur" not in listed[1].summary
+    assert AuditEntry.objects.filter(action="signatures.searched").count() == 1
+
+
 def test_export_needs_the_export_permission(viewer, pledge):
     one = signature(pledge)
     page = viewer.get(CHANGELIST).content.decode()
