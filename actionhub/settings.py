@@ -275,6 +275,8 @@ PLEDGE_COUNT_MAX_AGE = env_int("PLEDGE_COUNT_MAX_AGE", 10)
 # Emails sent to one address in a day only because someone typed it into a form (confirmation
 # links, "you have already signed"), across every form; beyond this none are sent.
 SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = env_int("SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY", 6)
+# Requests for a new erase link from one connection in an hour.
+SUPPORTER_ERASE_LINK_LIMITS = [(env_int("SUPPORTER_ERASE_LINKS_PER_HOUR_PER_IP", 10), 3600)]
 DISPOSABLE_EMAIL_DOMAINS = {
     domain.casefold()
     for domain in env_list(

@@ -25,20 +25,12 @@ from django.template.loader import render_to_string
 
 from actionhub.core.email import email_send
 from actionhub.core.ratelimit import rate_limit_exceeded
-from actionhub.supporters.links import supporter_links
+from actionhub.supporters.links import LinkExpired, LinkInvalid, supporter_links
 from actionhub.supporters.models import Person
 from actionhub.supporters.services import consent_record
 
 CONFIRM_MAX_AGE = timedelta(days=7)
 DAY = 24 * 60 * 60
-
-
-class LinkInvalid(Exception):
-    """Not a link we sent, one a newer submission replaced, or one for something now gone."""
-
-
-class LinkExpired(Exception):
-    """A link we sent, but older than seven days."""
 
 
 @dataclass(frozen=True)

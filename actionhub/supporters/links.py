@@ -1,4 +1,12 @@
-"""Links in every email that let a supporter act without an account: unsubscribe, and erase."""
+"""Links in every email that let a supporter act without an account: unsubscribe, and erase.
+
+Each person has a random link key, so a link says nothing about who it is for or how many
+people there are. The link's token is that key, signed for one purpose. Unsubscribe links work
+for as long as the person is on file (a mail program may use one years later); erase links for
+ERASE_LINK_MAX_AGE, after which the person asks for a new one, sent to the same address.
+"""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -8,18 +16,33 @@ from actionhub.supporters.models import Person
 
 UNSUBSCRIBE_SALT = "supporters-unsubscribe"
 ERASE_SALT = "supporters-erase"
+ERASE_LINK_MAX_AGE = timedelta(days=180)
+
+
+class LinkInvalid(Exception):
+    """Not a link we sent, one a newer submission replaced, or one for something now gone."""
+
+
+class LinkExpired(Exception):
+    """A link we sent, but too old: a confirmation link after 7 days, an erase link after
+    ERASE_LINK_MAX_AGE."""
 
 
 def supporter_token(*, person: Person, salt: str) -> str:
-    return signing.dumps(person.pk, salt=salt)
+    return signing.dumps(person.link_key, salt=salt)
 
 
 def supporter_from_token(*, token: str, salt: str) -> Person | None:
+    """The person a link is for; None if it is not one we sent (or they were erased).
+    Erase links older than ERASE_LINK_MAX_AGE raise LinkExpired."""
+    max_age = ERASE_LINK_MAX_AGE.total_seconds() if salt == ERASE_SALT else None
     try:
-        pk = signing.loads(token, salt=salt)
+        key = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise LinkExpired from None
     except signing.BadSignature:
         return None
-    return Person.objects.filter(pk=pk).first()
+    return Person.objects.filter(link_key=str(key)).first() if key else None
 
 
 def supporter_links(*, person: Person) -> dict[str, str]:

@@ -1,4 +1,5 @@
 import hashlib
+import secrets
 
 from django.db import models
 
@@ -6,6 +7,10 @@ from actionhub.core.models import BaseModel
 
 # The choice every form offers, in the same words.
 CAMPAIGN_EMAILS_WORDING = "Email me about this campaign"
+
+
+def new_link_key() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class Person(BaseModel):
@@ -19,6 +24,10 @@ class Person(BaseModel):
         "name", max_length=100, help_text="The first name, or the whole name as the person gave it."
     )
     last_name = models.CharField(max_length=100, blank=True)
+    link_key = models.CharField(
+        max_length=43, unique=True, default=new_link_key, editable=False,
+        help_text="Random: the key in this person's unsubscribe and erase links.",
+    )  # fmt: skip
 
     class Meta:
         verbose_name_plural = "people"

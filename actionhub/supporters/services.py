@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from actionhub.core.audit import audit_record
 from actionhub.core.email import email_erase_for
+from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.supporters.emails import normalise_email
+from actionhub.supporters.links import ERASE_LINK_MAX_AGE
 from actionhub.supporters.models import Consent, Person
 
 
@@ -55,6 +58,27 @@ def consent_withdraw(*, person: Person, purpose: str) -> int:
     return Consent.objects.filter(person=person, purpose=purpose, withdrawn_at=None).update(
         withdrawn_at=timezone.now()
     )
+
+
+def erase_link_send(*, email: str, sender: str, ip_address: str | None) -> bool:
+    """Email a new erase link to a supporter we hold; nothing for an address we do not (and
+    the same page either way, so nobody learns who is on file). Capped per address and per
+    connection."""
+    from actionhub.supporters.confirmation import supporter_email_send  # it builds on this module
+
+    if rate_limit_exceeded(
+        key=f"erase-link:{rate_limit_key(ip_address)}", limits=settings.SUPPORTER_ERASE_LINK_LIMITS
+    ):
+        return False
+    person = Person.objects.filter(email_normalised=normalise_email(email)).first()
+    if person is None:
+        return False
+    sent = supporter_email_send(
+        person=person, sender=sender, subject=f"Your link to erase your details: {sender}",
+        template="supporters/email/erase_link.txt", unconfirmed=True,
+        context={"expired_after_days": ERASE_LINK_MAX_AGE.days},
+    )  # fmt: skip
+    return sent is not None
 
 
 # Work other apps must do before a supporter is erased (free an event place, forget a limit),

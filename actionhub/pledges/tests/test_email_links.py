@@ -69,7 +69,7 @@ def test_withdraw_and_erase_removes_everything_and_the_count_drops(client, pledg
     assert client.get(f"/pledge/{pledge.slug}/count.json").json()["count"] == 1
 
     confirm_page = client.get(erase).content.decode()
-    assert "your signatures, which will no longer be counted" in confirm_page
+    assert "your signatures (which will no longer be counted)" in confirm_page
     assert Person.objects.exists(), "opening the link erases nothing"
 
     done = client.post(erase)
