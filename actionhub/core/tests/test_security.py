@@ -78,6 +78,9 @@ def assert_secure_headers(response, url):
     assert response["X-Content-Type-Options"] == "nosniff", url
     assert response["X-Frame-Options"] == "DENY", url
     assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
+    policy = response["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "browsing-topics"):
+        assert f"{feature}=()" in policy, url
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
