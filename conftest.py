@@ -27,7 +27,8 @@ def _suite_clock():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Counts and rate limits live in the cache: each test starts with none."""
+    """Counts live in the cache (and rate limits too, with a shared one): each test starts with
+    none. Rate limits counted in the database go with each test's transaction."""
     cache.clear()
     yield
     cache.clear()

@@ -170,6 +170,9 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits and per-address caps must be counted where every process sees them: the shared
+# cache when there is one, else the database (core.ratelimit).
+RATE_LIMIT_STORE = "cache" if CACHE_URL else "database"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

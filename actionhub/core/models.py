@@ -82,3 +82,14 @@ class OutboundEmail(BaseModel):
 
     def __str__(self):
         return f"{self.subject} ({self.get_status_display()})"
+
+
+class RateLimitCounter(models.Model):
+    """Requests counted for one key in one window, when there is no shared cache to count in."""
+
+    key = models.CharField(max_length=300, unique=True)
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

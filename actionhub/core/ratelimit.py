@@ -1,9 +1,20 @@
-"""Counting requests per key in fixed windows, in the shared cache (Redis in production)."""
+"""Counting requests per key in fixed windows, shared by every web process.
+
+The counters live in the shared cache when there is one (Redis, `CACHE_URL`), and otherwise in
+the database, so that gunicorn's workers, and every server behind a load balancer, count
+together: a per-process memory cache would let N processes allow N times each limit.
+"""
 
 import ipaddress
 import time
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from actionhub.core.models import RateLimitCounter
 
 
 def rate_limit_exceeded(*, key: str, limits: list[tuple[int, int]]) -> bool:
@@ -12,14 +23,56 @@ def rate_limit_exceeded(*, key: str, limits: list[tuple[int, int]]) -> bool:
     now = int(time.time())
     for allowed, seconds in limits:
         window_key = f"ratelimit:{key}:{seconds}:{now // seconds}"
-        cache.add(window_key, 0, timeout=seconds + 1)
-        try:
-            used = cache.incr(window_key)
-        except ValueError:  # expired between add and incr: this is the first in a new window
-            cache.set(window_key, 1, timeout=seconds + 1)
-            used = 1
+        used = _count_in(window_key, seconds)
         exceeded = exceeded or used > allowed
     return exceeded
+
+
+def _count_in(window_key: str, seconds: int) -> int:
+    if settings.RATE_LIMIT_STORE == "cache":
+        return _count_in_cache(window_key, seconds)
+    return _count_in_database(window_key, seconds)
+
+
+def _count_in_cache(window_key: str, seconds: int) -> int:
+    cache.add(window_key, 0, timeout=seconds + 1)
+    try:
+        return cache.incr(window_key)
+    except ValueError:  # expired between add and incr: this is the first in a new window
+        cache.set(window_key, 1, timeout=seconds + 1)
+        return 1
+
+
+def _count_in_database(window_key: str, seconds: int) -> int:
+    """One UPDATE ... RETURNING per count (or the window's first INSERT): the database
+    serialises them, and each request learns its own place in the count."""
+    counted = _add_one(window_key)
+    if counted is not None:
+        return counted
+    try:
+        with transaction.atomic():
+            RateLimitCounter.objects.create(
+                key=window_key, count=1, expires_at=timezone.now() + timedelta(seconds=seconds + 1)
+            )
+        return 1
+    except IntegrityError:  # another process counted the window's first at the same moment
+        return _add_one(window_key) or 1
+
+
+def _add_one(window_key: str) -> int | None:
+    quote = connection.ops.quote_name
+    table, count, key = quote(RateLimitCounter._meta.db_table), quote("count"), quote("key")
+    # The names are quoted by Django and the key is a parameter: nothing typed reaches the SQL.
+    sql = f"UPDATE {table} SET {count} = {count} + 1 WHERE {key} = %s RETURNING {count}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [window_key])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def rate_limit_counters_delete_expired(*, now=None) -> int:
+    deleted, _ = RateLimitCounter.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    return deleted
 
 
 def rate_limit_key(ip_address: str | None) -> str:

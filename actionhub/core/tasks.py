@@ -5,6 +5,7 @@ from django_tasks import task
 
 from actionhub.core.email import email_deliver, emails_failed_delete
 from actionhub.core.periodic import periodic
+from actionhub.core.ratelimit import rate_limit_counters_delete_expired
 
 
 @task()
@@ -21,3 +22,8 @@ def clear_expired_sessions():
 @periodic(every=timedelta(days=1))
 def delete_failed_emails():
     emails_failed_delete()
+
+
+@periodic(every=timedelta(hours=1))
+def delete_expired_rate_limit_counters():
+    rate_limit_counters_delete_expired()
