@@ -30,3 +30,14 @@ class CodeForm(forms.Form):
         if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Enter the code as 6 digits, like 123456.")
         return code
+
+
+class SetupCodeForm(forms.Form):
+    setup_code = forms.CharField(
+        label="Set-up code",
+        max_length=40,
+        help_text="Twelve letters and numbers, like ABCD-EFGH-JKMN, from the organiser who made "
+        "your account or reset your authenticator (or printed when the site was installed).",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Enter the set-up code you were given."},
+    )

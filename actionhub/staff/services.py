@@ -1,28 +1,92 @@
 """Organiser sign-in: a password (rate limited by django-axes), then a TOTP code, always.
 
 Between the two steps the account is only *pending* in the session: nothing is signed in until
-the code is right. An organiser without an authenticator yet sets one up as the second step.
+the code is right. An organiser without an authenticator yet sets one up as the second step,
+which first asks for the one-time set-up code they were given with the account (or with the
+reset of a lost authenticator).
 """
 
+import secrets
 import time
 from base64 import b32encode
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actionhub.core.audit import audit_record
 from actionhub.core.text import counted
+from actionhub.staff.models import SetupCode
 
 PENDING_KEY = "staff_pending_sign_in"
+SETUP_ALLOWED_KEY = "staff_setup_allowed"
 PENDING_LIFETIME_SECONDS = 10 * 60
 DEVICE_NAME = "Authenticator app"
+SETUP_CODE_LIFETIME = timedelta(hours=24)
+SETUP_CODE_TRIES = 5
+# No 0/O or 1/I/L to misread when the code is passed on by hand.
+SETUP_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
 class CodeRejected(Exception):
     """The code was wrong, reused, or asked for too soon after earlier failures."""
+
+
+def staff_setup_code_issue(*, user, actor=None, actor_label: str = "") -> str:
+    """A new one-time set-up code for `user` (any older one stops working), to give them."""
+    code = "-".join(
+        "".join(secrets.choice(SETUP_CODE_ALPHABET) for _ in range(4)) for _ in range(3)
+    )
+    SetupCode.objects.update_or_create(
+        user=user,
+        defaults={
+            "code_hash": make_password(_plain(code)),
+            "expires_at": timezone.now() + SETUP_CODE_LIFETIME,
+            "wrong_tries": 0,
+        },
+    )
+    audit_record(
+        action="staff.setup_code_issued", actor=actor, actor_label=actor_label, obj=user,
+        summary=f"Issued a set-up code for {user.get_username()}",
+    )  # fmt: skip
+    return code
+
+
+def _plain(code: str) -> str:
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def staff_setup_code_check(*, request, user, code: str) -> None:
+    """Let this sign-in set up an authenticator, if `code` is the organiser's set-up code."""
+    setup = SetupCode.objects.filter(user=user).first()
+    if setup is None or setup.expires_at <= timezone.now():
+        raise CodeRejected(
+            "There is no set-up code for your account, or it has expired (codes last a day). "
+            "Ask another organiser to reset your authenticator in the admin, which gives you a "
+            "new code."
+        )
+    if not check_password(_plain(code), setup.code_hash):
+        setup.wrong_tries += 1
+        if setup.wrong_tries >= SETUP_CODE_TRIES:
+            setup.delete()
+            audit_record(action="staff.setup_code_spent", actor=user, request=request,
+                         summary="A set-up code was voided after too many wrong tries")  # fmt: skip
+            raise CodeRejected(
+                "That code is not right, too many times: it no longer works. Ask another "
+                "organiser for a new one."
+            )
+        setup.save(update_fields=["wrong_tries"])
+        raise CodeRejected("That set-up code is not right. Check it and type it again.")
+    request.session[SETUP_ALLOWED_KEY] = user.pk
+
+
+def staff_setup_allowed(*, request, user) -> bool:
+    return request.session.get(SETUP_ALLOWED_KEY) == user.pk
 
 
 def staff_sign_in_begin(*, request, user, next_url: str) -> None:
@@ -108,6 +172,8 @@ def _sign_in(*, request, user, device: TOTPDevice) -> str:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        SetupCode.objects.filter(user=user).delete()  # spent
+        request.session.pop(SETUP_ALLOWED_KEY, None)
     user.backend = pending.get("backend", "django.contrib.auth.backends.ModelBackend")
     login(request, user)
     otp_login(request, device)
@@ -128,8 +194,9 @@ def staff_sign_out(*, request) -> None:
 
 
 @transaction.atomic
-def staff_two_factor_reset(*, user, actor=None, actor_label: str = "") -> int:
-    """Remove an organiser's authenticators, e.g. after a lost phone; they set up a new one."""
+def staff_two_factor_reset(*, user, actor=None, actor_label: str = "") -> str:
+    """Remove an organiser's authenticators, e.g. after a lost phone; they set up a new one
+    with the set-up code returned, which the person resetting gives them."""
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
     audit_record(
         action="staff.two_factor_reset",
@@ -138,4 +205,4 @@ def staff_two_factor_reset(*, user, actor=None, actor_label: str = "") -> int:
         obj=user,
         summary=f"Removed {counted(deleted, 'authenticator')} of {user.get_username()}",
     )
-    return deleted
+    return staff_setup_code_issue(user=user, actor=actor, actor_label=actor_label)

@@ -5,12 +5,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from actionhub.staff.forms import CodeForm, SignInForm
+from actionhub.staff.forms import CodeForm, SetupCodeForm, SignInForm
 from actionhub.staff.qr import qr_svg
 from actionhub.staff.services import (
     CodeRejected,
     staff_confirmed_device,
     staff_pending_user,
+    staff_setup_allowed,
+    staff_setup_code_check,
     staff_setup_device,
     staff_setup_secret_groups,
     staff_sign_in_begin,
@@ -72,6 +74,8 @@ def set_up(request):
         return redirect("staff:sign-in")
     if staff_confirmed_device(user=user) is not None:
         return redirect("staff:code")
+    if not staff_setup_allowed(request=request, user=user):
+        return _setup_code_page(request, user)
     device = staff_setup_device(user=user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -91,6 +95,20 @@ def set_up(request):
         "secret_groups": staff_setup_secret_groups(device=device),
     }
     return render(request, "staff/set_up.html", context)
+
+
+def _setup_code_page(request, user):
+    """Before the QR code: the one-time set-up code, so a password alone is not enough."""
+    form = SetupCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_setup_code_check(request=request, user=user, code=form.cleaned_data["setup_code"])
+        except CodeRejected as rejected:
+            form.add_error("setup_code", str(rejected))
+        else:
+            return redirect("staff:set-up")
+    return render(request, "staff/set_up_code.html", {"form": form, "organiser": user},
+                  status=400 if form.errors else 200)  # fmt: skip
 
 
 @require_POST

@@ -3,6 +3,9 @@
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from actionhub.staff.services import staff_setup_code_issue
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -46,3 +49,10 @@ def in_viewport(page, locator) -> bool:
 def fits_the_screen(page) -> bool:
     """Nothing sticks out sideways: the page never scrolls horizontally at its width."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def enter_setup_code(page, organiser):
+    """The one-time set-up code the organiser was given with the account."""
+    page.get_by_label("Set-up code").fill(staff_setup_code_issue(user=organiser))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".qr svg")).to_be_visible()

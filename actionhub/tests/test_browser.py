@@ -18,7 +18,7 @@ from actionhub.pledges.tests.factories import SignatureFactory
 from actionhub.staff.tests.factories import PASSWORD
 from actionhub.staff.tests.totp import current_code
 from actionhub.supporters.tests.factories import PersonFactory
-from actionhub.tests.browser import check_current_page, check_page, in_viewport
+from actionhub.tests.browser import check_current_page, check_page, enter_setup_code, in_viewport
 from actionhub.tests.pages import NOT_FOUND_PAGE, PUBLIC_PAGES
 
 pytestmark = pytest.mark.browser
@@ -91,6 +91,12 @@ def test_first_sign_in_and_every_organiser_page(campaign, organiser, page):
     sign_in(page, organiser)
     page.wait_for_url("**/organisers/sign-in/set-up/")
     check_page(page, "/organisers/sign-in/set-up/")
+    page.get_by_label("Set-up code").fill("WRONG-CODE")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("alert").get_by_text("There is no set-up code")).to_be_visible()
+    check_current_page(page, "set-up code page with an error", status=400)
+    enter_setup_code(page, organiser)
+    check_current_page(page, "set-up page")
     page.get_by_label("6-digit code").fill("12")
     page.get_by_role("button", name="Finish setting up and sign in").click()
     expect(page.get_by_role("alert").get_by_text("Enter the code as 6 digits")).to_be_visible()

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from actionhub.staff.tests.factories import PASSWORD
+from actionhub.tests.browser import enter_setup_code
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +23,7 @@ def test_the_set_up_qr_code_fits_the_screen_and_scans(campaign, organiser, page,
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/organisers/sign-in/set-up/")
+    enter_setup_code(page, organiser)
 
     qr = page.locator(".qr svg")
     box = qr.bounding_box()

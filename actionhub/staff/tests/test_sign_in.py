@@ -1,13 +1,19 @@
 """Organisers sign in with a password and then a TOTP code; the admin is closed to anyone else."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actionhub.core.models import AuditEntry
+from actionhub.core.tests.clock import SUITE_NOW
+from actionhub.staff.models import SetupCode
+from actionhub.staff.services import staff_setup_code_issue
 from actionhub.staff.tests.factories import PASSWORD, OrganiserFactory, TOTPDeviceFactory
 from actionhub.staff.tests.totp import current_code
 
@@ -34,8 +40,13 @@ def test_first_sign_in_sets_up_an_authenticator_then_opens_the_admin(client, org
     assert response["Location"] == "/organisers/sign-in/code/"
     assert client.get("/admin/").status_code == 302, "a password alone must not open the admin"
 
+    setup_code = staff_setup_code_issue(user=organiser)
     response = client.get("/organisers/sign-in/code/")
     assert response["Location"] == "/organisers/sign-in/set-up/"
+    asked = client.get("/organisers/sign-in/set-up/").content.decode()
+    assert "Set-up code" in asked and "<svg" not in asked, "no QR code for a password alone"
+    entered = client.post("/organisers/sign-in/set-up/", {"setup_code": setup_code.lower()})
+    assert entered["Location"] == "/organisers/sign-in/set-up/"
     page = client.get("/organisers/sign-in/set-up/").content.decode()
     assert "<svg" in page and "QR code for your authenticator app" in page
     device = TOTPDevice.objects.get(user=organiser, confirmed=False)
@@ -53,6 +64,65 @@ def test_first_sign_in_sets_up_an_authenticator_then_opens_the_admin(client, org
     assert client.get("/admin/campaigns/appeal/").status_code == 200
     assert TOTPDevice.objects.get(user=organiser).confirmed
     assert AuditEntry.objects.filter(action="staff.signed_in", actor=organiser).exists()
+    assert not SetupCode.objects.exists(), "the set-up code is spent"
+
+
+def start_set_up(client, username="organiser"):
+    sign_in_with_password(client, username=username)
+    return client.get("/organisers/sign-in/set-up/")
+
+
+def test_a_password_alone_never_reaches_the_qr_code(client, organiser):
+    page = start_set_up(client).content.decode()
+    refused = client.post("/organisers/sign-in/set-up/", {"setup_code": "ABCD-EFGH-JKMN"})
+
+    assert "<svg" not in page
+    assert refused.status_code == 400
+    assert "There is no set-up code for your account, or it has expired" in refused.content.decode()
+    assert "<svg" not in client.get("/organisers/sign-in/set-up/").content.decode()
+    assert not TOTPDevice.objects.exists()
+
+
+def test_a_wrong_set_up_code_is_refused_and_five_void_it(client, organiser):
+    right = staff_setup_code_issue(user=organiser)
+    start_set_up(client)
+
+    for _ in range(4):
+        wrong = client.post("/organisers/sign-in/set-up/", {"setup_code": "ABCD-EFGH-JKMN"})
+        assert "That set-up code is not right" in wrong.content.decode()
+    last = client.post("/organisers/sign-in/set-up/", {"setup_code": "ABCD-EFGH-JKMN"})
+    assert "too many times: it no longer works" in last.content.decode()
+
+    late = client.post("/organisers/sign-in/set-up/", {"setup_code": right})
+    assert "no set-up code for your account" in late.content.decode()
+    assert not SetupCode.objects.exists()
+
+
+def test_a_set_up_code_lasts_a_day(client, organiser):
+    with time_machine.travel(SUITE_NOW, tick=False) as traveller:
+        code = staff_setup_code_issue(user=organiser)
+        traveller.shift(timedelta(hours=24, minutes=1))
+        start_set_up(client)
+        expired = client.post("/organisers/sign-in/set-up/", {"setup_code": code})
+
+    assert "or it has expired (codes last a day)" in expired.content.decode()
+
+
+def test_an_organiser_made_in_the_admin_is_given_a_set_up_code_to_hand_over(organiser_client):
+    response = organiser_client.post(
+        "/admin/auth/user/add/",
+        {"username": "newvolunteer", "password1": "a long new passphrase 7", "password2":
+         "a long new passphrase 7", "usable_password": "true"},
+        follow=True,
+    )  # fmt: skip
+
+    [message] = [str(m) for m in response.context["messages"] if "set-up code" in str(m)]
+    code = message.split("this set-up code")[1].split(": ", 1)[1].split(".", 1)[0]
+    volunteer = get_user_model().objects.get(username="newvolunteer")
+    assert check_password(code.replace("-", ""), volunteer.setup_code.code_hash)
+    assert AuditEntry.objects.filter(
+        action="staff.setup_code_issued", object_id=str(volunteer.pk)
+    ).exists()
 
 
 def test_later_sign_ins_ask_for_the_code(client, organiser, organiser_device):
@@ -154,14 +224,18 @@ def test_signing_out_needs_a_post(organiser_client):
     assert organiser_client.get("/organisers/sign-out/").status_code == 405
 
 
-def test_ensure_organiser_creates_one_account_once():
+def test_ensure_organiser_creates_one_account_once(client):
     out = StringIO()
     call_command("ensure_organiser", stdout=out)
     first = out.getvalue()
     password = next(line.split()[-1] for line in first.splitlines() if "Password:" in line)
+    setup_code = next(line.split()[2] for line in first.splitlines() if "Set-up code:" in line)
     user = get_user_model().objects.get(username="organiser")
     assert user.is_superuser and user.check_password(password)
     assert "http://127.0.0.1:8000/admin/" in first
+    sign_in_with_password(client, password=password)
+    client.post("/organisers/sign-in/set-up/", {"setup_code": setup_code})
+    assert "<svg" in client.get("/organisers/sign-in/set-up/").content.decode()
 
     again = StringIO()
     call_command("ensure_organiser", stdout=again)
@@ -170,11 +244,15 @@ def test_ensure_organiser_creates_one_account_once():
     assert get_user_model().objects.count() == 1
 
 
-def test_reset_two_factor_removes_the_authenticator(organiser, organiser_device):
+def test_reset_two_factor_removes_the_authenticator_and_gives_a_set_up_code(
+    organiser, organiser_device
+):
     out = StringIO()
     call_command("reset_two_factor", "organiser", stdout=out)
     assert not TOTPDevice.objects.filter(user=organiser).exists()
     assert AuditEntry.objects.filter(action="staff.two_factor_reset").exists()
+    code = out.getvalue().rsplit(": ", 1)[1].strip()
+    assert check_password(code.replace("-", ""), organiser.setup_code.code_hash)
     with pytest.raises(CommandError, match="no account with the username 'nobody'"):
         call_command("reset_two_factor", "nobody")
 
@@ -182,8 +260,10 @@ def test_reset_two_factor_removes_the_authenticator(organiser, organiser_device)
 def test_a_second_organiser_sets_up_their_own_authenticator(client):
     TOTPDeviceFactory(user=OrganiserFactory(username="first"))
     second = OrganiserFactory(username="second")
+    code = staff_setup_code_issue(user=second)
     sign_in_with_password(client, username="second")
     assert client.get("/organisers/sign-in/code/")["Location"] == "/organisers/sign-in/set-up/"
+    client.post("/organisers/sign-in/set-up/", {"setup_code": code})
     client.get("/organisers/sign-in/set-up/")
     assert TOTPDevice.objects.filter(user=second, confirmed=False).count() == 1
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from actionhub.core.audit import audit_record
+from actionhub.staff.services import SETUP_CODE_LIFETIME, staff_setup_code_issue
 
 
 class Command(BaseCommand):
@@ -27,10 +28,15 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         user = User.objects.create_superuser(username=username, email="", password=password)
         audit_record(action="staff.account_created", obj=user, summary="First organiser account")
+        setup_code = staff_setup_code_issue(user=user, actor_label="manage.py ensure_organiser")
+        hours = int(SETUP_CODE_LIFETIME.total_seconds() // 3600)
         self.stdout.write(
             self.style.SUCCESS("Created the first organiser account.")
             + f"\n  Sign in at: {sign_in_url}\n  Username:   {username}\n  Password:   {password}\n"
+            f"  Set-up code: {setup_code} (once, within {hours} hours)\n"
             "  This password is shown only once: keep it in a password manager.\n"
-            "  At first sign-in you will set up an authenticator app (such as Aegis, Google\n"
-            "  Authenticator or 1Password) for the 6-digit codes every sign-in needs."
+            "  At first sign-in you enter the set-up code, then set up an authenticator app (such\n"
+            "  as Aegis, Google Authenticator or 1Password) for the 6-digit codes every sign-in\n"
+            "  needs. Code expired? Run: .venv/bin/python manage.py reset_two_factor "
+            f"{username}"
         )

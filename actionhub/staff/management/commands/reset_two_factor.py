@@ -1,7 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from actionhub.core.text import counted
 from actionhub.staff.services import staff_two_factor_reset
 
 
@@ -17,8 +16,8 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"There is no account with the username {username!r}.")
-        removed = staff_two_factor_reset(user=user, actor_label="manage.py reset_two_factor")
+        setup_code = staff_two_factor_reset(user=user, actor_label="manage.py reset_two_factor")
         self.stdout.write(
-            f"Removed {counted(removed, 'authenticator')} of {username}. At their next sign-in "
-            "they will be asked to set up a new one."
+            f"Removed the authenticator of {username}. At their next sign-in they set up a new "
+            f"one, with this set-up code (once, within a day): {setup_code}"
         )
