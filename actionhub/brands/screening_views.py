@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from actionhub.brands.models import ScreeningLink, ScreeningResult, ScreeningRun
-from actionhub.brands.screening import (
+from actionhub.brands.screening import screening_results_csv_rows, screening_run
+from actionhub.brands.supplier_files import (
     MAX_BYTES,
     MAX_SUPPLIERS,
     UploadRefused,
-    screening_results_csv_rows,
-    screening_run,
     suppliers_read,
 )
 

@@ -10,10 +10,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 
 from actionhub.brands.models import ScreeningLink, ScreeningResult, ScreeningRun
 from actionhub.brands.screening import screening_runs_apply_retention
+from actionhub.brands.supplier_files import suppliers_read
 from actionhub.brands.tests.factories import BrandFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -105,6 +108,29 @@ def test_an_excel_workbook_is_read(client, link):
 
     assert response.status_code == 303
     assert ScreeningRun.objects.get().results.get().band == ScreeningResult.Band.LIKELY
+
+
+def test_workbook_cells_are_read_as_openpyxl_reads_them():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Address", "Country"])
+    sheet.append([CellRichText("Acme ", TextBlock(InlineFont(b=True), "Buttons")), 12, 1.5])
+    sheet.append(["Tiny Tools", True, 1e20])
+    sheet["A6"], sheet["C6"] = "Late Supplier", "UK"  # rows 4 and 5 not written at all
+    data = io.BytesIO()
+    book.save(data)
+
+    suppliers = suppliers_read(data=data.getvalue(), filename="suppliers.xlsx")
+
+    read_back = load_workbook(io.BytesIO(data.getvalue()), read_only=True).active
+    expected = [
+        [number, *("" if cell.value is None else str(cell.value) for cell in row)]
+        for number, row in enumerate(read_back.iter_rows(min_row=2), 2)
+        if any(cell.value is not None for cell in row)
+    ]
+    assert [[s.row_number, s.name, s.address, s.country] for s in suppliers] == expected
+    assert expected[0] == [2, "Acme Buttons", "12", "1.5"]
+    assert expected[-1] == [6, "Late Supplier", "", "UK"]
 
 
 def workbook_with_formula() -> bytes:
