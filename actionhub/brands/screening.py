@@ -7,14 +7,39 @@ the uploaded file, within its limits, is `supplier_files`.
 from datetime import timedelta
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from actionhub.brands.matching import ListedName, Matcher
 from actionhub.brands.models import EntityList, ListedEntity, ScreeningResult, ScreeningRun
 from actionhub.brands.supplier_files import Supplier, UploadRefused
+from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 
 RUNS_KEPT = timedelta(days=30)
+
+
+# How a rate limit's window is said: the period, and when to try again.
+PERIODS = {60: ("a minute", "in a minute"), 3600: ("an hour", "in an hour"),
+           24 * 3600: ("a day", "tomorrow")}  # fmt: skip
+
+
+def screening_upload_rate_check(*, link=None, ip_address: str | None) -> None:
+    """Count one upload from this connection, and through this link; refuse it over a limit.
+
+    It runs before the file is read, since reading it is the work the limits protect.
+    """
+    counted = [(f"screening-upload:{rate_limit_key(ip_address)}", "from your connection",
+                settings.SCREENING_CONNECTION_RATE_LIMITS)]  # fmt: skip
+    if link is not None:
+        counted.append((f"screening-link:{link.pk}", "through this link",
+                        settings.SCREENING_LINK_RATE_LIMITS))  # fmt: skip
+    for key, where, limits in counted:
+        for allowed, seconds in limits:
+            if rate_limit_exceeded(key=key, limits=[(allowed, seconds)]):
+                period, when = PERIODS.get(seconds, (f"in {seconds} seconds", "later"))
+                raise UploadRefused(f"Too many files have been uploaded {where}: it takes "
+                                    f"{allowed} {period}. Please try again {when}.")  # fmt: skip
 
 
 def current_versions():
