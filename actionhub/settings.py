@@ -308,6 +308,15 @@ LETTERS_FROM_EMAIL = env("LETTERS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 # Events: RSVPs (single dates and "every week") from one connection.
 EVENTS_RSVP_RATE_LIMITS = [(env_int("EVENTS_RSVPS_PER_HOUR_PER_IP", 30), 3600)]
 
+# Supplier-list screening. Each upload is read before it can be refused, so uploads are limited
+# through one brand's private link (a burst, and a day's worth) and from one connection, the
+# organisers' admin included. Every upload counts, refused or not.
+SCREENING_LINK_RATE_LIMITS = [
+    (env_int("SCREENING_UPLOADS_PER_MINUTE_PER_LINK", 3), 60),
+    (env_int("SCREENING_UPLOADS_PER_DAY_PER_LINK", 30), 24 * 3600),
+]
+SCREENING_CONNECTION_RATE_LIMITS = [(env_int("SCREENING_UPLOADS_PER_HOUR_PER_IP", 30), 3600)]
+
 # Postcode -> constituency -> MP: "local" (imported data), "remote" (postcodes.io and the
 # Parliament Members API) or "auto" (local once postcodes are imported, else remote).
 POSTCODE_LOOKUP_BACKEND = env("POSTCODE_LOOKUP_BACKEND", "auto")

@@ -1,143 +1,45 @@
 """Screening a supplier list against the current version of every entity list.
 
-A match is a lead for a person to review, never a finding: nothing here is published.
+A match is a lead for a person to review, never a finding: nothing here is published. Reading
+the uploaded file, within its limits, is `supplier_files`.
 """
 
-import csv
-import io
-import zipfile
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from actionhub.brands.matching import ListedName, Matcher
 from actionhub.brands.models import EntityList, ListedEntity, ScreeningResult, ScreeningRun
+from actionhub.brands.supplier_files import Supplier, UploadRefused
+from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 
-MAX_SUPPLIERS = 20_000
-MAX_BYTES = 10 * 1024 * 1024
-COLUMNS = ("name", "address", "country")
 RUNS_KEPT = timedelta(days=30)
-FORMULA_STARTS = ("=",)
 
 
-class UploadRefused(Exception):
-    """The upload cannot be screened; the message says why and where."""
+# How a rate limit's window is said: the period, and when to try again.
+PERIODS = {60: ("a minute", "in a minute"), 3600: ("an hour", "in an hour"),
+           24 * 3600: ("a day", "tomorrow")}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Supplier:
-    row_number: int
-    name: str
-    address: str
-    country: str
+def screening_upload_rate_check(*, link=None, ip_address: str | None) -> None:
+    """Count one upload from this connection, and through this link; refuse it over a limit.
 
-
-def suppliers_read(*, data: bytes, filename: str) -> list[Supplier]:
-    """The rows of a CSV or Excel (.xlsx) file with the columns name, address and country."""
-    if not data.strip():
-        raise UploadRefused(f"{filename} is empty.")
-    if len(data) > MAX_BYTES:
-        raise UploadRefused(f"{filename} is larger than 10 MB. Split it into smaller files.")
-    if filename.lower().endswith(".xlsx") or zipfile.is_zipfile(io.BytesIO(data)):
-        rows = _xlsx_rows(data, filename)
-    elif filename.lower().endswith((".csv", ".txt")):
-        rows = _csv_rows(data, filename)
-    else:
-        raise UploadRefused(f"{filename}: upload a CSV file or an Excel workbook (.xlsx).")
-    return _suppliers(rows, filename)
-
-
-def _csv_rows(data: bytes, filename: str):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise UploadRefused(
-            f"{filename}, line {line}: this is not UTF-8 text. In Excel, choose "
-            "“Save as… CSV UTF-8”, or upload the .xlsx file."
-        ) from None
-    try:
-        yield from ((number, row) for number, row in enumerate(csv.reader(io.StringIO(text)), 1))
-    except csv.Error as error:
-        raise UploadRefused(f"{filename}: {error}") from None
-
-
-def _xlsx_rows(data: bytes, filename: str):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # noqa: BLE001  (openpyxl raises many kinds for a broken file)
-        raise UploadRefused(f"{filename} is not an Excel workbook we can read (.xlsx).") from None
-    try:
-        yield from _sheet_rows(workbook.worksheets[0], filename)
-    except UploadRefused:
-        raise
-    except Exception:  # noqa: BLE001  (a damaged sheet fails in many ways while it is read)
-        raise UploadRefused(
-            f"{filename} is damaged: open it in Excel, save it, and try again."
-        ) from None
-    finally:
-        workbook.close()
-
-
-def _sheet_rows(sheet, filename: str):
-    for number, row in enumerate(sheet.iter_rows(), 1):
-        values = []
-        for cell in row:
-            if cell.data_type == "f":
-                raise UploadRefused(
-                    f"{filename}, cell {cell.coordinate}: holds a formula. Turn the formulas into "
-                    "values (copy, then paste as values) and upload it again."
-                )
-            values.append("" if cell.value is None else str(cell.value))
-        yield number, values
-
-
-def _suppliers(rows, filename: str) -> list[Supplier]:
-    rows = iter(rows)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise UploadRefused(f"{filename} is empty.") from None
-    names = [cell.strip().lower() for cell in header]
-    missing = [column for column in COLUMNS if column not in names]
-    if missing:
-        raise UploadRefused(
-            f"{filename}, line 1: missing column(s): {', '.join(missing)}. The first row must "
-            "name the columns: name, address, country."
-        )
-    where = {column: names.index(column) for column in COLUMNS}
-    suppliers = []
-    for number, row in rows:
-        cells = {column: _cell(row, index) for column, index in where.items()}
-        if not any(cells.values()):
-            continue
-        for column, value in cells.items():
-            if value.startswith(FORMULA_STARTS):
-                raise UploadRefused(
-                    f"{filename}, line {number}: the {column} starts with “=”, which a "
-                    "spreadsheet would run as a formula. Remove it and upload again."
-                )
-        if not cells["name"]:
-            raise UploadRefused(f"{filename}, line {number}: the name is empty.")
-        if len(suppliers) >= MAX_SUPPLIERS:
-            raise UploadRefused(
-                f"{filename} has more than {MAX_SUPPLIERS:,} suppliers. Screen at most "
-                f"{MAX_SUPPLIERS:,} at a time: split the file."
-            )
-        suppliers.append(Supplier(number, cells["name"][:500], cells["address"][:1000],
-                                  cells["country"][:100]))  # fmt: skip
-    if not suppliers:
-        raise UploadRefused(f"{filename} has no suppliers under its header row.")
-    return suppliers
-
-
-def _cell(row, index: int) -> str:
-    return " ".join(str(row[index]).split()) if index < len(row) and row[index] else ""
+    It runs before the file is read, since reading it is the work the limits protect.
+    """
+    counted = [(f"screening-upload:{rate_limit_key(ip_address)}", "from your connection",
+                settings.SCREENING_CONNECTION_RATE_LIMITS)]  # fmt: skip
+    if link is not None:
+        counted.append((f"screening-link:{link.pk}", "through this link",
+                        settings.SCREENING_LINK_RATE_LIMITS))  # fmt: skip
+    for key, where, limits in counted:
+        for allowed, seconds in limits:
+            if rate_limit_exceeded(key=key, limits=[(allowed, seconds)]):
+                period, when = PERIODS.get(seconds, (f"in {seconds} seconds", "later"))
+                raise UploadRefused(f"Too many files have been uploaded {where}: it takes "
+                                    f"{allowed} {period}. Please try again {when}.")  # fmt: skip
 
 
 def current_versions():

@@ -10,13 +10,17 @@ from django.views.decorators.cache import never_cache
 
 from actionhub.brands.models import ScreeningLink, ScreeningResult, ScreeningRun
 from actionhub.brands.screening import (
+    screening_results_csv_rows,
+    screening_run,
+    screening_upload_rate_check,
+)
+from actionhub.brands.supplier_files import (
     MAX_BYTES,
     MAX_SUPPLIERS,
     UploadRefused,
-    screening_results_csv_rows,
-    screening_run,
     suppliers_read,
 )
+from actionhub.core.ip import client_ip
 
 
 class UploadForm(forms.Form):
@@ -47,6 +51,7 @@ def upload(request, *, link=None, template="brands/screening_upload.html", conte
         file = form.cleaned_data["file"]
         filename = shown_filename(file.name)
         try:
+            screening_upload_rate_check(link=link, ip_address=client_ip(request))
             if file.size > MAX_BYTES:  # refused before it is read into memory
                 raise UploadRefused(
                     f"{filename} is larger than 10 MB. Split it into smaller files."

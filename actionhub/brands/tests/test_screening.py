@@ -7,13 +7,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 
 from actionhub.brands.models import ScreeningLink, ScreeningResult, ScreeningRun
 from actionhub.brands.screening import screening_runs_apply_retention
+from actionhub.brands.supplier_files import suppliers_read
 from actionhub.brands.tests.factories import BrandFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -105,6 +109,29 @@ def test_an_excel_workbook_is_read(client, link):
 
     assert response.status_code == 303
     assert ScreeningRun.objects.get().results.get().band == ScreeningResult.Band.LIKELY
+
+
+def test_workbook_cells_are_read_as_openpyxl_reads_them():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Address", "Country"])
+    sheet.append([CellRichText("Acme ", TextBlock(InlineFont(b=True), "Buttons")), 12, 1.5])
+    sheet.append(["Tiny Tools", True, 1e20])
+    sheet["A6"], sheet["C6"] = "Late Supplier", "UK"  # rows 4 and 5 not written at all
+    data = io.BytesIO()
+    book.save(data)
+
+    suppliers = suppliers_read(data=data.getvalue(), filename="suppliers.xlsx")
+
+    read_back = load_workbook(io.BytesIO(data.getvalue()), read_only=True).active
+    expected = [
+        [number, *("" if cell.value is None else str(cell.value) for cell in row)]
+        for number, row in enumerate(read_back.iter_rows(min_row=2), 2)
+        if any(cell.value is not None for cell in row)
+    ]
+    assert [[s.row_number, s.name, s.address, s.country] for s in suppliers] == expected
+    assert expected[0] == [2, "Acme Buttons", "12", "1.5"]
+    assert expected[-1] == [6, "Late Supplier", "", "UK"]
 
 
 def workbook_with_formula() -> bytes:
@@ -216,3 +243,51 @@ def test_a_strange_file_name_is_shown_on_one_line_in_the_message(client, link, n
     assert response.status_code == 400
     assert f"{shown}" in response.content.decode()
     assert "has no suppliers under its header row" in response.content.decode()
+
+
+def test_a_link_takes_a_few_files_a_minute_and_others_are_unaffected(client, link):
+    other = ScreeningLink.objects.create(brand=link.brand, expires_at=link.expires_at)
+    for _ in range(3):
+        assert upload(client, f"/screening/{link.token}/", GOOD).status_code == 303
+
+    refused = upload(client, f"/screening/{link.token}/", GOOD)
+
+    assert refused.status_code == 400
+    assert ("Too many files have been uploaded through this link: it takes 3 a minute. Please "
+            "try again in a minute.") in refused.content.decode()  # fmt: skip
+    assert ScreeningRun.objects.count() == 3
+    assert upload(client, f"/screening/{other.token}/", GOOD).status_code == 303
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=True):
+        assert upload(client, f"/screening/{link.token}/", GOOD).status_code == 303
+
+
+def test_a_link_takes_so_many_files_a_day_refused_ones_included(client, link, settings):
+    settings.SCREENING_LINK_RATE_LIMITS = [(100, 60), (3, 24 * 3600)]
+    other = ScreeningLink.objects.create(brand=link.brand, expires_at=link.expires_at)
+    assert upload(client, f"/screening/{link.token}/", "not,a,list\n").status_code == 400
+    for _ in range(2):
+        assert upload(client, f"/screening/{link.token}/", GOOD).status_code == 303
+
+    with time_machine.travel(timezone.now() + timedelta(hours=3), tick=True):
+        refused = upload(client, f"/screening/{link.token}/", GOOD)
+        assert upload(client, f"/screening/{other.token}/", GOOD).status_code == 303
+
+    assert "this link: it takes 3 a day. Please try again tomorrow." in refused.content.decode()
+    assert ScreeningRun.objects.count() == 3
+
+
+def test_one_connection_may_upload_only_so_many_files_an_hour(client, link, settings):
+    settings.SCREENING_CONNECTION_RATE_LIMITS = [(2, 3600)]
+    other = ScreeningLink.objects.create(brand=link.brand, expires_at=link.expires_at)
+    assert upload(client, f"/screening/{link.token}/", GOOD).status_code == 303
+    assert upload(client, f"/screening/{other.token}/", GOOD).status_code == 303
+
+    refused = upload(client, f"/screening/{other.token}/", GOOD)
+    elsewhere = client.post(f"/screening/{other.token}/",
+                            {"file": SimpleUploadedFile("suppliers.csv", GOOD.encode())},
+                            REMOTE_ADDR="203.0.113.9")  # fmt: skip
+
+    assert refused.status_code == 400
+    assert ("Too many files have been uploaded from your connection: it takes 2 an hour. Please "
+            "try again in an hour.") in refused.content.decode()  # fmt: skip
+    assert elsewhere.status_code == 303
