@@ -79,9 +79,20 @@ def brand_upload(request, token):
     return upload(request, link=link)
 
 
+def _run(token) -> ScreeningRun | None:
+    """The run its results link is for; None once the brand's own link has expired (its
+    results go with it: whoever holds the results link then has no more use for it)."""
+    run = get_object_or_404(ScreeningRun.objects.select_related("link"), token=token)
+    if run.link is not None and run.link.expires_at <= timezone.now():
+        return None
+    return run
+
+
 @never_cache
 def results(request, token):
-    run = get_object_or_404(ScreeningRun, token=token)
+    run = _run(token)
+    if run is None:
+        return render(request, "brands/screening_expired.html", status=410)
     rows = run.results.select_related("entity__version__entity_list")
     counts = dict.fromkeys(ScreeningResult.Band.values, 0)
     for row in rows:
@@ -102,7 +113,9 @@ class _Echo:
 
 @never_cache
 def results_csv(request, token):
-    run = get_object_or_404(ScreeningRun, token=token)
+    run = _run(token)
+    if run is None:
+        return render(request, "brands/screening_expired.html", status=410)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in screening_results_csv_rows(run)),

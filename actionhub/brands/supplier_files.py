@@ -206,8 +206,15 @@ def _suppliers(rows, filename: str) -> list[Supplier]:
     return suppliers
 
 
+# Control characters (a NUL, Excel's vertical tab for a line break in a cell): a name never
+# means them, and PostgreSQL cannot store a NUL in text. They become spaces.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _cell(row: list[str], index: int) -> str:
-    return " ".join(row[index].split()) if index < len(row) and row[index] else ""
+    if index >= len(row) or not row[index]:
+        return ""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", row[index]).split())
 
 
 # Excel workbooks

@@ -291,3 +291,27 @@ def test_one_connection_may_upload_only_so_many_files_an_hour(client, link, sett
     assert ("Too many files have been uploaded from your connection: it takes 2 an hour. Please "
             "try again in an hour.") in refused.content.decode()  # fmt: skip
     assert elsewhere.status_code == 303
+
+
+def test_control_characters_in_a_cell_become_spaces_on_any_database(client, link):
+    content = "name,address,country\nAc\x00me\x0bButtons,1 High\x07 Street,UK\n"
+
+    response = upload(client, f"/screening/{link.token}/", content)
+
+    assert response.status_code == 303
+    result = ScreeningResult.objects.get()
+    assert (result.supplier_name, result.supplier_address) == ("Ac me Buttons", "1 High Street")
+
+
+def test_results_through_a_brands_link_end_when_the_link_does(client, link):
+    response = upload(client, f"/screening/{link.token}/", GOOD)
+    results = response["Location"]
+    assert client.get(results).status_code == 200
+
+    ScreeningLink.objects.filter(pk=link.pk).update(expires_at=timezone.now())
+
+    for url in (results, f"{results}results.csv"):
+        gone = client.get(url)
+        assert gone.status_code == 410
+        assert "This link has expired" in gone.content.decode()
+        assert "Example Xinjiang Cotton" not in gone.content.decode()
