@@ -17,4 +17,9 @@ CAMPAIGN_PAGES = [
     "/accessibility/",
 ]
 NOT_FOUND_PAGE = "/no-such-page/"
-PUBLIC_PAGES = [*CAMPAIGN_PAGES, "/organisers/sign-in/", NOT_FOUND_PAGE]
+PUBLIC_PAGES = [
+    *CAMPAIGN_PAGES,
+    "/supporters/erase-my-details/",
+    "/organisers/sign-in/",
+    NOT_FOUND_PAGE,
+]
