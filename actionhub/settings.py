@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "actionhub.letters",
     "actionhub.events",
     "actionhub.brands",
+    "actionhub.console",
 ]
 
 MIDDLEWARE = [
