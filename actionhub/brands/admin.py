@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from actionhub.brands.importers import BrandImporter
 from actionhub.brands.models import (
     Brand,
     EntityList,
@@ -18,11 +19,12 @@ from actionhub.brands.models import (
     ScreeningRun,
     StatusChange,
 )
+from actionhub.brands.operations import PlanRefused, spreadsheet_import
 from actionhub.brands.screening_views import upload
-from actionhub.brands.services import BrandImportRefused, brand_status_refresh, brands_import_csv
+from actionhub.brands.services import brand_status_refresh
+from actionhub.brands.supplier_files import UploadRefused
 from actionhub.campaigns.selectors import campaign_get_default
 from actionhub.core.admin import AuditedModelAdmin, ReadOnlyModelAdmin
-from actionhub.core.audit import audit_record
 from actionhub.core.text import counted
 
 
@@ -74,17 +76,15 @@ class BrandAdmin(AuditedModelAdmin):
         form = BrandImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
+            importer = BrandImporter(
+                data=upload.read(), filename=upload.name, campaign=campaign_get_default()
+            )
             try:
-                added, updated = brands_import_csv(
-                    campaign=campaign_get_default(), data=upload.read(), filename=upload.name
-                )
-            except BrandImportRefused as refused:
+                plan = spreadsheet_import(importer=importer, actor=request.user, request=request)
+            except (UploadRefused, PlanRefused) as refused:
                 form.add_error("file", str(refused))
             else:
-                audit_record(
-                    action="brands.imported", request=request,
-                    summary=f"Imported {upload.name}: {added} added, {updated} updated",
-                )  # fmt: skip
+                added, updated = len(plan.created), len(plan.updated)
                 messages.success(
                     request, f"{counted(added, 'brand')} added and {updated:,} updated."
                 )

@@ -6,12 +6,7 @@ import pytest
 import time_machine
 
 from actionhub.brands.models import Brand
-from actionhub.brands.services import (
-    BrandImportRefused,
-    brand_status_record,
-    brands_import_csv,
-    evidence_add,
-)
+from actionhub.brands.services import brand_status_record, evidence_add
 from actionhub.brands.tests.factories import BrandFactory
 
 
@@ -102,40 +97,6 @@ def test_a_brand_page_shows_its_timeline_and_evidence(client, brands):
     assert "Published its commitment." in page
     assert 'href="https://alpha.example/commitment"' in page
     assert client.get("/brands/no-such-brand/").status_code == 404
-
-
-def test_brands_import_from_csv_and_update_by_name(campaign):
-    data = (
-        b"name,sector,country,website\n"
-        b"Alpha Apparel,Clothing,United Kingdom,https://alpha.example\n"
-        b"Beta Bikes,Cycling,,\n"
-    )
-    assert brands_import_csv(campaign=campaign, data=data, filename="brands.csv") == (2, 0)
-    again = b"name,sector\nAlpha Apparel,Sportswear\n"
-    assert brands_import_csv(campaign=campaign, data=again, filename="brands.csv") == (0, 1)
-    alpha = Brand.objects.get(name="Alpha Apparel")
-    assert alpha.sector == "Sportswear"
-    assert alpha.website == "https://alpha.example"  # a column the file leaves out is kept
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        (b"title,sector\nA,B\n", "brands.csv, line 1: missing column(s): name"),
-        (b"name,sector\n,Clothing\n", "brands.csv, line 2: the name is empty"),
-        (
-            b"name,sector,website\nA,B,not a link\n",
-            "brands.csv, line 2: website: Enter a valid URL.",
-        ),
-        (b"name,sector\nA,B\nA,C\n", "brands.csv, line 3: A appears twice"),
-        ("name,sector\nCaf\u00e9,B\n".encode("latin-1"), "is not UTF-8 text"),
-        (b"name,sector\n", "brands.csv has no rows"),
-    ],
-)
-def test_a_bad_brands_file_is_refused_whole_with_the_line(campaign, data, message):
-    with pytest.raises(BrandImportRefused, match=message.replace("(", r"\(").replace(")", r"\)")):
-        brands_import_csv(campaign=campaign, data=data, filename="brands.csv")
-    assert not Brand.objects.exists()
 
 
 def test_organisers_import_in_the_admin(organiser_client, campaign):
