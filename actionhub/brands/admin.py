@@ -53,9 +53,6 @@ class BrandAdmin(ImportAdminMixin, AuditedModelAdmin):
     import_form_class = BrandImportForm
     importers = (BrandImporter,)
     import_title = "Import brands from a file"
-    confirm_label = "Import these brands"
-    upload_template = "admin/brands/brand/import.html"
-    plan_template = "admin/brands/brand/_plan.html"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -66,6 +63,9 @@ class BrandAdmin(ImportAdminMixin, AuditedModelAdmin):
 
     def make_importer(self, *, data, filename, cleaned):
         return BrandImporter(data=data, filename=filename, campaign=campaign_get_default())
+
+    def confirm_label(self, summary):
+        return "Import these brands"
 
     def done_message(self, plan):
         return (
@@ -82,9 +82,7 @@ class EntityListAdmin(ImportAdminMixin, AuditedModelAdmin):
     import_form_class = EntityListImportForm
     importers = (EntityListCsvImporter, OpenSanctionsImporter)
     import_title = "Import an entity list for screening"
-    confirm_label = "Import the new version"
-    upload_template = "admin/brands/entitylist/import.html"
-    plan_template = "admin/brands/entitylist/_plan.html"
+    has_fields = True
 
     def get_urls(self):
         return self.import_urls() + super().get_urls()
@@ -107,6 +105,10 @@ class EntityListAdmin(ImportAdminMixin, AuditedModelAdmin):
             data=data, filename=filename, source=cleaned["source"], licence=cleaned["licence"],
             source_date=cleaned["source_date"], kind=cleaned["kind"] or None,
         )  # fmt: skip
+
+    def confirm_label(self, summary):
+        count = len(summary["lists"])
+        return "Import the list" if count == 1 else f"Import the {count} lists"
 
     def done_message(self, plan):
         lists = "; ".join(

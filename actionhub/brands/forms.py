@@ -54,7 +54,7 @@ class EntityListImportForm(forms.Form):
         label="The list’s own date (optional)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The date its publisher gives it, as 2024-06-12.",
+        help_text="The date its publisher gives it.",
         error_messages={"invalid": "Enter the list’s date as a date, like 2024-06-12."},
     )
     kind = forms.ChoiceField(

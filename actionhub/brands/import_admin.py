@@ -52,14 +52,15 @@ class ImportAdminMixin:
     import_form_class = None
     importers: tuple[type[SpreadsheetImporter], ...] = ()
     import_title = ""
-    confirm_label = "Import"
-    upload_template = ""
-    plan_template = ""  # what the kind of file would change, included in its preview
+    has_fields = False  # whether the upload form has fields besides the file
 
     def make_importer(self, *, data: bytes, filename: str, cleaned: dict) -> SpreadsheetImporter:
         raise NotImplementedError
 
     def done_message(self, plan) -> str:
+        raise NotImplementedError
+
+    def confirm_label(self, summary: dict) -> str:
         raise NotImplementedError
 
     def import_urls(self) -> list:
@@ -91,7 +92,9 @@ class ImportAdminMixin:
                 if pending is not None:
                     return _see_other(self._url("_preview", pending.pk))
                 form.add_error("file", _refused(plan))
-        return self._page(request, self.upload_template, form=form, summary=summary,
+        elif form.errors and "file" not in form.errors and request.FILES:
+            form.add_error("file", "Choose the file again: a browser does not keep it.")
+        return self._page(request, "admin/brands/import/upload.html", form=form, summary=summary,
                           status=400 if form.errors else 200)  # fmt: skip
 
     def _preview(self, request, form):
@@ -116,8 +119,8 @@ class ImportAdminMixin:
         if request.method == "POST":
             return self._confirm(request, pending)
         return self._page(request, "admin/brands/import/preview.html", pending=pending,
-                          summary=pending.summary, title=f"Check before importing: "
-                          f"{pending.filename}", confirm_label=self.confirm_label)  # fmt: skip
+                          summary=pending.summary, confirm=self.confirm_label(pending.summary),
+                          title=f"Check before importing: {pending.filename}")  # fmt: skip
 
     def _confirm(self, request, pending):
         if "cancel" in request.POST:
@@ -137,12 +140,16 @@ class ImportAdminMixin:
         return _see_other(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
 
     def _page(self, request, template, *, status=200, **context):
+        folder = f"admin/{self.opts.app_label}/{self.opts.model_name}"
         context = {
             **self.admin_site.each_context(request),
             "title": self.import_title,
             "opts": self.opts,
             "import_url": self._url(),
-            "plan_template": self.plan_template,
+            "intro_template": f"{folder}/_intro.html",  # what to do, with a sample to start from
+            "fields_template": f"{folder}/_fields.html" if self.has_fields else "",
+            "columns_template": f"{folder}/_columns.html",  # each column explained
+            "plan_template": f"{folder}/_plan.html",  # what the file would change
             **context,
         }
         return TemplateResponse(request, template, context, status=status)
