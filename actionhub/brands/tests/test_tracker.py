@@ -137,7 +137,8 @@ def test_an_empty_tracker_shows_signed_in_organisers_how_to_start_it(organiser_c
     assert "How to start the tracker" in page
     assert '<a href="/admin/brands/brand/import/">Import brands from a file</a>' in page
     assert '<a href="/admin/brands/brand/add/">add a brand by hand</a>' in page
-    assert "The brands are on their way" not in page
+    assert page.index("How to start the tracker") < page.index("What brands are asked to do")
+    assert "The brands are on their way" in page  # and what supporters see, further down
 
 
 def test_an_organiser_who_has_not_entered_a_code_is_not_shown_the_note(client, campaign):
