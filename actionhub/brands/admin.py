@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from actionhub.brands.forms import BrandImportForm, EntityListImportForm
@@ -92,8 +93,10 @@ class EntityListAdmin(ImportAdminMixin, AuditedModelAdmin):
         version = entity_list.current
         if version is None:
             return "None imported yet"
-        dated = f", dated {version.source_date:%-d %B %Y}" if version.source_date else ""
-        return f"Imported {timezone.localtime(version.imported_at):%-d %B %Y}{dated}"
+        imported = date_format(timezone.localtime(version.imported_at), "j F Y")
+        if version.source_date is None:
+            return f"Imported {imported}"
+        return f"Imported {imported}, dated {date_format(version.source_date, 'j F Y')}"
 
     @admin.display(description="Entities")
     def current_entities(self, entity_list):

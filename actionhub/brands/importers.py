@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from actionhub.brands.models import Brand, EntityList, EntityListVersion, ListedEntity
@@ -558,7 +559,7 @@ def _version_shown(version: EntityListVersion | None) -> dict | None:
     if version is None:
         return None
     return {
-        "imported_at": timezone.localtime(version.imported_at).strftime("%-d %B %Y, %H:%M"),
+        "imported_at": date_format(timezone.localtime(version.imported_at), "j F Y, H:i"),
         "source_date": _day(version.source_date),
         "entity_count": version.entity_count,
         "licence": version.licence,
@@ -567,7 +568,7 @@ def _version_shown(version: EntityListVersion | None) -> dict | None:
 
 
 def _day(value: date | None) -> str:
-    return f"{value:%-d %B %Y}" if value else ""
+    return date_format(value, "j F Y") if value else ""
 
 
 def _split(cell: str) -> list[str]:
