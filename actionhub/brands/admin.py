@@ -1,15 +1,21 @@
 from datetime import timedelta
 
-from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from actionhub.brands.forms import BrandImportForm, EntityListImportForm
+from actionhub.brands.import_admin import ImportAdminMixin
+from actionhub.brands.importers import (
+    ENTITY_LIST_IMPORTERS,
+    BrandImporter,
+    EntityListCsvImporter,
+    OpenSanctionsImporter,
+)
 from actionhub.brands.models import (
     Brand,
     EntityList,
@@ -19,10 +25,9 @@ from actionhub.brands.models import (
     StatusChange,
 )
 from actionhub.brands.screening_views import upload
-from actionhub.brands.services import BrandImportRefused, brand_status_refresh, brands_import_csv
+from actionhub.brands.services import brand_status_refresh
 from actionhub.campaigns.selectors import campaign_get_default
 from actionhub.core.admin import AuditedModelAdmin, ReadOnlyModelAdmin
-from actionhub.core.audit import audit_record
 from actionhub.core.text import counted
 
 
@@ -37,15 +42,8 @@ class EvidenceInline(admin.TabularInline):
     formfield_overrides = AuditedModelAdmin.formfield_overrides
 
 
-class BrandImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        help_text="Columns: name, sector, and optionally country, website, contact_email.",
-    )
-
-
 @admin.register(Brand)
-class BrandAdmin(AuditedModelAdmin):
+class BrandAdmin(ImportAdminMixin, AuditedModelAdmin):
     list_display = ["name", "sector", "status", "status_since", "committed_on"]
     list_filter = ["status", "sector"]
     search_fields = ["name", "sector"]
@@ -53,55 +51,74 @@ class BrandAdmin(AuditedModelAdmin):
     readonly_fields = ["status", "status_since", "committed_on"]
     inlines = [StatusChangeInline, EvidenceInline]
     change_list_template = "admin/brands/brand/change_list.html"
+    import_form_class = BrandImportForm
+    importers = (BrandImporter,)
+    import_title = "Import brands from a file"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         brand_status_refresh(brand=form.instance)  # the timeline decides the status
 
     def get_urls(self):
-        extra = [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="brands_brand_import",
-            )
-        ]
-        return extra + super().get_urls()
+        return self.import_urls() + super().get_urls()
 
-    def import_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = BrandImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                added, updated = brands_import_csv(
-                    campaign=campaign_get_default(), data=upload.read(), filename=upload.name
-                )
-            except BrandImportRefused as refused:
-                form.add_error("file", str(refused))
-            else:
-                audit_record(
-                    action="brands.imported", request=request,
-                    summary=f"Imported {upload.name}: {added} added, {updated} updated",
-                )  # fmt: skip
-                messages.success(
-                    request, f"{counted(added, 'brand')} added and {updated:,} updated."
-                )
-                return redirect("admin:brands_brand_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import brands from CSV",
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/brands/brand/import.html", context)
+    def make_importer(self, *, data, filename, cleaned):
+        return BrandImporter(data=data, filename=filename, campaign=campaign_get_default())
+
+    def confirm_label(self, summary):
+        return "Import these brands"
+
+    def done_message(self, plan):
+        return (
+            f"{counted(len(plan.created), 'brand')} added, {len(plan.updated):,} updated and "
+            f"{len(plan.unchanged):,} unchanged, from {plan.filename}."
+        )
 
 
 @admin.register(EntityList)
-class EntityListAdmin(AuditedModelAdmin):
-    list_display = ["name", "kind", "publisher"]
+class EntityListAdmin(ImportAdminMixin, AuditedModelAdmin):
+    list_display = ["name", "kind", "publisher", "current_version", "current_entities"]
     prepopulated_fields = {"slug": ["name"]}
+    change_list_template = "admin/brands/entitylist/change_list.html"
+    import_form_class = EntityListImportForm
+    importers = (EntityListCsvImporter, OpenSanctionsImporter)
+    import_title = "Import an entity list for screening"
+    has_fields = True
+
+    def get_urls(self):
+        return self.import_urls() + super().get_urls()
+
+    @admin.display(description="Current version")
+    def current_version(self, entity_list):
+        version = entity_list.current
+        if version is None:
+            return "None imported yet"
+        imported = date_format(timezone.localtime(version.imported_at), "j F Y")
+        if version.source_date is None:
+            return f"Imported {imported}"
+        return f"Imported {imported}, dated {date_format(version.source_date, 'j F Y')}"
+
+    @admin.display(description="Entities")
+    def current_entities(self, entity_list):
+        version = entity_list.current
+        return f"{version.entity_count:,}" if version else "–"
+
+    def make_importer(self, *, data, filename, cleaned):
+        return ENTITY_LIST_IMPORTERS[cleaned["file_format"]](
+            data=data, filename=filename, source=cleaned["source"], licence=cleaned["licence"],
+            source_date=cleaned["source_date"], kind=cleaned["kind"] or None,
+        )  # fmt: skip
+
+    def confirm_label(self, summary):
+        count = len(summary["lists"])
+        return "Import the list" if count == 1 else f"Import the {count} lists"
+
+    def done_message(self, plan):
+        lists = "; ".join(
+            f"{list_plan.name}: {counted(list_plan.entities, 'entity', 'entities')}"
+            for list_plan in plan.lists
+        )
+        return f"Imported {plan.filename} as a new version. {lists}."
 
 
 @admin.register(ScreeningLink)

@@ -209,3 +209,33 @@ class ScreeningResult(models.Model):
 
     def __str__(self):
         return f"{self.supplier_name}: {self.get_band_display()}"
+
+
+class PendingImport(BaseModel):
+    """A file an organiser has previewed and not yet confirmed (a brand list or an entity list).
+
+    It is kept, with the digest of its plan, so that confirming imports exactly what was
+    previewed; the upload is at most 10 MB (supplier_files.MAX_BYTES), each organiser has at most
+    one of each kind (a new upload replaces it), and it is deleted when it is confirmed or
+    cancelled, or by a periodic task once it expires.
+    """
+
+    importer = models.CharField(max_length=40)
+    uploaded_by = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=200)
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    options = models.JSONField(default=dict, blank=True)
+    digest = models.CharField(max_length=64, help_text="Of the plan that was previewed.")
+    summary = models.JSONField(default=dict, blank=True, help_text="The preview, as shown.")
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uploaded_by", "importer"], name="one_pending_import_per_organiser"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.filename} (until {self.expires_at:%Y-%m-%d %H:%M})"

@@ -1,4 +1,7 @@
-"""Reading an uploaded supplier list (CSV or an Excel workbook), within limits.
+"""Reading an uploaded spreadsheet (CSV or an Excel workbook), within limits.
+
+Supplier lists are read here, and so are the brand lists and entity lists organisers import
+(`table_read` gives the rows of any of them; `suppliers_read` the suppliers of a list).
 
 A file is bounded by what it expands to, not only by its size: a 10 MB workbook is a zip that
 can unpack to gigabytes, and a sheet can declare a million rows it does not hold. So the
@@ -44,8 +47,41 @@ EXCEL_ROWS = 1_048_576
 EXCEL_COLUMNS = 16_384
 
 
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+
+
 class UploadRefused(Exception):
-    """The upload cannot be screened; the message says why and where."""
+    """The upload cannot be read; the message says why and where."""
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a refusal names the kind of file and the columns read from it."""
+
+    a_list: str  # "a supplier list"
+    columns: tuple[str, ...]  # the columns read, in the order they are named
+    needs: str  # what the largest file of the kind holds: "a list of 20,000 suppliers"
+    can_split: bool = True  # False where two files are not the same as one (an entity list)
+
+    @property
+    def columns_read(self) -> str:
+        *others, last = self.columns
+        return f"{', '.join(others)} and {last}" if others else last
+
+    @property
+    def those(self) -> str:
+        return f"those {NUMBER_WORDS.get(len(self.columns), 'columns')}"
+
+    def advice(self, split: str, whole: str) -> str:
+        """What to do about a file over a limit: split it, where the kind allows that."""
+        return split if self.can_split else whole
+
+
+SUPPLIER_LIST = Wording(
+    a_list="a supplier list",
+    columns=COLUMNS,
+    needs=f"a list of {MAX_SUPPLIERS:,} suppliers",
+)
 
 
 @dataclass(frozen=True)
@@ -60,65 +96,91 @@ def suppliers_read(*, data: bytes, filename: str) -> list[Supplier]:
     """The rows of a CSV or Excel (.xlsx) file with the columns name, address and country."""
     if not data.strip():
         raise UploadRefused(f"{filename} is empty.")
+    return _suppliers(table_read(data=data, filename=filename, wording=SUPPLIER_LIST), filename)
+
+
+def is_workbook(*, data: bytes, filename: str) -> bool:
+    return filename.lower().endswith(".xlsx") or zipfile.is_zipfile(io.BytesIO(data))
+
+
+def table_read(*, data: bytes, filename: str, wording: Wording):
+    """(row number, cells) for each row of a CSV or Excel (.xlsx) file, the header first,
+    read within the limits; an UploadRefused as soon as one is passed."""
     if len(data) > MAX_BYTES:
-        raise UploadRefused(f"{filename} is larger than 10 MB. Split it into smaller files.")
-    budget = _Budget(filename)
-    if filename.lower().endswith(".xlsx") or zipfile.is_zipfile(io.BytesIO(data)):
-        rows = _xlsx_rows(data, budget)
-    elif filename.lower().endswith((".csv", ".txt")):
-        rows = _csv_rows(data, budget)
-    else:
-        raise UploadRefused(f"{filename}: upload a CSV file or an Excel workbook (.xlsx).")
-    return _suppliers(rows, filename)
+        raise UploadRefused(
+            f"{filename} is larger than 10 MB. "
+            + wording.advice(
+                "Split it into smaller files.",
+                f"That is far more than {wording.needs} holds: check that it is the right file.",
+            )
+        )
+    budget = _Budget(filename, wording)
+    if is_workbook(data=data, filename=filename):
+        return _xlsx_rows(data, budget)
+    if filename.lower().endswith((".csv", ".txt")):
+        return _csv_rows(data, budget)
+    raise UploadRefused(f"{filename}: upload a CSV file or an Excel workbook (.xlsx).")
 
 
 class _Budget:
     """What reading one file has cost so far; each method refuses the file over a limit."""
 
-    def __init__(self, filename: str):
-        self.filename = filename
+    def __init__(self, filename: str, wording: Wording = SUPPLIER_LIST):
+        self.filename, self.wording = filename, wording
         self.deadline = monotonic() + READ_SECONDS
         self.rows = self.cells = self.text = 0
 
     def check_time(self):
         if monotonic() > self.deadline:
             raise UploadRefused(
-                f"{self.filename} took more than {READ_SECONDS} seconds to read. Split it into "
-                "smaller files, remove empty rows and the columns you do not need, and upload "
-                "them one at a time."
+                f"{self.filename} took more than {READ_SECONDS} seconds to read. "
+                + self.wording.advice(
+                    "Split it into smaller files, remove empty rows and the columns you do not "
+                    "need, and upload them one at a time.",
+                    "Remove empty rows and the columns you do not need, and upload it again.",
+                )
             )
 
     def check_columns(self, number: int, cells: int):
         if cells > MAX_COLUMNS:
             raise UploadRefused(
-                f"{self.filename}, line {number}: more than {MAX_COLUMNS} columns. Only name, "
-                "address and country are read: delete the other columns (or copy those three "
-                "into a new file) and upload it again."
+                f"{self.filename}, line {number}: more than {MAX_COLUMNS} columns. Only "
+                f"{self.wording.columns_read} are read: delete the other columns (or copy "
+                f"{self.wording.those} into a new file) and upload it again."
             )
 
     def count_row(self, values: list[str], cells: int):
         self.rows += 1
         if self.rows > MAX_ROWS:
             raise UploadRefused(
-                f"{self.filename} has more than {MAX_ROWS:,} rows, counting empty ones. Remove "
-                "the empty rows, or split the file, and upload it again."
+                f"{self.filename} has more than {MAX_ROWS:,} rows, counting empty ones. "
+                + self.wording.advice(
+                    "Remove the empty rows, or split the file, and upload it again.",
+                    "Remove the empty rows and upload it again.",
+                )
             )
         self.cells += cells
         if self.cells > MAX_CELLS:
-            raise UploadRefused(_too_many_cells(self.filename))
+            raise UploadRefused(_too_many_cells(self.filename, self.wording))
         self.text += sum(map(len, values))
         if self.text > MAX_TEXT_CHARS:
             raise UploadRefused(
-                f"{self.filename} holds more than {MAX_TEXT_CHARS:,} characters of text. Delete "
-                "the columns you do not need, or split the file, and upload it again."
+                f"{self.filename} holds more than {MAX_TEXT_CHARS:,} characters of text. "
+                + self.wording.advice(
+                    "Delete the columns you do not need, or split the file, and upload it again.",
+                    "Delete the columns you do not need and upload it again.",
+                )
             )
         self.check_time()
 
 
-def _too_many_cells(filename: str) -> str:
+def _too_many_cells(filename: str, wording: Wording) -> str:
     return (
-        f"{filename} has more than {MAX_CELLS:,} cells. Only name, address and country are "
-        "read: delete the other columns, or split the file, and upload it again."
+        f"{filename} has more than {MAX_CELLS:,} cells. Only {wording.columns_read} are read: "
+        + wording.advice(
+            "delete the other columns, or split the file, and upload it again.",
+            "delete the other columns and upload it again.",
+        )
     )
 
 
@@ -214,7 +276,12 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def _cell(row: list[str], index: int) -> str:
     if index >= len(row) or not row[index]:
         return ""
-    return " ".join(CONTROL_CHARACTERS.sub(" ", row[index]).split())
+    return cell_text(row[index])
+
+
+def cell_text(value: str) -> str:
+    """A cell as it is kept: control characters as spaces, spaces tidied."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value).split())
 
 
 # Excel workbooks
@@ -234,7 +301,7 @@ def _xlsx_rows(data: bytes, budget: _Budget):
     except Exception:  # noqa: BLE001  (zipfile raises many kinds for a broken file)
         raise UploadRefused(_unreadable(filename)) from None
     with archive:
-        _check_parts(archive, filename)
+        _check_parts(archive, budget)
         try:
             sheet, shared = _workbook_parts(archive, budget)
         except UploadRefused:
@@ -256,20 +323,24 @@ def _unreadable(filename: str) -> str:
     return f"{filename} is not an Excel workbook we can read (.xlsx)."
 
 
-def _check_parts(archive: zipfile.ZipFile, filename: str):
+def _check_parts(archive: zipfile.ZipFile, budget: _Budget):
     """Refuse a workbook by what its zip directory says its parts unpack to, before reading."""
+    filename, wording = budget.filename, budget.wording
     for part in archive.infolist():
         if part.file_size > MAX_PART_BYTES:
             raise UploadRefused(
                 f"{filename} unpacks to more than {MAX_PART_BYTES // 1024 // 1024} MB in one "
-                f"part, more than a list of {MAX_SUPPLIERS:,} suppliers needs. Split the list "
-                "into smaller files and upload them one at a time."
+                f"part, more than {wording.needs} needs. "
+                + wording.advice(
+                    "Split the list into smaller files and upload them one at a time.",
+                    "Check that it is the right file.",
+                )
             )
         if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * part.compress_size:
             raise UploadRefused(
-                f"{filename} unpacks to more than {MAX_RATIO} times its size, which a supplier "
-                "list does not: it may be damaged or made to overload the site. If it is a "
-                "real list, open it in Excel, save it as “CSV UTF-8”, and upload that."
+                f"{filename} unpacks to more than {MAX_RATIO} times its size, which "
+                f"{wording.a_list} does not: it may be damaged or made to overload the site. If "
+                "it is a real list, open it in Excel, save it as “CSV UTF-8”, and upload that."
             )
 
 
@@ -389,7 +460,7 @@ class _SharedTexts:
         name = _local(name)
         if name == "si":
             if len(self.texts) >= MAX_CELLS:
-                raise UploadRefused(_too_many_cells(self.budget.filename))
+                raise UploadRefused(_too_many_cells(self.budget.filename, self.budget.wording))
             self.text = _Text()
         elif name == "t":
             self.in_text = not self.phonetic

@@ -11,6 +11,7 @@ from actionhub.brands.selectors import (
     brands_tracker,
 )
 from actionhub.campaigns.selectors import campaign_get_default, campaign_part
+from actionhub.staff.selectors import staff_is_signed_in
 
 
 def tracker(request):
@@ -27,11 +28,14 @@ def tracker(request):
             campaign=campaign, status=status, sector=sector, sort=sort, descending=descending
         )
     ]
+    counts = brands_status_counts(campaign=campaign)
     context = {
         "campaign": campaign,
         "call_to_action": campaign_part(campaign, "call_to_action"),
         "brands": brands,
-        "counts": brands_status_counts(campaign=campaign),
+        "tracker_empty": not any(count for _, _, count in counts),
+        "organiser": staff_is_signed_in(request),
+        "counts": counts,
         "sectors": brands_sectors(campaign=campaign),
         "statuses": Brand.Status.choices,
         "chosen": {"status": status, "sector": sector, "sort": sort, "descending": descending},

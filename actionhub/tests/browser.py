@@ -6,6 +6,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from actionhub.staff.services import staff_setup_code_issue
+from actionhub.staff.tests.factories import PASSWORD
+from actionhub.staff.tests.totp import current_code
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -56,3 +58,15 @@ def enter_setup_code(page, organiser):
     page.get_by_label("Set-up code").fill(staff_setup_code_issue(user=organiser))
     page.get_by_role("button", name="Continue").click()
     expect(page.locator(".qr svg")).to_be_visible()
+
+
+def sign_in_organiser(page, organiser, device, next_url="/admin/"):
+    """Sign in through the two steps as a person does: password, then the authenticator's code."""
+    page.goto(f"/organisers/sign-in/?next={next_url}")
+    page.get_by_label("Username").fill(organiser.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/organisers/sign-in/code/")
+    page.get_by_label("6-digit code").fill(current_code(device))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{next_url}")

@@ -1,16 +1,20 @@
 """Every page in a real browser: no console errors, no axe violations, nothing from elsewhere."""
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from actionhub.campaigns.models import Appeal, Demonstration, EngagementPlan
+from actionhub.brands.importers import BrandImporter, OpenSanctionsImporter
+from actionhub.brands.operations import import_preview
+from actionhub.campaigns.models import Appeal, Campaign, Demonstration, EngagementPlan
 from actionhub.events.models import Occurrence, Rsvp
 from actionhub.events.schedule import occurrences_generate, series_sync_from_demonstration
 from actionhub.events.tests.factories import OccurrenceFactory, RsvpFactory
@@ -22,6 +26,9 @@ from actionhub.tests.browser import check_current_page, check_page, enter_setup_
 from actionhub.tests.pages import NOT_FOUND_PAGE, PUBLIC_PAGES
 
 pytestmark = pytest.mark.browser
+BRANDS = Path(__file__).resolve().parents[1] / "brands"
+FIXTURES = BRANDS / "tests" / "fixtures"
+SAMPLE_BRANDS = BRANDS / "static" / "brands" / "brands-sample.csv"
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
@@ -40,6 +47,26 @@ def organiser_pages() -> list[str]:
         reverse("admin:letters_letter_changelist"),
         reverse("admin:letters_letter_report"),
         *event_pages(),
+        *import_pages(),
+    ]
+
+
+def import_pages() -> list[str]:
+    """The pages to import brands and entity lists, and a preview of each (the organiser's)."""
+    organiser = get_user_model().objects.get(username="organiser")
+    data = (FIXTURES / "targets.simple.csv").read_bytes()
+    lists = OpenSanctionsImporter(data=data, filename="targets.simple.csv")
+    brands = BrandImporter(data=SAMPLE_BRANDS.read_bytes(), filename="brands-sample.csv",
+                           campaign=Campaign.objects.get(is_default=True))  # fmt: skip
+    previews = [
+        import_preview(importer=importer, actor=organiser)[1] for importer in (lists, brands)
+    ]
+    return [
+        reverse("admin:brands_brand_import"),
+        reverse("admin:brands_brand_import_preview", args=[previews[1].pk]),
+        reverse("admin:brands_entitylist_changelist"),
+        reverse("admin:brands_entitylist_import"),
+        reverse("admin:brands_entitylist_import_preview", args=[previews[0].pk]),
     ]
 
 

@@ -69,7 +69,7 @@ def test_our_csv_needs_the_list_to_be_known_or_a_kind(db):
         ),
         (
             b"name,aliases,country,list,date added,source link\nA,,,l,,\nB\xff,,,l,,\n",
-            "line 3: is not UTF-8 text",
+            "line 3: this is not UTF-8 text",
         ),
         (b"name,aliases,country,list,date added,source link\n", "has no entities to import"),
         (b"", "line 1: missing column(s)"),

@@ -6,12 +6,7 @@ import pytest
 import time_machine
 
 from actionhub.brands.models import Brand
-from actionhub.brands.services import (
-    BrandImportRefused,
-    brand_status_record,
-    brands_import_csv,
-    evidence_add,
-)
+from actionhub.brands.services import brand_status_record, evidence_add
 from actionhub.brands.tests.factories import BrandFactory
 
 
@@ -104,53 +99,6 @@ def test_a_brand_page_shows_its_timeline_and_evidence(client, brands):
     assert client.get("/brands/no-such-brand/").status_code == 404
 
 
-def test_brands_import_from_csv_and_update_by_name(campaign):
-    data = (
-        b"name,sector,country,website\n"
-        b"Alpha Apparel,Clothing,United Kingdom,https://alpha.example\n"
-        b"Beta Bikes,Cycling,,\n"
-    )
-    assert brands_import_csv(campaign=campaign, data=data, filename="brands.csv") == (2, 0)
-    again = b"name,sector\nAlpha Apparel,Sportswear\n"
-    assert brands_import_csv(campaign=campaign, data=again, filename="brands.csv") == (0, 1)
-    alpha = Brand.objects.get(name="Alpha Apparel")
-    assert alpha.sector == "Sportswear"
-    assert alpha.website == "https://alpha.example"  # a column the file leaves out is kept
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        (b"title,sector\nA,B\n", "brands.csv, line 1: missing column(s): name"),
-        (b"name,sector\n,Clothing\n", "brands.csv, line 2: the name is empty"),
-        (
-            b"name,sector,website\nA,B,not a link\n",
-            "brands.csv, line 2: website: Enter a valid URL.",
-        ),
-        (b"name,sector\nA,B\nA,C\n", "brands.csv, line 3: A appears twice"),
-        ("name,sector\nCaf\u00e9,B\n".encode("latin-1"), "is not UTF-8 text"),
-        (b"name,sector\n", "brands.csv has no rows"),
-    ],
-)
-def test_a_bad_brands_file_is_refused_whole_with_the_line(campaign, data, message):
-    with pytest.raises(BrandImportRefused, match=message.replace("(", r"\(").replace(")", r"\)")):
-        brands_import_csv(campaign=campaign, data=data, filename="brands.csv")
-    assert not Brand.objects.exists()
-
-
-def test_organisers_import_in_the_admin(organiser_client, campaign):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    upload = SimpleUploadedFile("brands.csv", b"name,sector\nAlpha Apparel,Clothing\n")
-    response = organiser_client.post("/admin/brands/brand/import/", {"file": upload})
-
-    assert response.status_code == 302
-    assert Brand.objects.get().name == "Alpha Apparel"
-    bad = SimpleUploadedFile("brands.csv", b"title\nx\n")
-    page = organiser_client.post("/admin/brands/brand/import/", {"file": bad})
-    assert "missing column(s): name" in page.content.decode()
-
-
 def test_a_timeline_edited_in_the_admin_sets_the_status(organiser_client, campaign):
     brand = BrandFactory(name="Alpha Apparel", slug="alpha")
     form = {
@@ -167,3 +115,55 @@ def test_a_timeline_edited_in_the_admin_sets_the_status(organiser_client, campai
     brand.refresh_from_db()
     assert brand.status == Brand.Status.COMMITTED
     assert brand.committed_on == date(2026, 3, 31)
+
+
+# An empty tracker
+
+
+def test_an_empty_tracker_tells_supporters_the_brands_are_on_their_way(client, campaign):
+    page = client.get("/brands/").content.decode()
+
+    assert "The brands are on their way" in page
+    assert '<a href="/write-to-your-mp/">write to your MP</a>' in page
+    assert "How to start the tracker" not in page
+    assert "/admin/" not in page
+    assert 'class="status-counts"' not in page  # no row of zeros, no filters, no table
+    assert 'id="filter-status"' not in page
+
+
+def test_an_empty_tracker_shows_signed_in_organisers_how_to_start_it(organiser_client, campaign):
+    page = organiser_client.get("/brands/").content.decode()
+
+    assert "How to start the tracker" in page
+    assert '<a href="/admin/brands/brand/import/">Import brands from a file</a>' in page
+    assert '<a href="/admin/brands/brand/add/">add a brand by hand</a>' in page
+    assert page.index("How to start the tracker") < page.index("What brands are asked to do")
+    assert "The brands are on their way" in page  # and what supporters see, further down
+
+
+def test_an_organiser_who_has_not_entered_a_code_is_not_shown_the_note(client, campaign):
+    from actionhub.staff.tests.factories import OrganiserFactory
+
+    client.force_login(OrganiserFactory(username="halfway"))  # password only, no code yet
+    page = client.get("/brands/").content.decode()
+    assert "How to start the tracker" not in page
+    assert "The brands are on their way" in page
+
+
+def test_an_organiser_without_the_permission_is_told_whom_to_ask(client, campaign):
+    from actionhub.staff.tests.factories import OrganiserFactory, TOTPDeviceFactory
+    from actionhub.staff.tests.sessions import sign_in_with_code
+
+    viewer = OrganiserFactory(username="viewer", is_superuser=False)
+    sign_in_with_code(client, viewer, TOTPDeviceFactory(user=viewer))
+    page = client.get("/brands/").content.decode()
+    assert "How to start the tracker" in page
+    assert "ask an organiser who manages the console" in page
+    assert "/admin/brands/brand/import/" not in page
+
+
+def test_the_note_goes_once_there_is_a_brand(organiser_client, campaign):
+    BrandFactory(name="Alpha Apparel")
+    page = organiser_client.get("/brands/").content.decode()
+    assert "How to start the tracker" not in page
+    assert 'class="status-counts"' in page
