@@ -146,7 +146,7 @@ def test_the_code_page_for_a_returning_organiser(campaign, organiser, organiser_
     page.get_by_label("6-digit code").fill(current_code(organiser_device))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/admin/")
-    expect(page.get_by_role("heading", name="Campaign administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
 
 
 def sign_in_with_code(page, organiser, device):
