@@ -1,7 +1,5 @@
 """What every page must satisfy in the browser, for the browser tests to check."""
 
-from urllib.parse import urlsplit
-
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
@@ -28,8 +26,7 @@ def check_current_page(page, url, status=200):
         errors.remove(next(error for error in errors if f"status of {status}" in error))
     assert errors == [], url
     assert page.watch.outside_requests == [], url
-    if not urlsplit(page.url).path.startswith("/admin/"):  # Django's admin has its own layout
-        assert fits_the_screen(page), f"{url} scrolls sideways"
+    assert fits_the_screen(page), f"{url} scrolls sideways"
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{url}\n{results.generate_report()}"
     page.watch.console_errors.clear()
