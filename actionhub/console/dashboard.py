@@ -339,7 +339,8 @@ def sources_chart(*, today: date) -> Chart:
         "; ".join(f"{key}: {counted(total, 'signature')}" for key, total in rows)
         or "No confirmed signatures in this time."
     )
-    columns = [Column(label=key[:12], value=total, title=f"{key}: {counted(total, 'signature')}")
+    columns = [Column(label=key if len(key) <= 12 else key[:11] + "…", value=total,
+                      title=f"{key}: {counted(total, 'signature')}")
                for key, total in rows]  # fmt: skip
     return Chart(slug="sources", title=title, description=description,
                  headings=("Source code", "Signatures"), rows=rows,

@@ -1,0 +1,56 @@
+"""The screenshots in docs/organisers.md, taken in Debian's chromium from a campaign's first
+weeks of made-up activity. Not part of the suite: `make docs-screenshots` runs it and writes the
+images to docs/images/."""
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from actionhub.console.tallies import daily_counts_refresh, tallies_refresh
+from actionhub.events.models import Series
+from actionhub.events.schedule import occurrences_generate
+from actionhub.events.tests.factories import RsvpFactory
+from actionhub.letters.models import Letter
+from actionhub.letters.tests.factories import LetterFactory
+from actionhub.pledges.models import Signature
+from actionhub.pledges.tests.factories import SignatureFactory
+from actionhub.tests.browser import sign_in_organiser
+
+IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+SIZES = {"laptop": (1280, 900), "phone": (390, 844)}
+
+
+@pytest.fixture
+def first_weeks(campaign):
+    """Signatures rising after a launch, some letters, people coming to the next date."""
+    shuffle = random.Random(12)
+    pledge = campaign.pledges.get()
+    now = timezone.now()
+    for days_ago in range(21):
+        for _ in range(max(1, 24 - days_ago) // 2 + shuffle.randrange(4)):
+            source = shuffle.choice(["shul-newsletter", "school-assembly", "", "instagram"])
+            SignatureFactory(pledge=pledge, source=source,
+                             confirmed_at=now - timedelta(days=days_ago, hours=1))  # fmt: skip
+    for _ in range(3):
+        SignatureFactory(pledge=pledge, status=Signature.Status.PENDING, confirmed_at=None)
+    for days_ago in range(0, 14, 2):
+        LetterFactory(delivery=Letter.Delivery.SITE, submitted_at=now - timedelta(days=days_ago))
+    series = Series.objects.get(demonstration__campaign=campaign)
+    occurrences_generate(series=series)
+    coming = series.occurrences.filter(ends_at__gt=now).order_by("starts_at").first()
+    for _ in range(7):
+        RsvpFactory(occurrence=coming)
+    daily_counts_refresh(everything=True)
+    tallies_refresh()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", SIZES)
+def test_the_dashboard(first_weeks, organiser, organiser_device, page, size):
+    width, height = SIZES[size]
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in_organiser(page, organiser, organiser_device)
+    page.screenshot(path=IMAGES / f"dashboard-{size}.png", full_page=size == "laptop")
