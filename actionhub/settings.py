@@ -109,7 +109,11 @@ INSTALLED_APPS = [
     "actionhub.events",
     "actionhub.brands",
     "actionhub.console",
+    "django.forms",
 ]
+# Form widgets' templates are found like any other, so the project can override the admin's
+# (its date-and-time widget gives each box a label).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -31,12 +31,12 @@ from actionhub.core.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 from actionhub.core.text import counted
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(admin.StackedInline):
     model = StatusChange
     extra = 1
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(admin.StackedInline):
     model = Evidence
     extra = 1
     formfield_overrides = AuditedModelAdmin.formfield_overrides
