@@ -32,6 +32,7 @@ from actionhub.events.forms import WalkInForm
 from actionhub.events.models import Occurrence, Rsvp, Series
 from actionhub.events.operations import occurrence_cancel, occurrence_move
 from actionhub.events.schedule import FROM_DEMONSTRATION, occurrences_generate
+from actionhub.events.selectors import NOTES_AHEAD_DAYS, occurrences_without_notes
 
 ATTENDEES = "events.view_attendees"
 CHANGE_STATUS = "events.change_occurrence_status"
@@ -142,6 +143,19 @@ class WhenFilter(admin.SimpleListFilter):
         return queryset.filter(ends_at__gt=now)
 
 
+class NotesFilter(admin.SimpleListFilter):
+    title = "organiser notes"
+    parameter_name = "notes"
+
+    def lookups(self, request, model_admin):
+        return [("missing", f"None yet, in the next {NOTES_AHEAD_DAYS} days")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return occurrences_without_notes(queryset=queryset, now=timezone.now())
+        return queryset
+
+
 def _people(condition: Q):
     """People (each RSVP and its guests) among a date's RSVPs that meet the condition."""
     return Coalesce(Sum(F("rsvps__guests") + 1, filter=condition), 0, output_field=IntegerField())
@@ -229,27 +243,29 @@ def _told(count: int) -> str:
 
 
 @admin.register(Occurrence)
-class OccurrenceAdmin(admin.ModelAdmin):
+class OccurrenceAdmin(AuditedModelAdmin):
     """The dates: made by the schedule, changed only by cancelling or moving them (which tells
-    everyone). Nothing personal is shown here; names are on the check-in page alone."""
+    everyone); the organisers' own notes are edited here. Nothing personal is shown here;
+    names are on the check-in page alone."""
 
     list_display = [
         "local_start", "current_status", "places", "rsvps_confirmed", "people_attended",
         "series",
     ]  # fmt: skip
     list_display_links = ["local_start"]
-    list_filter = [WhenFilter, "status", "series"]
+    list_filter = [WhenFilter, NotesFilter, "status", "series"]
     list_select_related = ["series"]
     ordering = ["starts_at"]
-    fields = [
+    readonly_fields = [
         "series", "date", "local_start", "local_end", "status", "status_reason", "place_note",
         "capacity", "places_taken", "sequence",
     ]  # fmt: skip
-    readonly_fields = fields
+    fields = [*readonly_fields, "organiser_notes"]
     change_list_template = "admin/events/occurrence/change_list.html"
     change_form_template = "admin/events/occurrence/change_form.html"
 
-    # Permissions: dates are made by the schedule and changed only through the views below.
+    # Permissions: dates are made by the schedule and changed only through the views below;
+    # the standard change permission is for the organiser notes alone.
 
     def has_view_permission(self, request, obj=None):
         user = request.user
@@ -262,11 +278,11 @@ class OccurrenceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_actions(self, request):
+        return {}
 
     # The list
 

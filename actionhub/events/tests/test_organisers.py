@@ -282,7 +282,8 @@ def test_the_date_page_offers_cancel_and_move_to_those_allowed(organiser_client,
     page = organiser_client.get(f"{LIST}{occurrence.pk}/change/").content.decode()
     assert f'href="{LIST}{occurrence.pk}/cancel/"' in page
     assert f'href="{LIST}{occurrence.pk}/move/"' in page
-    assert 'name="_save"' not in page, "a date is changed only by cancelling or moving it"
+    assert 'name="organiser_notes"' in page
+    assert 'name="starts_at"' not in page, "a date is changed only by cancelling or moving it"
 
 
 def test_moving_a_date_changes_its_time_and_tells_people(
