@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from actionhub.campaigns.forms import AppealForm
 from actionhub.campaigns.models import (
     Appeal,
     AppealCall,
@@ -48,11 +49,17 @@ class AppealCallInline(admin.StackedInline):
 
 @admin.register(Appeal)
 class AppealAdmin(OnePerCampaignAdmin):
+    form = AppealForm
     list_display = ["title", "campaign", "target", "raised", "updated_at"]
     fieldsets = [
-        ("Progress", {"fields": ["currency", "target", "raised"]}),
+        ("Progress", {
+            "description": "Whole amounts in the appeal’s currency, without a symbol or "
+            "commas. The amount raised may be more than the target. Loading the campaign pack "
+            "again never changes these two.",
+            "fields": ["target", "raised", "currency"],
+        }),
         ("Content", {"fields": ["campaign", "title", "summary", "body", "url", "link_text"]}),
-    ]
+    ]  # fmt: skip
     inlines = [AppealCallInline]
 
 
