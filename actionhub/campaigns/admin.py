@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.urls import reverse
 
 from actionhub.campaigns.forms import AppealForm
 from actionhub.campaigns.models import (
@@ -6,7 +7,6 @@ from actionhub.campaigns.models import (
     AppealCall,
     CallToAction,
     Campaign,
-    Demonstration,
     EngagementPlan,
     EngagementStep,
     LetterTemplate,
@@ -14,11 +14,39 @@ from actionhub.campaigns.models import (
     Pledge,
     PledgeDemand,
 )
-from actionhub.campaigns.services import campaign_content_changed
 from actionhub.core.admin import AuditedModelAdmin
 
+MARKDOWN_PREVIEW = "admin:markdown_preview"
 
-class OnePerCampaignAdmin(AuditedModelAdmin):
+
+def markdown_widget_attrs() -> dict:
+    """What marks a textarea as Markdown for the preview beside it (markdown-preview.js)."""
+    return {"data-markdown-preview": reverse(MARKDOWN_PREVIEW), "rows": 12}
+
+
+class CampaignContentAdmin(AuditedModelAdmin):
+    """Content a campaign pack provides: a note of what loading the pack again would do, and
+    a preview beside each Markdown field."""
+
+    change_form_template = "admin/campaigns/change_form.html"
+
+    class Media:
+        js = ["js/markdown-preview.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and str(db_field.help_text).startswith("Markdown"):
+            field.widget.attrs.update(markdown_widget_attrs())
+        return field
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        campaign = obj if isinstance(obj, Campaign) else getattr(obj, "campaign", None)
+        context = {"pack_campaign": campaign, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
+
+
+class OnePerCampaignAdmin(CampaignContentAdmin):
     """Parts every campaign page relies on: edit them, but do not delete them."""
 
     def has_delete_permission(self, request, obj=None):
@@ -26,7 +54,7 @@ class OnePerCampaignAdmin(AuditedModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(AuditedModelAdmin):
+class CampaignAdmin(CampaignContentAdmin):
     list_display = ["name", "slug", "is_default", "updated_at"]
     readonly_fields = ["pack_path", "pack_digest", "created_at", "updated_at"]
 
@@ -37,7 +65,7 @@ class PledgeDemandInline(admin.StackedInline):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(AuditedModelAdmin):
+class PledgeAdmin(CampaignContentAdmin):
     list_display = ["title", "campaign", "slug"]
     inlines = [PledgeDemandInline]
 
@@ -69,17 +97,8 @@ class CallToActionAdmin(OnePerCampaignAdmin):
 
 
 @admin.register(LetterTemplate)
-class LetterTemplateAdmin(AuditedModelAdmin):
+class LetterTemplateAdmin(CampaignContentAdmin):
     list_display = ["title", "campaign", "slug", "recipient", "for_brands", "position"]
-
-
-@admin.register(Demonstration)
-class DemonstrationAdmin(OnePerCampaignAdmin):
-    list_display = ["title", "campaign", "start_time", "timezone"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        campaign_content_changed(campaign=obj.campaign)  # its dates follow now, not in an hour
 
 
 class EngagementStepInline(admin.StackedInline):
@@ -94,5 +113,5 @@ class EngagementPlanAdmin(OnePerCampaignAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(AuditedModelAdmin):
+class PageAdmin(CampaignContentAdmin):
     list_display = ["title", "campaign", "slug"]

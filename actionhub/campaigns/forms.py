@@ -3,10 +3,10 @@ from django import forms
 from actionhub.campaigns.models import Appeal
 
 
-def _amount(label: str, help_text: str) -> forms.IntegerField:
-    message = f"Enter the {label} as a whole number, 0 or more, like 25000."
+def _amount(label: str, what: str, help_text: str) -> forms.IntegerField:
+    message = f"Enter {what} as a whole number, 0 or more, like 25000."
     return forms.IntegerField(
-        label=label.capitalize(),
+        label=label,
         help_text=help_text,
         required=False,
         min_value=0,
@@ -18,8 +18,10 @@ def _amount(label: str, help_text: str) -> forms.IntegerField:
 class AppealForm(forms.ModelForm):
     """The appeal, with its target and the amount raised as plain whole amounts."""
 
-    target = _amount("target", "Leave empty to show no target.")
-    raised = _amount("amount raised", "As shown on the appeal’s own page. Leave empty to hide.")
+    target = _amount("Target", "the target", "Leave empty to show no target.")
+    raised = _amount(
+        "Raised so far", "the amount raised", "As on the appeal’s own page. Leave empty to hide."
+    )
 
     class Meta:
         model = Appeal

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from actionhub.core.admin import AuditedModelAdmin
 from actionhub.core.audit import audit_record
 from actionhub.core.text import single_line
+from actionhub.events import demonstration_admin  # noqa: F401  (registers the demonstration)
 from actionhub.events.checkin import (
     CHECKABLE,
     rsvp_check_in,
@@ -30,13 +31,13 @@ from actionhub.events.checkin import (
 )
 from actionhub.events.forms import WalkInForm
 from actionhub.events.models import Occurrence, Rsvp, Series
-from actionhub.events.operations import occurrence_cancel, occurrence_move
+from actionhub.events.operations import SERIES_OWN, occurrence_cancel, occurrence_move
 from actionhub.events.schedule import FROM_DEMONSTRATION, occurrences_generate
 from actionhub.events.selectors import NOTES_AHEAD_DAYS, occurrences_without_notes
 
 ATTENDEES = "events.view_attendees"
 CHANGE_STATUS = "events.change_occurrence_status"
-COPIED_NOTE = "Edit these in the campaign’s demonstration (they are copied from it)."
+COPIED_NOTE = "Edit these on the campaign’s demonstration form (they are copied from it)."
 
 
 # Series
@@ -44,8 +45,9 @@ COPIED_NOTE = "Edit these in the campaign’s demonstration (they are copied fro
 
 @admin.register(Series)
 class SeriesAdmin(AuditedModelAdmin):
-    """A series made from a campaign's demonstration shows the words, place and times it copies
-    from it read-only: an edit here would be overwritten at the next refresh."""
+    """A series made from a campaign's demonstration shows the words, place, times, dates and
+    access it takes from the demonstration's form read-only: they are changed there, with a
+    preview of what changes for the coming dates."""
 
     list_display = ["title", "campaign", "schedule", "capacity"]
     list_filter = ["campaign"]
@@ -66,7 +68,7 @@ class SeriesAdmin(AuditedModelAdmin):
         if obj is not None:
             fields.append("slug")  # sent in emails and calendar feeds: it stays
             if obj.demonstration_id:
-                fields += ["campaign", *FROM_DEMONSTRATION]
+                fields += ["campaign", *FROM_DEMONSTRATION, *SERIES_OWN]
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -78,10 +80,11 @@ class SeriesAdmin(AuditedModelAdmin):
             note = format_html('{} <a href="{}">Edit the demonstration</a>.', COPIED_NOTE, link)
             return [
                 (None, {"fields": ["campaign", "demonstration", "slug"]}),
-                ("Copied from the demonstration", {
-                    "description": note, "fields": FROM_DEMONSTRATION,
+                ("Set on the demonstration's form", {
+                    "description": note, "fields": [*FROM_DEMONSTRATION, *SERIES_OWN],
                 }),
-                *self.OWN_FIELDS,
+                ("Places", {"fields": ["capacity"]}),
+                ("Map", {"fields": ["latitude", "longitude"]}),
             ]  # fmt: skip
         return [
             (None, {"fields": ["campaign", "title", "slug", "summary", "description", "safety"]}),
