@@ -98,7 +98,7 @@ class DateChange:
     on: date
     before: datetime | None
     after: datetime | None
-    coming: int  # RSVPs of people coming or on the waiting list
+    coming: int  # RSVPs of people coming or on the waiting list, walk-ins aside
 
 
 @dataclass
@@ -153,7 +153,7 @@ def schedule_plan(
         ]
     coming = dict(
         Occurrence.objects.filter(pk__in=[o.pk for o in touched])
-        .annotate(n=Count("rsvps", filter=Q(rsvps__status__in=TOLD)))
+        .annotate(n=Count("rsvps", filter=Q(rsvps__status__in=TOLD, rsvps__walk_in=False)))
         .values_list("pk", "n")
     )
     moved = {o.pk: starts_at for o, starts_at in dates.moved}
