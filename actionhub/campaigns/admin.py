@@ -24,11 +24,8 @@ def markdown_widget_attrs() -> dict:
     return {"data-markdown-preview": reverse(MARKDOWN_PREVIEW), "rows": 12}
 
 
-class CampaignContentAdmin(AuditedModelAdmin):
-    """Content a campaign pack provides: a note of what loading the pack again would do, and
-    a preview beside each Markdown field."""
-
-    change_form_template = "admin/campaigns/change_form.html"
+class MarkdownPreviewMixin:
+    """A preview beside each Markdown field (its help text says "Markdown")."""
 
     class Media:
         js = ["js/markdown-preview.js"]
@@ -38,6 +35,13 @@ class CampaignContentAdmin(AuditedModelAdmin):
         if field is not None and str(db_field.help_text).startswith("Markdown"):
             field.widget.attrs.update(markdown_widget_attrs())
         return field
+
+
+class CampaignContentAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
+    """Content a campaign pack provides: a note of what loading the pack again would do, and
+    a preview beside each Markdown field."""
+
+    change_form_template = "admin/campaigns/change_form.html"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -101,7 +105,7 @@ class LetterTemplateAdmin(CampaignContentAdmin):
     list_display = ["title", "campaign", "slug", "recipient", "for_brands", "position"]
 
 
-class EngagementStepInline(admin.StackedInline):
+class EngagementStepInline(MarkdownPreviewMixin, admin.StackedInline):
     model = EngagementStep
     extra = 0
 

@@ -66,5 +66,8 @@
     refresh();
   }
 
-  document.querySelectorAll("textarea[data-markdown-preview]").forEach(attach);
+  // Not the admin's hidden template for "Add another" rows, which is copied as it stands.
+  document
+    .querySelectorAll("textarea[data-markdown-preview]:not([name*='__prefix__'])")
+    .forEach(attach);
 })();
