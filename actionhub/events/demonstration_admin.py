@@ -73,6 +73,9 @@ class DemonstrationAdmin(OnePerCampaignAdmin):
     def _page(self, request, demonstration, form, *, can_change=True, status=200):
         for name in ("description", "safety"):
             form.fields[name].widget.attrs.update(markdown_widget_attrs())
+        if not can_change:
+            for field in form.fields.values():
+                field.disabled = True
         context = self._context(request, demonstration, form=form, can_change=can_change)
         return TemplateResponse(request, TEMPLATES + "form.html", context, status=status)
 

@@ -1,6 +1,7 @@
 """Organisers changing the demonstration: one plain form, a preview of what changes for the
 coming dates and who is told, and nothing written until they confirm."""
 
+import re
 from datetime import date, time
 
 import pytest
@@ -12,6 +13,7 @@ from actionhub.core.models import AuditEntry
 from actionhub.core.tests.forms import form_values, page_form_values
 from actionhub.events.models import Occurrence, Rsvp, Series, Subscription
 from actionhub.events.tests.factories import RsvpFactory
+from actionhub.events.tests.test_organisers import staff_with
 from actionhub.supporters.tests.factories import PersonFactory
 
 
@@ -251,12 +253,11 @@ def test_those_coming_every_week_get_the_added_dates(organiser_client, url, demo
 
 
 def test_changing_it_needs_the_permission(client, url, demonstration, dates):
-    from actionhub.events.tests.test_organisers import staff_with
-
     staff = staff_with(client, "view_demonstration")
     before = snapshot(demonstration)
     page = staff.get(url).content.decode()
     assert "Save, or check" not in page
+    assert re.search(r'<select name="weekday"[^>]*disabled', page), "shown, not editable"
 
     staff.post(url, form_values(staff, url) | {"weekday": "WE", "confirm": "1"})
 
