@@ -96,9 +96,14 @@ class ScheduleChanged(Exception):
 class DateChange:
     kind: str  # "added", "moved", "cancelled" or "place" (at a new place)
     on: date
-    before: datetime | None
+    before: datetime | None  # local time at the venue, before and after the change
     after: datetime | None
     coming: int  # RSVPs of people coming or on the waiting list, walk-ins aside
+
+    @property
+    def new_zone(self) -> bool:
+        """Whether the time zone changes too (both times are local, each in its own zone)."""
+        return bool(self.before and self.after and self.before.tzinfo != self.after.tzinfo)
 
 
 @dataclass
@@ -159,15 +164,14 @@ def schedule_plan(
     moved = {o.pk: starts_at for o, starts_at in dates.moved}
     dropped = {o.pk for o in dates.dropped}
     for occurrence in touched:
+        before = occurrence.local_starts_at
         if occurrence.pk in moved:
             kind, after = "moved", moved[occurrence.pk]
         elif occurrence.pk in dropped:
             kind, after = "cancelled", None
         else:
-            kind, after = "place", occurrence.starts_at
-        plan.changes.append(
-            DateChange(kind, occurrence.date, occurrence.starts_at, after, coming[occurrence.pk])
-        )
+            kind, after = "place", before
+        plan.changes.append(DateChange(kind, occurrence.date, before, after, coming[occurrence.pk]))
     plan.changes += [
         DateChange("added", on, None, proposed.local_start(on), 0) for on in dates.added
     ]

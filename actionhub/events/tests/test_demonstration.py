@@ -277,3 +277,14 @@ def test_a_changed_pack_does_not_silently_overwrite_a_console_edit(
     assert Demonstration.objects.get().title == "Tuesday vigil"
     report = campaign_pack_load(folder=pack_copy, force=True)
     assert report.changed and Demonstration.objects.get().start_time == time(18, 15)
+
+
+def test_a_new_time_zone_keeps_the_local_times_and_says_so(organiser_client, url, dates):
+    data = form_values(organiser_client, url) | {"timezone": "Europe/Paris"}
+
+    page = text(organiser_client.post(url, data))
+
+    assert (
+        '<th scope="row">Tue 1 Dec 2026</th> <td>Moved from 18:00 (Europe/London) to 18:00 '
+        "(Europe/Paris)</td> <td>2</td>"
+    ) in page
