@@ -241,12 +241,16 @@ class Demonstration(BaseModel):
     locality = models.CharField(max_length=100, blank=True)
     town = models.CharField(max_length=100)
     postcode = models.CharField(max_length=10)
+    # Made from the day of the week on the organisers' form (or given by the pack), never typed.
     recurrence = models.CharField(
-        max_length=200, validators=[validate_rrule], help_text="RFC 5545 rule."
-    )
+        max_length=200, validators=[validate_rrule], editable=False,
+        help_text="RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=TU.",
+    )  # fmt: skip
     start_time = models.TimeField(help_text="Local time at the venue.")
     duration_minutes = models.PositiveSmallIntegerField()
-    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    timezone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_timezone]
+    )
 
     def __str__(self):
         return self.title

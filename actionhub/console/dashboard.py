@@ -21,6 +21,7 @@ from actionhub.console.tallies import HEARING_MORE
 from actionhub.core.models import OutboundEmail
 from actionhub.core.text import counted
 from actionhub.events.models import Occurrence, Rsvp, Series
+from actionhub.events.selectors import NOTES_AHEAD_DAYS, occurrences_without_notes
 from actionhub.letters.models import Letter
 from actionhub.pledges.models import Signature
 from actionhub.pledges.selectors import pledge_count
@@ -256,6 +257,14 @@ def attention_for(*, user, now: datetime) -> list[Attention]:
             items.append(Attention(
                 f"{counted(undelivered, 'letter')} bounced or could not be delivered this month",
                 _changelist("letters_letter", status__exact="failed"),
+            ))  # fmt: skip
+    if user.has_perm("events.view_occurrence"):
+        no_notes = occurrences_without_notes(queryset=Occurrence.objects.all(), now=now).count()
+        if no_notes:
+            items.append(Attention(
+                f"{counted(no_notes, 'upcoming date')} in the next {NOTES_AHEAD_DAYS} days "
+                f"{'has' if no_notes == 1 else 'have'} no organiser notes",
+                _changelist("events_occurrence", notes="missing"),
             ))  # fmt: skip
     if user.has_perm("brands.view_brand"):
         today = timezone.localdate(now)

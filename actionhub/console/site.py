@@ -9,10 +9,15 @@ from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from actionhub.console.dashboard import CHARTS, dashboard_for
 from actionhub.core.admin_site import OrganiserAdminSite
+from actionhub.core.markdown import render_markdown
+
+MARKDOWN_PREVIEW_LIMIT = 100_000
 
 # (section, the apps or (app, model) pairs in it), in the order organisers meet them.
 SECTIONS = [
@@ -86,8 +91,10 @@ class ConsoleAdminSite(OrganiserAdminSite):
 
     def get_urls(self):
         chart_csv = self.admin_view(self.chart_csv_view)
+        preview = self.admin_view(self.markdown_preview_view)
         return [
             path("dashboard/<slug:chart>.csv", chart_csv, name="console_chart_csv"),
+            path("markdown-preview/", preview, name="markdown_preview"),
             *super().get_urls(),
         ]
 
@@ -104,6 +111,16 @@ class ConsoleAdminSite(OrganiserAdminSite):
         writer = csv.writer(response)
         writer.writerow(figures.headings)
         writer.writerows(figures.rows)
+        return response
+
+    @method_decorator(require_POST)
+    def markdown_preview_view(self, request):
+        """Markdown as the public site shows it: the same renderer, the same sanitiser."""
+        text = request.POST.get("text", "")
+        if len(text) > MARKDOWN_PREVIEW_LIMIT:
+            return HttpResponse("Too long to preview.", status=413, content_type="text/plain")
+        response = HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
+        response["Cache-Control"] = "no-store"
         return response
 
 

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from actionhub.core.admin import AuditedModelAdmin
 from actionhub.core.audit import audit_record
 from actionhub.core.text import single_line
+from actionhub.events import demonstration_admin  # noqa: F401  (registers the demonstration)
 from actionhub.events.checkin import (
     CHECKABLE,
     rsvp_check_in,
@@ -30,12 +31,13 @@ from actionhub.events.checkin import (
 )
 from actionhub.events.forms import WalkInForm
 from actionhub.events.models import Occurrence, Rsvp, Series
-from actionhub.events.operations import occurrence_cancel, occurrence_move
+from actionhub.events.operations import SERIES_OWN, occurrence_cancel, occurrence_move
 from actionhub.events.schedule import FROM_DEMONSTRATION, occurrences_generate
+from actionhub.events.selectors import NOTES_AHEAD_DAYS, occurrences_without_notes
 
 ATTENDEES = "events.view_attendees"
 CHANGE_STATUS = "events.change_occurrence_status"
-COPIED_NOTE = "Edit these in the campaign’s demonstration (they are copied from it)."
+COPIED_NOTE = "Edit these on the campaign’s demonstration form (they are copied from it)."
 
 
 # Series
@@ -43,8 +45,9 @@ COPIED_NOTE = "Edit these in the campaign’s demonstration (they are copied fro
 
 @admin.register(Series)
 class SeriesAdmin(AuditedModelAdmin):
-    """A series made from a campaign's demonstration shows the words, place and times it copies
-    from it read-only: an edit here would be overwritten at the next refresh."""
+    """A series made from a campaign's demonstration shows the words, place, times, dates and
+    access it takes from the demonstration's form read-only: they are changed there, with a
+    preview of what changes for the coming dates."""
 
     list_display = ["title", "campaign", "schedule", "capacity"]
     list_filter = ["campaign"]
@@ -65,7 +68,7 @@ class SeriesAdmin(AuditedModelAdmin):
         if obj is not None:
             fields.append("slug")  # sent in emails and calendar feeds: it stays
             if obj.demonstration_id:
-                fields += ["campaign", *FROM_DEMONSTRATION]
+                fields += ["campaign", *FROM_DEMONSTRATION, *SERIES_OWN]
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -77,10 +80,11 @@ class SeriesAdmin(AuditedModelAdmin):
             note = format_html('{} <a href="{}">Edit the demonstration</a>.', COPIED_NOTE, link)
             return [
                 (None, {"fields": ["campaign", "demonstration", "slug"]}),
-                ("Copied from the demonstration", {
-                    "description": note, "fields": FROM_DEMONSTRATION,
+                ("Set on the demonstration's form", {
+                    "description": note, "fields": [*FROM_DEMONSTRATION, *SERIES_OWN],
                 }),
-                *self.OWN_FIELDS,
+                ("Places", {"fields": ["capacity"]}),
+                ("Map", {"fields": ["latitude", "longitude"]}),
             ]  # fmt: skip
         return [
             (None, {"fields": ["campaign", "title", "slug", "summary", "description", "safety"]}),
@@ -140,6 +144,19 @@ class WhenFilter(admin.SimpleListFilter):
         if self.value() == "all":
             return queryset
         return queryset.filter(ends_at__gt=now)
+
+
+class NotesFilter(admin.SimpleListFilter):
+    title = "organiser notes"
+    parameter_name = "notes"
+
+    def lookups(self, request, model_admin):
+        return [("missing", f"None yet, in the next {NOTES_AHEAD_DAYS} days")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return occurrences_without_notes(queryset=queryset, now=timezone.now())
+        return queryset
 
 
 def _people(condition: Q):
@@ -229,27 +246,29 @@ def _told(count: int) -> str:
 
 
 @admin.register(Occurrence)
-class OccurrenceAdmin(admin.ModelAdmin):
+class OccurrenceAdmin(AuditedModelAdmin):
     """The dates: made by the schedule, changed only by cancelling or moving them (which tells
-    everyone). Nothing personal is shown here; names are on the check-in page alone."""
+    everyone); the organisers' own notes are edited here. Nothing personal is shown here;
+    names are on the check-in page alone."""
 
     list_display = [
         "local_start", "current_status", "places", "rsvps_confirmed", "people_attended",
         "series",
     ]  # fmt: skip
     list_display_links = ["local_start"]
-    list_filter = [WhenFilter, "status", "series"]
+    list_filter = [WhenFilter, NotesFilter, "status", "series"]
     list_select_related = ["series"]
     ordering = ["starts_at"]
-    fields = [
+    readonly_fields = [
         "series", "date", "local_start", "local_end", "status", "status_reason", "place_note",
         "capacity", "places_taken", "sequence",
     ]  # fmt: skip
-    readonly_fields = fields
+    fields = [*readonly_fields, "organiser_notes"]
     change_list_template = "admin/events/occurrence/change_list.html"
     change_form_template = "admin/events/occurrence/change_form.html"
 
-    # Permissions: dates are made by the schedule and changed only through the views below.
+    # Permissions: dates are made by the schedule and changed only through the views below;
+    # the standard change permission is for the organiser notes alone.
 
     def has_view_permission(self, request, obj=None):
         user = request.user
@@ -262,11 +281,11 @@ class OccurrenceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_actions(self, request):
+        return {}
 
     # The list
 

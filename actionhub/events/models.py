@@ -140,6 +140,11 @@ class Occurrence(BaseModel):
     )
     capacity = models.PositiveIntegerField(null=True, blank=True)
     places_taken = models.PositiveIntegerField(default=0)
+    organiser_notes = models.TextField(
+        blank=True,
+        help_text="For organisers only, never shown to the public: stewards, the briefing, "
+        "who brings the banner.",
+    )
 
     class Meta:
         ordering = ["starts_at"]

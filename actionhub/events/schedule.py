@@ -1,5 +1,6 @@
 """Series and their dates: made from the campaign's demonstration, generated weeks ahead."""
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from dateutil.rrule import rrulestr
@@ -69,36 +70,72 @@ def series_dates(*, series: Series, after: date, until: date) -> list[date]:
     return [moment.date() for moment in window]
 
 
+@dataclass
+class DatesPlan:
+    """What generating a series' dates would do, worked out without writing anything."""
+
+    added: list[date] = field(default_factory=list)
+    # (date, new start): dates whose time changes, or whose capacity follows the series
+    followed: list[tuple[Occurrence, datetime]] = field(default_factory=list)
+    dropped: list[Occurrence] = field(default_factory=list)
+
+    @property
+    def moved(self) -> list[tuple[Occurrence, datetime]]:
+        return [(o, starts_at) for o, starts_at in self.followed if o.starts_at != starts_at]
+
+
+def occurrences_plan(*, series: Series, today: date | None = None) -> DatesPlan:
+    """The coming weeks' dates `series` gives against the rows there are: the dates to make,
+    the scheduled ones whose time or capacity follows the series, and the scheduled ones the
+    rule no longer gives. `series` may hold unsaved values, to see what they would do."""
+    today = today or timezone.localdate(timezone=series.zone)
+    wanted = series_dates(series=series, after=today, until=today + timedelta(weeks=WEEKS_AHEAD))
+    plan = DatesPlan()
+    if series.pk is None:
+        plan.added = wanted
+        return plan
+    rows = Occurrence.objects.filter(series_id=series.pk).select_related("series")
+    existing = {o.date: o for o in rows.filter(date__in=wanted)}
+    plan.dropped = list(
+        rows.filter(
+            status=Occurrence.Status.SCHEDULED, date__gte=today, starts_at__gt=timezone.now()
+        ).exclude(date__in=wanted)
+    )
+    for on in wanted:
+        starts_at = series.local_start(on)
+        row = existing.get(on)
+        if row is None:
+            plan.added.append(on)
+        elif row.status == Occurrence.Status.SCHEDULED and (
+            row.starts_at != starts_at or row.capacity != series.capacity
+        ):
+            plan.followed.append((row, starts_at))
+    return plan
+
+
 def occurrences_generate(*, series: Series, today: date | None = None) -> int:
     """Make the rows for the coming weeks' dates; refresh the times of future unchanged ones;
     cancel (telling everyone) scheduled dates the rule no longer gives."""
-    today = today or timezone.localdate(timezone=series.zone)
+    plan = occurrences_plan(series=series, today=today)
     made = 0
-    wanted = series_dates(series=series, after=today, until=today + timedelta(weeks=WEEKS_AHEAD))
-    dropped = series.occurrences.filter(
-        status=Occurrence.Status.SCHEDULED, date__gte=today, starts_at__gt=timezone.now()
-    ).exclude(date__in=wanted)
-    for occurrence in dropped.select_related("series"):
+    for occurrence in plan.dropped:
         occurrence_mark_cancelled(
             occurrence=occurrence, reason="This date is no longer in the schedule."
         )
-    for on in wanted:
+    for on in plan.added:
         starts_at = series.local_start(on)
-        existing = Occurrence.objects.filter(series=series, date=on).first()
-        if existing is None:
-            try:
-                with transaction.atomic():
-                    Occurrence.objects.create(
-                        series=series, date=on, starts_at=starts_at,
-                        ends_at=series.end_for(starts_at), capacity=series.capacity,
-                    )  # fmt: skip
-                made += 1
-            except IntegrityError:
-                continue  # another worker made it at the same moment
-        elif existing.status == Occurrence.Status.SCHEDULED and (
-            existing.starts_at != starts_at or existing.capacity != series.capacity
-        ):
-            _occurrence_follow_series(existing, starts_at)
+        try:
+            with transaction.atomic():
+                Occurrence.objects.create(
+                    series=series, date=on, starts_at=starts_at,
+                    ends_at=series.end_for(starts_at), capacity=series.capacity,
+                )  # fmt: skip
+            made += 1
+        except IntegrityError:
+            continue  # another worker made it at the same moment
+    for occurrence, starts_at in plan.followed:
+        occurrence.series = series
+        _occurrence_follow_series(occurrence, starts_at)
     return made
 
 

@@ -1,7 +1,7 @@
 """Reads about events that other pages show."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -54,3 +54,15 @@ def demonstration_next_date(
         rsvp_url = reverse("demonstration") + "#rsvp-heading"
         return NextDate(starts_at, ends_at, moved=False, place_note="", rsvp_url=rsvp_url)
     return None
+
+
+NOTES_AHEAD_DAYS = 14
+
+
+def occurrences_without_notes(*, queryset, now: datetime):
+    """Dates in the next fortnight, not cancelled, that have no organiser notes yet."""
+    return queryset.filter(
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(days=NOTES_AHEAD_DAYS),
+        organiser_notes="",
+    ).exclude(status=Occurrence.Status.CANCELLED)

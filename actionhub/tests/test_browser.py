@@ -1,5 +1,6 @@
 """Every page in a real browser: no console errors, no axe violations, nothing from elsewhere."""
 
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 
 from actionhub.brands.importers import BrandImporter, OpenSanctionsImporter
 from actionhub.brands.operations import import_preview
-from actionhub.campaigns.models import Appeal, Campaign, Demonstration, EngagementPlan
+from actionhub.campaigns.models import Appeal, Campaign, Demonstration, EngagementPlan, Page
 from actionhub.events.models import Occurrence, Rsvp
 from actionhub.events.schedule import occurrences_generate, series_sync_from_demonstration
 from actionhub.events.tests.factories import OccurrenceFactory, RsvpFactory
@@ -40,6 +41,8 @@ def organiser_pages() -> list[str]:
         reverse("admin:campaigns_appeal_changelist"),
         reverse("admin:campaigns_appeal_change", args=[appeal.pk]),
         reverse("admin:campaigns_engagementplan_change", args=[plan.pk]),
+        reverse("admin:campaigns_page_change", args=[Page.objects.order_by("pk").first().pk]),
+        reverse("admin:campaigns_demonstration_change", args=[Demonstration.objects.get().pk]),
         reverse("admin:core_auditentry_changelist"),
         reverse("admin:auth_user_changelist"),
         reverse("admin:pledges_signature_changelist"),
@@ -98,6 +101,7 @@ def event_pages() -> list[str]:
         reverse("admin:events_occurrence_cancel", args=[coming.pk]),
         reverse("admin:events_occurrence_move", args=[coming.pk]),
         reverse("admin:events_occurrence_attendance"),
+        reverse("admin:events_occurrence_changelist") + "?notes=missing",
     ]
 
 
@@ -155,6 +159,38 @@ def sign_in_with_code(page, organiser, device):
     page.get_by_label("6-digit code").fill(current_code(device))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/admin/")
+
+
+SCREENSHOTS = (
+    Path(os.environ.get("SCREENSHOTS_DIR", "")) if os.environ.get("SCREENSHOTS_DIR") else None
+)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_changing_the_demonstration_with_its_preview(
+    campaign, organiser, organiser_device, page, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    demonstration_dates()
+    sign_in_with_code(page, organiser, organiser_device)
+    url = reverse("admin:campaigns_demonstration_change", args=[Demonstration.objects.get().pk])
+    check_page(page, url)
+    preview = page.locator(".markdown-preview-body").first
+    expect(preview.locator("p").first).to_be_visible()
+    page.get_by_label("Description").fill("**Bring** a <script>alert(1)</script> placard")
+    expect(preview.locator("strong")).to_have_text("Bring")
+    assert preview.locator("script").count() == 0
+    if SCREENSHOTS:
+        page.screenshot(path=SCREENSHOTS / f"demonstration-form-{width}.png", full_page=True)
+    page.get_by_label("Day of the week").select_option("WE")
+    page.get_by_role("button", name="Save, or check the changes first").click()
+    expect(page.get_by_role("heading", name="Who will be told")).to_be_visible()
+    check_current_page(page, "the demonstration's preview")
+    if SCREENSHOTS:
+        page.screenshot(path=SCREENSHOTS / f"demonstration-preview-{width}.png", full_page=True)
+    page.get_by_role("button", name="Confirm: save and tell 3 people").click()
+    expect(page.get_by_text("The demonstration is saved. 3 people were emailed.")).to_be_visible()
+    assert Demonstration.objects.get().recurrence == "FREQ=WEEKLY;BYDAY=WE"
 
 
 def test_checking_people_in_on_a_phone(campaign, organiser, organiser_device, page):

@@ -14,7 +14,7 @@ from actionhub.brands.tests.factories import BrandFactory
 from actionhub.console.charts import Column, column_chart_svg, nice_ceiling, tick_step
 from actionhub.console.models import DailyCount
 from actionhub.console.tallies import daily_counts_refresh, tallies_refresh
-from actionhub.core.models import OutboundEmail
+from actionhub.core.models import AuditEntry, OutboundEmail
 from actionhub.events.models import Series
 from actionhub.events.tests.factories import RsvpFactory
 from actionhub.letters.models import Letter
@@ -162,3 +162,45 @@ def test_a_chart_scales_to_a_round_number_and_escapes_its_words():
     assert ">10</text>" in svg and ">2</text>" in svg and "<title>Tuesday: 7</title>" in svg
     assert tick_step(1) == 1 and tick_step(20) == 5 and tick_step(200) == 50
     assert column_chart_svg(chart_id="e", title="Empty", description="None", columns=[])
+
+
+def attention_of(response) -> str:
+    page = response.content.decode()
+    if 'id="attention-heading"' not in page:
+        return ""
+    return " ".join(page.split('id="attention-heading"', 1)[1].split("</section>", 1)[0].split())
+
+
+def test_upcoming_dates_without_organiser_notes_need_attention(organiser_client, campaign):
+    series = Series.objects.get(demonstration__campaign=campaign)
+    coming = list(series.occurrences.order_by("starts_at"))
+    assert len([o for o in coming if o.starts_at <= timezone.now() + timedelta(days=14)]) == 2
+    later = coming[2]  # three weeks ahead: not yet
+    attention = attention_of(organiser_client.get(DASHBOARD))
+    assert "2 upcoming dates in the next 14 days have no organiser notes" in attention
+
+    coming[0].organiser_notes = "Stewards: Ruth and Adil. Banner: Sam."
+    coming[0].save()
+    attention = attention_of(organiser_client.get(DASHBOARD))
+    assert "1 upcoming date in the next 14 days has no organiser notes" in attention
+    assert 'href="/admin/events/occurrence/?notes=missing"' in attention
+
+    listed = organiser_client.get("/admin/events/occurrence/?notes=missing").content.decode()
+    assert f"/admin/events/occurrence/{coming[1].pk}/change/" in listed
+    assert f"/admin/events/occurrence/{coming[0].pk}/change/" not in listed
+    assert f"/admin/events/occurrence/{later.pk}/change/" not in listed
+
+    coming[1].status = "cancelled"
+    coming[1].save()
+    assert "organiser notes" not in attention_of(organiser_client.get(DASHBOARD))
+
+
+def test_organiser_notes_are_edited_on_the_date_s_page_and_audited(organiser_client, campaign):
+    occurrence = Series.objects.get(demonstration__campaign=campaign).occurrences.first()
+    url = f"/admin/events/occurrence/{occurrence.pk}/change/"
+    response = organiser_client.post(url, {"organiser_notes": "Banner: Sam", "_save": "Save"})
+
+    assert response.status_code == 302
+    occurrence.refresh_from_db()
+    assert occurrence.organiser_notes == "Banner: Sam"
+    assert AuditEntry.objects.filter(action="content.changed", object_id=str(occurrence.pk))

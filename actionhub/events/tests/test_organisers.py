@@ -282,7 +282,8 @@ def test_the_date_page_offers_cancel_and_move_to_those_allowed(organiser_client,
     page = organiser_client.get(f"{LIST}{occurrence.pk}/change/").content.decode()
     assert f'href="{LIST}{occurrence.pk}/cancel/"' in page
     assert f'href="{LIST}{occurrence.pk}/move/"' in page
-    assert 'name="_save"' not in page, "a date is changed only by cancelling or moving it"
+    assert 'name="organiser_notes"' in page
+    assert 'name="starts_at"' not in page, "a date is changed only by cancelling or moving it"
 
 
 def test_moving_a_date_changes_its_time_and_tells_people(
@@ -445,22 +446,23 @@ def test_a_series_from_the_demonstration_keeps_the_copied_fields_read_only(
 
     page = organiser_client.get(url).content.decode()
 
-    assert "Edit these in the campaign’s demonstration (they are copied from it)." in page
+    assert "Edit these on the campaign’s demonstration form (they are copied from it)." in page
     assert 'name="title"' not in page and 'name="start_time"' not in page
-    assert 'name="capacity"' in page and 'name="accessibility"' in page
+    assert 'name="first_date"' not in page and 'name="accessibility"' not in page
+    assert 'name="capacity"' in page
     assert "deletelink" not in page, "it would come back from the demonstration, empty"
     response = organiser_client.post(
         url,
         {
-            "title": "Changed here", "first_date": series.first_date.isoformat(),
-            "capacity": "40", "accessibility": "partly", "accessibility_notes": "Kerb at the gate",
-            "latitude": "51.55", "longitude": "-0.18",
+            "title": "Changed here", "first_date": "2020-01-01", "capacity": "40",
+            "accessibility": "partly", "latitude": "51.55", "longitude": "-0.18",
         },
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
     series.refresh_from_db()
-    assert series.capacity == 40 and series.accessibility == "partly"
+    assert series.capacity == 40
     assert series.title == campaign.demonstration.title, "copied fields are not changed here"
+    assert series.accessibility == "unknown" and series.first_date != date(2020, 1, 1)
     assert series.occurrences.exists() and {o.capacity for o in series.occurrences.all()} == {40}
     assert AuditEntry.objects.filter(action="content.changed", object_id=str(series.pk)).exists()
 
