@@ -7,8 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from actionhub.campaigns.models import Demonstration
 from actionhub.console.tallies import daily_counts_refresh, tallies_refresh
 from actionhub.events.models import Series
 from actionhub.events.schedule import occurrences_generate
@@ -54,3 +56,17 @@ def test_the_dashboard(first_weeks, organiser, organiser_device, page, size):
     page.set_viewport_size({"width": width, "height": height})
     sign_in_organiser(page, organiser, organiser_device)
     page.screenshot(path=IMAGES / f"dashboard-{size}.png", full_page=size == "laptop")
+
+
+@pytest.mark.browser
+def test_changing_the_demonstration(first_weeks, organiser, organiser_device, page):
+    """The form on a phone, and the preview of moving it to Wednesdays on a laptop."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    url = reverse("admin:campaigns_demonstration_change", args=[Demonstration.objects.get().pk])
+    sign_in_organiser(page, organiser, organiser_device, next_url=url)
+    page.screenshot(path=IMAGES / "demonstration-form-phone.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_label("Day of the week").select_option("WE")
+    page.get_by_role("button", name="Save, or check the changes first").click()
+    page.get_by_role("heading", name="Who will be told").wait_for()
+    page.screenshot(path=IMAGES / "demonstration-preview-laptop.png", full_page=True)

@@ -1,6 +1,5 @@
 """Every page in a real browser: no console errors, no axe violations, nothing from elsewhere."""
 
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -161,11 +160,6 @@ def sign_in_with_code(page, organiser, device):
     page.wait_for_url("**/admin/")
 
 
-SCREENSHOTS = (
-    Path(os.environ.get("SCREENSHOTS_DIR", "")) if os.environ.get("SCREENSHOTS_DIR") else None
-)
-
-
 @pytest.mark.parametrize("width", [390, 1280])
 def test_changing_the_demonstration_with_its_preview(
     campaign, organiser, organiser_device, page, width
@@ -180,14 +174,10 @@ def test_changing_the_demonstration_with_its_preview(
     page.get_by_label("Description").fill("**Bring** a <script>alert(1)</script> placard")
     expect(preview.locator("strong")).to_have_text("Bring")
     assert preview.locator("script").count() == 0
-    if SCREENSHOTS:
-        page.screenshot(path=SCREENSHOTS / f"demonstration-form-{width}.png", full_page=True)
     page.get_by_label("Day of the week").select_option("WE")
     page.get_by_role("button", name="Save, or check the changes first").click()
     expect(page.get_by_role("heading", name="Who will be told")).to_be_visible()
     check_current_page(page, "the demonstration's preview")
-    if SCREENSHOTS:
-        page.screenshot(path=SCREENSHOTS / f"demonstration-preview-{width}.png", full_page=True)
     page.get_by_role("button", name="Confirm: save and tell 3 people").click()
     expect(page.get_by_text("The demonstration is saved. 3 people were emailed.")).to_be_visible()
     assert Demonstration.objects.get().recurrence == "FREQ=WEEKLY;BYDAY=WE"
