@@ -1,6 +1,7 @@
 """A new organiser's first hour in the console, in a real browser on a laptop: the first sign-in,
-the dashboard, loading the brands and an entity list, and screening a supplier file. Each page
-on the way is checked as every page is (axe, no console errors, nothing from elsewhere)."""
+the dashboard, moving the demonstration to another day, loading the brands and an entity list,
+and screening a supplier file. Each page on the way is checked as every page is (axe, no
+console errors, nothing from elsewhere)."""
 
 from pathlib import Path
 
@@ -9,6 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from actionhub.brands.models import Brand, EntityList, ScreeningRun
+from actionhub.campaigns.models import Demonstration
+from actionhub.events.models import Series
+from actionhub.events.tests.factories import RsvpFactory
 from actionhub.pledges.tests.factories import SignatureFactory
 from actionhub.staff.tests.factories import PASSWORD
 from actionhub.staff.tests.totp import current_code
@@ -47,14 +51,27 @@ def open_from_dashboard(page, section: str, link: str):
 
 def test_a_new_organisers_first_hour(campaign, organiser, page):
     page.set_viewport_size({"width": 1280, "height": 900})
-    pledge = campaign.pledges.get()
-    SignatureFactory.create_batch(3, pledge=pledge)
+    SignatureFactory.create_batch(3, pledge=campaign.pledges.get())
+    coming = Series.objects.get().occurrences.order_by("starts_at").first()
+    RsvpFactory(occurrence=coming)
 
     first_sign_in(page, organiser)
     check_current_page(page, "the dashboard")
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
     numbers = page.get_by_role("region", name="The campaign in numbers")
     expect(numbers.get_by_role("link", name="Confirmed signatures")).to_be_visible()
+
+    open_from_dashboard(page, "Campaign content", "Demonstrations")
+    page.get_by_role("link", name=Demonstration.objects.get().title).click()
+    check_current_page(page, "the demonstration's form")
+    page.get_by_label("Day of the week").select_option("TH")
+    page.get_by_role("button", name="Save, or check the changes first").click()
+    check_current_page(page, "the demonstration's preview")
+    expect(page.get_by_text("Nothing is saved yet.")).to_be_visible()
+    assert Demonstration.objects.get().recurrence == "FREQ=WEEKLY;BYDAY=TU"
+    page.get_by_role("button", name="Confirm: save and tell 1 person").click()
+    expect(page.get_by_text("The demonstration is saved. 1 person was emailed.")).to_be_visible()
+    assert Demonstration.objects.get().recurrence == "FREQ=WEEKLY;BYDAY=TH"
 
     open_from_dashboard(page, "Brands and screening", "Brands")
     page.get_by_role("link", name="Import brands from a file").click()
