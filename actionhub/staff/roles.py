@@ -34,6 +34,7 @@ ORGANISER_PERMISSIONS = {
         for perm in _model("brands", model, *ALL)
     ),  # fmt: skip
     "brands.view_screeningrun",
+    *_model("brands", "entitylistversion", "add", "view"),
     "letters.view_letter_report",
     *_model("parliament", "constituency", "view"),
     *_model("parliament", "mp", "view"),
