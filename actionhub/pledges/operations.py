@@ -152,6 +152,7 @@ class _Line:
 
 
 EXPORT = "pledges.export_signature"
+DETAILS = "pledges.view_signer_details"
 EXPORT_REQUEST_LIFETIME = timedelta(hours=24)
 
 
@@ -160,7 +161,7 @@ class ApprovalNeeded(Exception):
 
 
 def _require_export(actor) -> None:
-    if not (actor.has_perm(EXPORT) and actor.has_perm("pledges.view_signer_details")):
+    if not (actor.has_perm(EXPORT) and actor.has_perm(DETAILS)):
         raise PermissionDenied("You do not have permission to export signers' details.")
 
 
@@ -170,8 +171,12 @@ def _confirmed(signatures):
 
 def exporters() -> int:
     """Active organisers who may export: two or more, and a large export needs two of them."""
-    users = get_user_model().objects.with_perm(EXPORT, include_superusers=True)
-    return users.filter(is_active=True, is_staff=True).count()
+    users = get_user_model().objects
+    may = [
+        users.with_perm(perm, backend="django.contrib.auth.backends.ModelBackend")
+        for perm in (EXPORT, DETAILS)
+    ]
+    return users.filter(pk__in=may[0]).filter(pk__in=may[1], is_staff=True).count()
 
 
 def export_needs_approval(*, count: int) -> bool:
