@@ -193,7 +193,7 @@ def test_a_large_export_with_two_exporters_needs_approval_then_downloads_once(cl
     assert abs(lifetime - timedelta(hours=24)) < timedelta(seconds=1)
 
     download = reverse("admin:pledges_exportrequest_download", args=[export_request.pk])
-    assert requester.post(download, {"confirm": "yes"}).status_code == 302, "not yet approved"
+    assert requester.post(download, {"confirm": "yes"}).status_code == 303, "not yet approved"
     decide = reverse("admin:pledges_exportrequest_decide", args=[export_request.pk])
     assert requester.get(decide).status_code == 403, "not by the one who asked"
     assert requester.post(decide, {"confirm": "yes", "decision": "approve"}).status_code == 403
