@@ -352,7 +352,7 @@ class InvalidationBatchAdmin(ReadOnlyModelAdmin):
                 f"Taken out of the count on {taken} by {batch.actor_label or 'a command'}, "
                 f"because: {batch.reason}",
                 f"{counted(waiting, 'signature')} will go back to what they were before (those "
-                "confirmed count again). Any invalidated again since are left as they are.",
+                "confirmed count again). Any changed since are left as they are.",
             ],
             "form": None,
             "hidden": [],
