@@ -145,11 +145,11 @@ class SignatureAdmin(ReadOnlyModelAdmin):
     def _confirm_page(self, request, queryset, *, action, form, title, explanation, button,
                       dangerous=False):  # fmt: skip
         """The page between choosing an action and doing it: it asks for the reason."""
-        select_across = request.POST.get("select_across") == "1"
-        hidden = [("action", action), ("index", "0"), ("select_across", int(select_across))]
-        if not select_across:
-            selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
-            hidden += [(admin.helpers.ACTION_CHECKBOX_NAME, pk) for pk in selected]
+        # "Select all" sends the ticks on the page too: the admin needs both to act on all.
+        select_across = int(request.POST.get("select_across") == "1")
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        hidden = [("action", action), ("index", "0"), ("select_across", select_across)]
+        hidden += [(admin.helpers.ACTION_CHECKBOX_NAME, pk) for pk in selected]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -414,8 +414,9 @@ class ExportRequestAdmin(ReadOnlyModelAdmin):
         if not _may_decide(request.user, export_request):
             raise PermissionDenied
         changelist = reverse("admin:pledges_exportrequest_changelist")
-        if request.method == "POST" and request.POST.get("confirm"):
-            approve = request.POST.get("decision") == "approve"
+        decision = request.POST.get("decision")
+        if request.method == "POST" and decision in {"approve", "refuse"}:
+            approve = decision == "approve"
             try:
                 export_request_decide(
                     actor=request.user, export_request=export_request, approve=approve,

@@ -268,3 +268,51 @@ def test_inactive_or_non_staff_accounts_are_not_second_exporters(client, pledge,
     OrganiserFactory(username="not-staff", is_staff=False)
     response = export(requester, many, confirm="yes", reason="Hand-in")
     assert len(rows(response)) == 101
+
+
+@pytest.mark.parametrize("decision", ["", "maybe", None])
+def test_a_decision_that_is_neither_approve_nor_refuse_changes_nothing(
+    client, pledge, many, decision
+):
+    requester, _ = lead(client, "first")
+    approver, _ = lead(type(client)(), "second")
+    export(requester, many, confirm="yes", reason="Hand-in")
+    export_request = ExportRequest.objects.get()
+    decide = reverse("admin:pledges_exportrequest_decide", args=[export_request.pk])
+    data = {"confirm": "yes"} | ({} if decision is None else {"decision": decision})
+    assert approver.post(decide, data).status_code == 200
+    export_request.refresh_from_db()
+    assert export_request.status == "pending" and export_request.approver is None
+
+
+def test_invalidating_every_signature_the_filters_show_across_pages(
+    organiser_client, pledge, django_capture_on_commit_callbacks
+):
+    on_the_page = signatures(pledge, 3, source="spam")[0]  # the rest as if on later pages
+    signatures(pledge, 2, source="shul")
+    url = f"{CHANGELIST}?source=spam"
+    chosen = {"action": "invalidate", "index": "0", "select_across": "1",
+              "_selected_action": [on_the_page.pk]}  # fmt: skip
+    text = organiser_client.post(url, chosen).content.decode()
+    assert "Take 3 signatures out of the count" in text
+    assert 'name="select_across" value="1"' in text
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(url, {**chosen, "confirm": "yes", "reason": "Spam source"})
+    assert set(Signature.objects.filter(status="invalidated").values_list("source", flat=True)) == {
+        "spam"
+    }
+    assert Signature.objects.filter(status="confirmed").count() == 2
+
+
+def test_restoring_asks_first_and_a_restored_batch_cannot_be_restored_again(
+    organiser_client, pledge
+):
+    signatures(pledge, 2)
+    batch = signatures_invalidate(actor=None, signatures=Signature.objects.all(), reason="X")
+    restore = reverse("admin:pledges_invalidationbatch_restore", args=[batch.pk])
+    organiser_client.post(restore)  # no confirmation: only the page again
+    assert Signature.objects.filter(status="invalidated").count() == 2
+    organiser_client.post(restore, {"confirm": "yes"})
+    again = organiser_client.post(restore, {"confirm": "yes"}, follow=True)
+    assert "already been put back" in again.content.decode()
+    assert AuditEntry.objects.filter(action="signatures.restored").count() == 1
