@@ -54,6 +54,8 @@ DATA_PROTECTION_LEAD_PERMISSIONS = {
     "pledges.invalidate_signature",
     "pledges.view_invalidationbatch",
     "pledges.view_exportrequest",
+    "letters.view_letter",  # a letter opened shows its writer's name and address
+    "letters.view_letter_report",
     "core.view_auditentry",
 }
 

@@ -26,31 +26,23 @@ pytestmark = pytest.mark.django_db
 CONTENT = {"campaigns.campaign", "campaigns.pledge", "campaigns.appeal", "campaigns.calltoaction",
            "campaigns.lettertemplate", "campaigns.engagementplan", "campaigns.page",
            "campaigns.demonstration"}  # fmt: skip
+ORGANISER_LISTS = {"events.series", "events.occurrence", "brands.brand", "brands.entitylist",
+                   "brands.screeninglink", "brands.screeningrun", "parliament.constituency",
+                   "parliament.mp", "pledges.signature", "pledges.invalidationbatch"}  # fmt: skip
 CHANGELISTS = {
-    ORGANISER: CONTENT
-    | {
-        "events.series",
-        "events.occurrence",
-        "brands.brand",
-        "brands.entitylist",
-        "brands.screeninglink",
-        "brands.screeningrun",
-        "parliament.constituency",
-        "parliament.mp",
-        "pledges.signature",
-        "pledges.invalidationbatch",
-    },  # fmt: skip
+    ORGANISER: CONTENT | ORGANISER_LISTS,
     VOLUNTEER: {"events.occurrence"},
     DATA_PROTECTION_LEAD: {
         "pledges.signature",
         "pledges.invalidationbatch",
         "pledges.exportrequest",
+        "letters.letter",
         "core.auditentry",
     },  # fmt: skip
 }
 PAGES = {
     "signature report": ({ORGANISER, DATA_PROTECTION_LEAD}, "admin:pledges_signature_report", []),
-    "letters report": ({ORGANISER}, "admin:letters_letter_report", []),
+    "letters report": ({ORGANISER, DATA_PROTECTION_LEAD}, "admin:letters_letter_report", []),
     "attendance": ({ORGANISER}, "admin:events_occurrence_attendance", []),
     "check-in": ({ORGANISER, VOLUNTEER}, "admin:events_occurrence_check_in", ["occurrence"]),
     "brand import": ({ORGANISER}, "admin:brands_brand_import", []),
