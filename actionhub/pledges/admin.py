@@ -368,7 +368,7 @@ class InvalidationBatchAdmin(ReadOnlyModelAdmin):
 class ExportRequestAdmin(ReadOnlyModelAdmin):
     """Large exports of signers: a second organiser approves, then the one who asked downloads."""
 
-    list_display = ["created_at", "requester", "reason", "count", "status_now", "next_step"]
+    list_display = ["created_at", "requester", "reason", "count", "status_now"]
     list_display_links = None
     fields = ["created_at", "requester", "reason", "count", "status", "approver", "decided_at",
               "downloaded_at", "expires_at"]  # fmt: skip
@@ -379,24 +379,12 @@ class ExportRequestAdmin(ReadOnlyModelAdmin):
             return "Expired"
         return export_request.get_status_display()
 
-    @admin.display(description="Next step")
-    def next_step(self, export_request):
-        if export_request.expires_at <= timezone.now():
-            return "–"
-        if export_request.status == ExportRequest.Status.PENDING:
-            url = reverse("admin:pledges_exportrequest_decide", args=[export_request.pk])
-            return format_html(
-                '<a href="{}">Approve or refuse<span class="visually-hidden"> the export of {} '
-                "asked for by {}</span></a>",
-                url, counted(export_request.count, "signer"), export_request.requester,
-            )  # fmt: skip
-        if export_request.status == ExportRequest.Status.APPROVED:
-            url = reverse("admin:pledges_exportrequest_download", args=[export_request.pk])
-            return format_html(
-                '<a href="{}">Download<span class="visually-hidden"> the export of {}</span></a>',
-                url, counted(export_request.count, "signer"),
-            )  # fmt: skip
-        return "–"
+    def get_list_display(self, request):
+        @admin.display(description="Next step")
+        def next_step(export_request):
+            return _next_step(request.user, export_request)
+
+        return [*self.list_display, next_step]
 
     def get_urls(self):
         def view(function):
@@ -473,6 +461,30 @@ class ExportRequestAdmin(ReadOnlyModelAdmin):
 
 
 OPEN = {ExportRequest.Status.PENDING, ExportRequest.Status.APPROVED}
+
+
+def _next_step(user, export_request):
+    """What this organiser can do with the request now: a link, or what it waits for."""
+    if export_request.expires_at <= timezone.now() or export_request.status not in OPEN:
+        return "–"
+    own = user.pk == export_request.requester_id
+    described = counted(export_request.count, "signer")
+    if export_request.status == ExportRequest.Status.PENDING:
+        if own:
+            return "Waiting for another organiser"
+        url = reverse("admin:pledges_exportrequest_decide", args=[export_request.pk])
+        return format_html(
+            '<a href="{}">Approve or refuse<span class="visually-hidden"> the export of {} '
+            "asked for by {}</span></a>",
+            url, described, export_request.requester,
+        )  # fmt: skip
+    if not own:
+        return "Waiting for its download"
+    url = reverse("admin:pledges_exportrequest_download", args=[export_request.pk])
+    return format_html(
+        '<a href="{}">Download<span class="visually-hidden"> the export of {}</span></a>',
+        url, described,
+    )  # fmt: skip
 
 
 def _may_decide(user, export_request) -> bool:

@@ -2,13 +2,17 @@
 laptop: each asks why first, and shows what is wrong when no reason is given."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from actionhub.campaigns.models import Pledge
+from actionhub.pledges.models import ExportRequest
 from actionhub.pledges.tests.factories import SignatureFactory
+from actionhub.staff.tests.factories import OrganiserFactory
 from actionhub.tests.browser import check_current_page, check_page
 from actionhub.tests.test_browser import sign_in_with_code
 
@@ -17,9 +21,11 @@ SCREENSHOTS = Path(os.environ["SCREENSHOTS_DIR"]) if os.environ.get("SCREENSHOTS
 CHANGELIST = "/admin/pledges/signature/"
 
 
-def choose(page, action):
+def choose(page, action, every_page=False):
     check_page(page, CHANGELIST)
     page.locator("#action-toggle").check()
+    if every_page:
+        page.locator(".actions .question a").click()
     page.get_by_label("Action:").select_option(label=action)
     page.get_by_role("button", name="Run the selected action").or_(
         page.get_by_role("button", name="Go")
@@ -80,3 +86,37 @@ def test_exporting_signers_asks_why(campaign, organiser, organiser_device, page,
     with page.expect_download() as download:
         page.get_by_role("button", name="Export").click()
     assert download.value.suggested_filename.startswith("signers-")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_large_export_waits_for_a_second_organiser(
+    campaign, organiser, organiser_device, page, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    SignatureFactory.create_batch(101, pledge=Pledge.objects.get())
+    colleague = OrganiserFactory(username="colleague")
+    sign_in_with_code(page, organiser, organiser_device)
+
+    choose(page, "Export the confirmed signers among those selected (CSV)", every_page=True)
+    expect(page.get_by_role("heading", name="Export 101 signers")).to_be_visible()
+    expect(page.get_by_text("another organiser must approve it")).to_be_visible()
+    check_current_page(page, "a large export's confirmation")
+    shoot(page, "export-approval-confirm", width)
+    page.get_by_label("Why you need this export").fill("The hand-in at the MP's office")
+    page.get_by_role("button", name="Ask for approval").click()
+    expect(page.get_by_text("Another organiser must approve the export")).to_be_visible()
+    check_current_page(page, "the export request")
+
+    asked = ExportRequest.objects.create(
+        requester=colleague, reason="The hand-in", count=150,
+        expires_at=timezone.now() + timedelta(hours=24),
+    )  # fmt: skip
+    check_page(page, "/admin/pledges/exportrequest/")
+    shoot(page, "export-requests", width)
+    page.get_by_role("link", name="Approve or refuse the export of 150 signers").click()
+    check_current_page(page, "the approval page")
+    shoot(page, "export-decide", width)
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Export approved.")).to_be_visible()
+    asked.refresh_from_db()
+    assert asked.status == "approved" and asked.approver == organiser

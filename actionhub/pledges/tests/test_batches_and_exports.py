@@ -192,6 +192,8 @@ def test_a_large_export_with_two_exporters_needs_approval_then_downloads_once(cl
     lifetime = export_request.expires_at - export_request.created_at
     assert abs(lifetime - timedelta(hours=24)) < timedelta(seconds=1)
 
+    assert "Waiting for another organiser" in requester.get(REQUESTS).content.decode()
+    assert "Approve or refuse" in approver.get(REQUESTS).content.decode()
     download = reverse("admin:pledges_exportrequest_download", args=[export_request.pk])
     assert requester.post(download, {"confirm": "yes"}).status_code == 303, "not yet approved"
     decide = reverse("admin:pledges_exportrequest_decide", args=[export_request.pk])
@@ -203,6 +205,7 @@ def test_a_large_export_with_two_exporters_needs_approval_then_downloads_once(cl
     assert export_request.status == "approved" and export_request.approver.username == "second"
 
     assert approver.get(download).status_code == 403, "only the one who asked downloads"
+    assert "Waiting for its download" in approver.get(REQUESTS).content.decode()
     assert requester.get(download).status_code == 200
     assert len(rows(requester.post(download, {"confirm": "yes"}))) == 101
     again = requester.post(download, {"confirm": "yes"})
