@@ -23,6 +23,7 @@ from actionhub.pledges.models import (
 from actionhub.pledges.services import pledge_counts_refresh, signature_release
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 2000
 
 
 def signatures_matching(
@@ -68,10 +69,16 @@ def signatures_invalidate(
     chosen = signatures.exclude(status=Signature.Status.INVALIDATED).select_for_update()
     rows = list(chosen.values_list("pk", "status", "pledge_id"))
     InvalidatedSignature.objects.bulk_create(
-        InvalidatedSignature(batch=batch, signature_id=pk, previous_status=status)
-        for pk, status, _ in rows
+        (
+            InvalidatedSignature(batch=batch, signature_id=pk, previous_status=status)
+            for pk, status, _ in rows
+        ),
+        batch_size=CHUNK,
     )
-    Signature.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
+    # Through the batch's own rows, not a list of ids: a flood can be more than a database
+    # takes as parameters of one query.
+    in_batch = InvalidatedSignature.objects.filter(batch=batch).values("signature_id")
+    Signature.objects.filter(pk__in=in_batch).update(
         status=Signature.Status.INVALIDATED, updated_at=timezone.now()
     )
     batch.changed = len(rows)
@@ -100,14 +107,11 @@ def invalidation_batch_restore(*, actor, batch: InvalidationBatch, request=None)
     restored = 0
     pledge_ids = set()
     for status in Signature.Status.values:
-        ids = list(items.filter(previous_status=status).values_list("signature_id", flat=True))
-        if ids:
-            pledge_ids |= set(
-                Signature.objects.filter(pk__in=ids).values_list("pledge_id", flat=True)
-            )
-            restored += Signature.objects.filter(
-                pk__in=ids, status=Signature.Status.INVALIDATED
-            ).update(status=status, updated_at=timezone.now())
+        back = Signature.objects.filter(
+            pk__in=items.filter(previous_status=status).values("signature_id")
+        )
+        pledge_ids |= set(back.values_list("pledge_id", flat=True).distinct())
+        restored += back.update(status=status, updated_at=timezone.now())
     batch.restored_at = timezone.now()
     batch.restored_by = actor
     batch.save(update_fields=["restored_at", "restored_by", "updated_at"])
@@ -206,7 +210,7 @@ def signatures_export_csv(*, actor, signatures, reason: str, request=None):
         request=request,
         summary=f"Exported {counted(count, 'confirmed signer')}: {reason}",
     )
-    return _csv_lines(confirmed.select_related("person", "pledge"))
+    return _csv_lines(confirmed)
 
 
 @transaction.atomic
@@ -274,22 +278,31 @@ def export_request_download(*, actor, export_request: ExportRequest, request=Non
     export_request.status = ExportRequest.Status.DOWNLOADED
     export_request.downloaded_at = timezone.now()
     export_request.save(update_fields=["status", "downloaded_at", "updated_at"])
-    chosen = _confirmed(Signature.objects.filter(pk__in=export_request.signature_ids))
+    ids = export_request.signature_ids
+    chunks = [_confirmed(Signature.objects.filter(pk__in=ids[start : start + CHUNK]))
+              for start in range(0, len(ids), CHUNK)]  # fmt: skip
     audit_record(
         action="signatures.exported", actor=actor, obj=export_request, request=request,
-        summary=f"Exported {counted(chosen.count(), 'confirmed signer')}, approved by "
-        f"{export_request.approver.get_username()}: {export_request.reason}",
+        summary=f"Exported {counted(sum(c.count() for c in chunks), 'confirmed signer')}, "
+        f"approved by {export_request.approver.get_username()}: {export_request.reason}",
     )  # fmt: skip
-    return _csv_lines(chosen.select_related("person", "pledge"))
+    return _csv_lines(*chunks)
 
 
-def _csv_lines(confirmed):
+def _csv_lines(*querysets):
     writer = csv.writer(_Line())
     yield writer.writerow(
         ["pledge", "first_name", "last_name", "email", "postcode", "country", "source",
          "confirmed_at", "show_name"]
     )  # fmt: skip
-    for signature in confirmed.order_by("confirmed_at").iterator(chunk_size=2000):
+    signatures = (
+        signature
+        for queryset in querysets
+        for signature in queryset.select_related("person", "pledge")
+        .order_by("confirmed_at")
+        .iterator(chunk_size=CHUNK)
+    )
+    for signature in signatures:
         yield writer.writerow(
             spreadsheet_safe(value)
             for value in (
