@@ -143,7 +143,7 @@ class SignatureAdmin(ReadOnlyModelAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _confirm_page(self, request, queryset, *, action, form, title, explanation, button,
-                      dangerous=False):  # fmt: skip
+                      dangerous=False, back_text=""):  # fmt: skip
         """The page between choosing an action and doing it: it asks for the reason."""
         # "Select all" sends the ticks on the page too: the admin needs both to act on all.
         select_across = int(request.POST.get("select_across") == "1")
@@ -162,6 +162,7 @@ class SignatureAdmin(ReadOnlyModelAdmin):
             "dangerous": dangerous,
             "back_url": request.get_full_path(),
             "back_label": "Signatures",
+            "back_text": back_text,
         }
         status = 400 if form.errors else 200
         return TemplateResponse(request, "admin/pledges/confirm.html", context, status=status)
@@ -216,6 +217,7 @@ class SignatureAdmin(ReadOnlyModelAdmin):
             request, queryset, action="export_csv", form=form, explanation=explanation,
             title=f"Export {counted(count, 'signer')}",
             button="Ask for approval" if export_needs_approval(count=count) else "Export",
+            back_text="Go back without exporting",
         )  # fmt: skip
 
     @admin.action(
@@ -445,6 +447,7 @@ class ExportRequestAdmin(ReadOnlyModelAdmin):
                 "button": "Download the file",
                 "back_url": reverse("admin:pledges_exportrequest_changelist"),
                 "back_label": "Exports waiting for approval",
+                "back_text": "Go back without downloading",
             }
             return TemplateResponse(request, "admin/pledges/confirm.html", context)
         try:
