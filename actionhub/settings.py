@@ -281,6 +281,10 @@ PLEDGE_RATE_LIMITS = [
     (env_int("PLEDGE_SIGNATURES_PER_HOUR_PER_IP", 200), 3600),
 ]
 PLEDGE_COUNT_MAX_AGE = env_int("PLEDGE_COUNT_MAX_AGE", 10)
+# An export of more than EXPORT_APPROVAL_ABOVE people waits for a second organiser's approval,
+# when two or more active organisers may export.
+EXPORT_NEEDS_SECOND_APPROVAL = env_bool("EXPORT_NEEDS_SECOND_APPROVAL", True)
+EXPORT_APPROVAL_ABOVE = 100
 # Emails sent to one address in a day only because someone typed it into a form (confirmation
 # links, "you have already signed"), across every form; beyond this none are sent.
 SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = env_int("SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY", 6)

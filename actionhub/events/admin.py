@@ -496,6 +496,7 @@ class OccurrenceAdmin(AuditedModelAdmin):
     def attendance_view(self, request):
         """Per date so far: who said they would come and who came. Counts only, no names."""
         _require(request, ATTENDEES)
+        _require(request, "events.view_series")  # a report, not the check-in volunteers use
         now = timezone.now()
         occurrences = list(
             Occurrence.objects.filter(starts_at__lte=now)

@@ -152,3 +152,17 @@ def _expired(token: str) -> bool:
     except (signing.BadSignature, TypeError, ValueError):
         return False
     return False
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter a reason: it is kept in the audit log."},
+    )
+
+    def __init__(self, *args, label: str, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].help_text = help_text

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -103,3 +104,75 @@ class ConstituencyTally(models.Model):
 
     def __str__(self):
         return f"{self.constituency}: {self.count}"
+
+
+class InvalidationBatch(BaseModel):
+    """Signatures taken out of the count together, with why, so they can be put back together."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    actor_label = models.CharField(max_length=150, blank=True)
+    reason = models.TextField()
+    restored_at = models.DateTimeField(null=True, blank=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "taking signatures out of the count"
+        verbose_name_plural = "signatures taken out of the count"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.reason[:60]}"
+
+
+class InvalidatedSignature(models.Model):
+    batch = models.ForeignKey(InvalidationBatch, on_delete=models.CASCADE, related_name="items")
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="+")
+    previous_status = models.CharField(max_length=12, choices=Signature.Status.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "signature"], name="once_per_batch")
+        ]
+
+    def __str__(self):
+        return f"{self.signature_id} was {self.previous_status}"
+
+
+class ExportRequest(BaseModel):
+    """A large export of signers waiting for a second organiser's approval, then downloaded once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved, not yet downloaded"
+        REFUSED = "refused", "Refused"
+        DOWNLOADED = "downloaded", "Downloaded"
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    # The signatures chosen, so the export is the very set that was approved.
+    signature_ids = models.JSONField(default=list)
+    count = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "export waiting for approval"
+        verbose_name_plural = "exports waiting for approval"
+
+    def __str__(self):
+        return f"Export of {self.count:,} signers requested {self.created_at:%Y-%m-%d %H:%M}"

@@ -9,13 +9,18 @@ from actionhub.pledges.milestones import next_milestone
 from actionhub.pledges.models import ConstituencyTally, Signature
 
 
+def pledge_cache_keys(pledge_id: int) -> list[str]:
+    """The cached public figures of a pledge: its count and its latest signers' names."""
+    return [f"pledge-count:{pledge_id}", f"pledge-recent:{pledge_id}"]
+
+
 def pledge_count(*, pledge: Pledge) -> int:
     """Confirmed, valid signatures, recounted at most every PLEDGE_COUNT_MAX_AGE seconds.
 
     Each recount is the true number, so the public figure never drifts; between recounts it is
     served from the shared cache and signing touches no shared row.
     """
-    key = f"pledge-count:{pledge.pk}"
+    key = pledge_cache_keys(pledge.pk)[0]
     count = cache.get(key)
     if count is None:
         count = Signature.objects.filter(pledge=pledge, status=Signature.Status.CONFIRMED).count()
@@ -38,7 +43,7 @@ LONGEST_NAME_SHOWN = 40
 def pledge_recent_signers(*, pledge: Pledge, limit: int = 10) -> list[str]:
     """The first names of the latest signers who chose "Show my first name on the site", as the
     consent says: the name alone, and never one that looks like contact details."""
-    key = f"pledge-recent:{pledge.pk}"
+    key = pledge_cache_keys(pledge.pk)[1]
     names = cache.get(key)
     if names is None:
         latest = (

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -21,6 +22,7 @@ from actionhub.pledges.models import (
     MilestoneNotice,
     Signature,
 )
+from actionhub.pledges.selectors import pledge_cache_keys
 from actionhub.supporters.confirmation import (
     LinkInvalid,
     confirmation_nonce,
@@ -324,3 +326,11 @@ def constituency_tallies_refresh(*, pledge: Pledge) -> int:
         for pk, total in counts
     )
     return len(counts)
+
+
+def pledge_counts_refresh(*, pledge_ids) -> None:
+    """After signatures change status in bulk: the public figures are recounted at their next
+    read, and the tallies by constituency now, not at the next periodic refresh."""
+    for pledge in Pledge.objects.filter(pk__in=set(pledge_ids)):
+        cache.delete_many(pledge_cache_keys(pledge.pk))
+        constituency_tallies_refresh(pledge=pledge)

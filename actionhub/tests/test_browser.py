@@ -14,12 +14,21 @@ from playwright.sync_api import expect
 
 from actionhub.brands.importers import BrandImporter, OpenSanctionsImporter
 from actionhub.brands.operations import import_preview
-from actionhub.campaigns.models import Appeal, Campaign, Demonstration, EngagementPlan, Page
+from actionhub.campaigns.models import (
+    Appeal,
+    Campaign,
+    Demonstration,
+    EngagementPlan,
+    Page,
+    Pledge,
+)
 from actionhub.events.models import Occurrence, Rsvp
 from actionhub.events.schedule import occurrences_generate, series_sync_from_demonstration
 from actionhub.events.tests.factories import OccurrenceFactory, RsvpFactory
+from actionhub.pledges.models import ExportRequest, Signature
+from actionhub.pledges.operations import signatures_invalidate
 from actionhub.pledges.tests.factories import SignatureFactory
-from actionhub.staff.tests.factories import PASSWORD
+from actionhub.staff.tests.factories import PASSWORD, OrganiserFactory
 from actionhub.staff.tests.totp import current_code
 from actionhub.supporters.tests.factories import PersonFactory
 from actionhub.tests.browser import check_current_page, check_page, enter_setup_code, in_viewport
@@ -48,8 +57,34 @@ def organiser_pages() -> list[str]:
         reverse("admin:pledges_signature_report"),
         reverse("admin:letters_letter_changelist"),
         reverse("admin:letters_letter_report"),
+        *signature_pages(),
         *event_pages(),
         *import_pages(),
+    ]
+
+
+def signature_pages() -> list[str]:
+    """Signatures taken out of the count and put back; exports waiting for approval."""
+    organiser = get_user_model().objects.get(username="organiser")
+    SignatureFactory.create_batch(2, pledge=Pledge.objects.get())
+    batch = signatures_invalidate(
+        actor=organiser, signatures=Signature.objects.all(), reason="Sign-ups from one address"
+    )
+    colleague = OrganiserFactory(username="colleague")
+    later = timezone.now() + timedelta(hours=24)
+    asked = ExportRequest.objects.create(
+        requester=colleague, reason="The hand-in at the MP's office", count=150, expires_at=later
+    )
+    approved = ExportRequest.objects.create(
+        requester=organiser, reason="The hand-in", count=120, expires_at=later,
+        status=ExportRequest.Status.APPROVED, approver=colleague, decided_at=timezone.now(),
+    )  # fmt: skip
+    return [
+        reverse("admin:pledges_invalidationbatch_changelist"),
+        reverse("admin:pledges_invalidationbatch_restore", args=[batch.pk]),
+        reverse("admin:pledges_exportrequest_changelist"),
+        reverse("admin:pledges_exportrequest_decide", args=[asked.pk]),
+        reverse("admin:pledges_exportrequest_download", args=[approved.pk]),
     ]
 
 

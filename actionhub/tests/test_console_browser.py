@@ -15,6 +15,8 @@ from actionhub.brands.models import ScreeningLink
 from actionhub.brands.tests.factories import BrandFactory
 from actionhub.core.models import OutboundEmail
 from actionhub.letters.tests.factories import LetterFactory
+from actionhub.pledges.models import ExportRequest, Signature
+from actionhub.pledges.operations import signatures_invalidate
 from actionhub.pledges.tests.factories import SignatureFactory
 from actionhub.tests.browser import check_page, sign_in_organiser
 from actionhub.tests.test_browser import demonstration_dates
@@ -27,6 +29,11 @@ FIXTURES = "actionhub/brands/tests/fixtures/targets.simple.csv"
 def a_record_of_each(campaign, organiser, organiser_device):
     demonstration_dates()
     SignatureFactory(pledge=campaign.pledges.get())
+    signatures_invalidate(actor=organiser, signatures=Signature.objects.all(), reason="Spam")
+    ExportRequest.objects.create(
+        requester=organiser, reason="The hand-in", count=1,
+        expires_at=timezone.now() + timedelta(hours=24),
+    )  # fmt: skip
     LetterFactory()
     brand = BrandFactory(name="Threadwell")
     ScreeningLink.objects.create(brand=brand, expires_at=timezone.now() + timedelta(days=14))

@@ -43,10 +43,13 @@ class Command(BaseCommand):
                 f"{counted(signatures.count(), 'signature')} match. Add --yes to invalidate them."
             )
             return
-        changed = signatures_invalidate(
+        batch = signatures_invalidate(
             actor=None,
             actor_label="manage.py invalidate_signatures",
             signatures=signatures,
             reason=", ".join(f"{key}={value}" for key, value in chosen.items()),
         )
-        self.stdout.write(f"Invalidated {counted(changed, 'signature')}.")
+        self.stdout.write(
+            f"Invalidated {counted(batch.changed, 'signature')}. To put them back, restore this "
+            "batch in the console under Signatures taken out of the count."
+        )

@@ -5,11 +5,15 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from actionhub.core.audit import audit_record
+from actionhub.staff.roles import ORGANISER, roles_ensure
 from actionhub.staff.services import SETUP_CODE_LIFETIME, staff_setup_code_issue
 
 
 class Command(BaseCommand):
-    help = "Make sure an organiser (superuser) account exists; print how to sign in the first time."
+    help = (
+        "Make sure an organiser account (a superuser, in the Organiser role) exists; print how "
+        "to sign in the first time."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="organiser")
@@ -27,6 +31,9 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(12)
         user = User.objects.create_superuser(username=username, email="", password=password)
+        # A superuser may do everything; the role says what the account is for, and stays if
+        # superuser status is later taken away.
+        user.groups.add(roles_ensure()[ORGANISER])
         audit_record(action="staff.account_created", obj=user, summary="First organiser account")
         setup_code = staff_setup_code_issue(user=user, actor_label="manage.py ensure_organiser")
         hours = int(SETUP_CODE_LIFETIME.total_seconds() // 3600)
