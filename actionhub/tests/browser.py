@@ -67,3 +67,14 @@ def sign_in_organiser(page, organiser, device, next_url="/admin/"):
     page.get_by_label("6-digit code").fill(current_code(device))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"**{next_url}")
+
+
+def run_action_on_all(page, action, every_page=False):
+    """On the list open now: select every row (of every page), choose `action` and run it."""
+    page.locator("#action-toggle").check()
+    if every_page:
+        page.locator(".actions .question a").click()
+    page.get_by_label("Action:").select_option(label=action)
+    page.get_by_role("button", name="Run the selected action").or_(
+        page.get_by_role("button", name="Go")
+    ).first.click()

@@ -19,7 +19,8 @@ from actionhub.letters.models import Letter
 from actionhub.letters.tests.factories import LetterFactory
 from actionhub.pledges.models import Signature
 from actionhub.pledges.tests.factories import SignatureFactory
-from actionhub.tests.browser import sign_in_organiser
+from actionhub.staff.tests.factories import OrganiserFactory
+from actionhub.tests.browser import run_action_on_all, sign_in_organiser
 
 IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 SIZES = {"laptop": (1280, 900), "phone": (390, 844)}
@@ -70,3 +71,22 @@ def test_changing_the_demonstration(first_weeks, organiser, organiser_device, pa
     page.get_by_role("button", name="Save, or check the changes first").click()
     page.get_by_role("heading", name="Who will be told").wait_for()
     page.screenshot(path=IMAGES / "demonstration-preview-laptop.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_taking_signatures_out_of_the_count(first_weeks, organiser, organiser_device, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_organiser(page, organiser, organiser_device, next_url="/admin/pledges/signature/")
+    run_action_on_all(page, "Invalidate the selected signatures (they leave the count)")
+    page.get_by_label("Why they are taken out of the count").wait_for()
+    page.screenshot(path=IMAGES / "invalidate-phone.png")
+
+
+@pytest.mark.browser
+def test_a_large_export_waiting_for_approval(first_weeks, organiser, organiser_device, page):
+    OrganiserFactory(username="colleague")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_organiser(page, organiser, organiser_device, next_url="/admin/pledges/signature/")
+    run_action_on_all(page, "Export the confirmed signers among those selected (CSV)", True)
+    page.get_by_label("Why you need this export").fill("The hand-in at the MP's office")
+    page.screenshot(path=IMAGES / "export-ask-laptop.png", full_page=True)

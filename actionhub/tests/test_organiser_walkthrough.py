@@ -1,6 +1,6 @@
 """A new organiser's first hour in the console, in a real browser on a laptop: the first sign-in,
 the dashboard, moving the demonstration to another day, loading the brands and an entity list,
-and screening a supplier file. Each page on the way is checked as every page is (axe, no
+screening a supplier file, and taking signatures out of the count and putting them back. Each page on the way is checked as every page is (axe, no
 console errors, nothing from elsewhere)."""
 
 from pathlib import Path
@@ -13,10 +13,11 @@ from actionhub.brands.models import Brand, EntityList, ScreeningRun
 from actionhub.campaigns.models import Demonstration
 from actionhub.events.models import Series
 from actionhub.events.tests.factories import RsvpFactory
+from actionhub.pledges.selectors import pledge_count
 from actionhub.pledges.tests.factories import SignatureFactory
 from actionhub.staff.tests.factories import PASSWORD
 from actionhub.staff.tests.totp import current_code
-from actionhub.tests.browser import check_current_page, enter_setup_code
+from actionhub.tests.browser import check_current_page, enter_setup_code, run_action_on_all
 
 pytestmark = pytest.mark.browser
 BRANDS = Path(__file__).resolve().parents[1] / "brands"
@@ -41,8 +42,7 @@ def first_sign_in(page, organiser):
 
 
 def open_from_dashboard(page, section: str, link: str):
-    page.get_by_role("link", name="Campaign console").click()
-    page.wait_for_url("**/admin/")
+    page.goto("/admin/")
     everything = page.get_by_role("region", name="Everything in the console")
     everything.locator(
         ".console-section", has=page.get_by_role("heading", name=section)
@@ -51,7 +51,8 @@ def open_from_dashboard(page, section: str, link: str):
 
 def test_a_new_organisers_first_hour(campaign, organiser, page):
     page.set_viewport_size({"width": 1280, "height": 900})
-    SignatureFactory.create_batch(3, pledge=campaign.pledges.get())
+    pledge = campaign.pledges.get()
+    SignatureFactory.create_batch(3, pledge=pledge)
     coming = Series.objects.get().occurrences.order_by("starts_at").first()
     RsvpFactory(occurrence=coming)
 
@@ -107,3 +108,18 @@ def test_a_new_organisers_first_hour(campaign, organiser, page):
         "Likely match: 1", "Possible match: 0", "No match: 1"
     ]  # fmt: skip
     assert ScreeningRun.objects.get().row_count == 2
+
+    open_from_dashboard(page, "Pledge signatures", "Signatures")
+    run_action_on_all(page, "Invalidate the selected signatures (they leave the count)")
+    check_current_page(page, "the invalidation's confirmation")
+    page.get_by_label("Why they are taken out of the count").fill("Test sign-ups from a workshop")
+    page.get_by_role("button", name="Take 3 signatures out of the count").click()
+    expect(page.get_by_text("3 signatures taken out of the count.")).to_be_visible()
+    assert pledge_count(pledge=pledge) == 0
+
+    open_from_dashboard(page, "Pledge signatures", "Signatures taken out of the count")
+    check_current_page(page, "the batches taken out of the count")
+    page.get_by_role("link", name="Restore").click()
+    page.get_by_role("button", name="Put back 3 signatures").click()
+    expect(page.get_by_text("3 signatures put back.")).to_be_visible()
+    assert pledge_count(pledge=pledge) == 3

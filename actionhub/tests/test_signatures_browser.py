@@ -1,9 +1,7 @@
 """Taking signatures out of the count and exporting signers, in a browser on a phone and a
 laptop: each asks why first, and shows what is wrong when no reason is given."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,28 +11,16 @@ from actionhub.campaigns.models import Pledge
 from actionhub.pledges.models import ExportRequest
 from actionhub.pledges.tests.factories import SignatureFactory
 from actionhub.staff.tests.factories import OrganiserFactory
-from actionhub.tests.browser import check_current_page, check_page
+from actionhub.tests.browser import check_current_page, check_page, run_action_on_all
 from actionhub.tests.test_browser import sign_in_with_code
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(os.environ["SCREENSHOTS_DIR"]) if os.environ.get("SCREENSHOTS_DIR") else None
 CHANGELIST = "/admin/pledges/signature/"
 
 
 def choose(page, action, every_page=False):
     check_page(page, CHANGELIST)
-    page.locator("#action-toggle").check()
-    if every_page:
-        page.locator(".actions .question a").click()
-    page.get_by_label("Action:").select_option(label=action)
-    page.get_by_role("button", name="Run the selected action").or_(
-        page.get_by_role("button", name="Go")
-    ).first.click()
-
-
-def shoot(page, name, width):
-    if SCREENSHOTS:
-        page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+    run_action_on_all(page, action, every_page)
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -48,12 +34,10 @@ def test_taking_signatures_out_of_the_count_asks_why(
     choose(page, "Invalidate the selected signatures (they leave the count)")
     expect(page.get_by_role("heading", name="Take 3 signatures out of the count")).to_be_visible()
     check_current_page(page, "the invalidation's confirmation")
-    shoot(page, "invalidate-confirm", width)
     button = page.get_by_role("button", name="Take 3 signatures out of the count")
     button.click()
     expect(page.get_by_role("alert").get_by_text("Enter a reason")).to_be_visible()
     check_current_page(page, "the invalidation's confirmation with an error", status=400)
-    shoot(page, "invalidate-error", width)
 
     page.get_by_label("Why they are taken out of the count").fill("Sign-ups from one address")
     page.get_by_role("button", name="Take 3 signatures out of the count").click()
@@ -62,7 +46,6 @@ def test_taking_signatures_out_of_the_count_asks_why(
     check_page(page, "/admin/pledges/invalidationbatch/")
     page.get_by_role("link", name="Restore").click()
     check_current_page(page, "the restore page")
-    shoot(page, "restore-confirm", width)
     page.get_by_role("button", name="Put back 3 signatures").click()
     expect(page.get_by_text("3 signatures put back.")).to_be_visible()
 
@@ -76,11 +59,9 @@ def test_exporting_signers_asks_why(campaign, organiser, organiser_device, page,
     choose(page, "Export the confirmed signers among those selected (CSV)")
     expect(page.get_by_role("heading", name="Export 2 signers")).to_be_visible()
     check_current_page(page, "the export's confirmation")
-    shoot(page, "export-confirm", width)
     page.get_by_role("button", name="Export").click()
     expect(page.get_by_role("alert").get_by_text("Enter a reason")).to_be_visible()
     check_current_page(page, "the export's confirmation with an error", status=400)
-    shoot(page, "export-error", width)
 
     page.get_by_label("Why you need this export").fill("The hand-in at the MP's office")
     with page.expect_download() as download:
@@ -101,7 +82,6 @@ def test_a_large_export_waits_for_a_second_organiser(
     expect(page.get_by_role("heading", name="Export 101 signers")).to_be_visible()
     expect(page.get_by_text("another organiser must approve it")).to_be_visible()
     check_current_page(page, "a large export's confirmation")
-    shoot(page, "export-approval-confirm", width)
     page.get_by_label("Why you need this export").fill("The hand-in at the MP's office")
     page.get_by_role("button", name="Ask for approval").click()
     expect(page.get_by_text("Another organiser must approve the export")).to_be_visible()
@@ -112,10 +92,8 @@ def test_a_large_export_waits_for_a_second_organiser(
         expires_at=timezone.now() + timedelta(hours=24),
     )  # fmt: skip
     check_page(page, "/admin/pledges/exportrequest/")
-    shoot(page, "export-requests", width)
     page.get_by_role("link", name="Approve or refuse the export of 150 signers").click()
     check_current_page(page, "the approval page")
-    shoot(page, "export-decide", width)
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Export approved.")).to_be_visible()
     asked.refresh_from_db()
