@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from actionhub.console.dashboard import CHARTS, dashboard_for
 from actionhub.core.admin_site import OrganiserAdminSite
-from actionhub.core.markdown import render_markdown
+from actionhub.core.markdown import render_markdown_uncached
 
 MARKDOWN_PREVIEW_LIMIT = 100_000
 
@@ -115,11 +115,17 @@ class ConsoleAdminSite(OrganiserAdminSite):
 
     @method_decorator(require_POST)
     def markdown_preview_view(self, request):
-        """Markdown as the public site shows it: the same renderer, the same sanitiser."""
+        """Markdown as the public site shows it: the same renderer, the same sanitiser; for
+        those who may change content, and never kept (each keystroke is a new draft)."""
+        permissions = request.user.get_all_permissions()
+        if not any(permission.startswith("campaigns.change_") for permission in permissions):
+            raise PermissionDenied
         text = request.POST.get("text", "")
         if len(text) > MARKDOWN_PREVIEW_LIMIT:
             return HttpResponse("Too long to preview.", status=413, content_type="text/plain")
-        response = HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
+        response = HttpResponse(
+            render_markdown_uncached(text), content_type="text/html; charset=utf-8"
+        )
         response["Cache-Control"] = "no-store"
         return response
 

@@ -23,7 +23,12 @@ HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 
 @lru_cache(maxsize=512)
 def render_markdown(text: str, heading_offset: int = 0) -> SafeString:
-    """Render `text`; headings move down `heading_offset` levels to nest inside a section."""
+    """Render `text`; headings move down `heading_offset` levels to nest inside a section.
+    Kept for the pages' own content; a draft being previewed uses render_markdown_uncached."""
+    return render_markdown_uncached(text, heading_offset)
+
+
+def render_markdown_uncached(text: str, heading_offset: int = 0) -> SafeString:
     html = markdown_lib.markdown(
         text or "", extensions=["sane_lists", "smarty"], output_format="html"
     )

@@ -284,6 +284,12 @@ class OccurrenceAdmin(AuditedModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        """The organiser notes are for those who may write them, not for check-in volunteers."""
+        if request.user.has_perm("events.change_occurrence"):
+            return self.fields
+        return list(self.readonly_fields)
+
     def get_actions(self, request):
         return {}
 

@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from actionhub.campaigns.models import Demonstration
@@ -81,6 +82,7 @@ DEMONSTRATION_PERMISSION = "campaigns.change_demonstration"
 SERIES_OWN = ["first_date", "end_date", "accessibility", "accessibility_notes"]
 PLACE_FIELDS = ["venue_name", "street", "locality", "town", "postcode"]
 TOLD = [Rsvp.Status.CONFIRMED, Rsvp.Status.WAITING]
+COMING = Q(rsvps__status__in=TOLD, rsvps__walk_in=False)
 
 
 class ScheduleChanged(Exception):
@@ -98,7 +100,9 @@ class DateChange:
     on: date
     before: datetime | None  # local time at the venue, before and after the change
     after: datetime | None
-    coming: int  # RSVPs of people coming or on the waiting list, walk-ins aside
+    coming: int  # people coming or on the waiting list, with their guests; walk-ins aside
+    ends_before: datetime | None = None  # for a new time: when it ended and will end
+    ends_after: datetime | None = None
 
     @property
     def new_zone(self) -> bool:
@@ -158,20 +162,25 @@ def schedule_plan(
         ]
     coming = dict(
         Occurrence.objects.filter(pk__in=[o.pk for o in touched])
-        .annotate(n=Count("rsvps", filter=Q(rsvps__status__in=TOLD, rsvps__walk_in=False)))
+        .annotate(n=Coalesce(Sum(F("rsvps__guests") + 1, filter=COMING), 0))
         .values_list("pk", "n")
     )
     moved = {o.pk: starts_at for o, starts_at in dates.moved}
     dropped = {o.pk for o in dates.dropped}
     for occurrence in touched:
         before = occurrence.local_starts_at
+        ends = {}
         if occurrence.pk in moved:
             kind, after = "moved", moved[occurrence.pk]
+            ends = {"ends_before": occurrence.local_ends_at,
+                    "ends_after": proposed.end_for(after).astimezone(after.tzinfo)}  # fmt: skip
         elif occurrence.pk in dropped:
             kind, after = "cancelled", None
         else:
             kind, after = "place", before
-        plan.changes.append(DateChange(kind, occurrence.date, before, after, coming[occurrence.pk]))
+        plan.changes.append(
+            DateChange(kind, occurrence.date, before, after, coming[occurrence.pk], **ends)
+        )
     plan.changes += [
         DateChange("added", on, None, proposed.local_start(on), 0) for on in dates.added
     ]

@@ -78,10 +78,17 @@ class DatesPlan:
     # (date, new start): dates whose time changes, or whose capacity follows the series
     followed: list[tuple[Occurrence, datetime]] = field(default_factory=list)
     dropped: list[Occurrence] = field(default_factory=list)
+    series: Series | None = None  # as it would be, perhaps unsaved
 
     @property
     def moved(self) -> list[tuple[Occurrence, datetime]]:
-        return [(o, starts_at) for o, starts_at in self.followed if o.starts_at != starts_at]
+        """The followed dates whose start or end time changes (everyone coming is told)."""
+        return [(o, starts_at) for o, starts_at in self.followed
+                if _new_time(o, starts_at, self.series)]  # fmt: skip
+
+
+def _new_time(occurrence: Occurrence, starts_at: datetime, series: Series) -> bool:
+    return occurrence.starts_at != starts_at or occurrence.ends_at != series.end_for(starts_at)
 
 
 def occurrences_plan(*, series: Series, today: date | None = None) -> DatesPlan:
@@ -90,7 +97,7 @@ def occurrences_plan(*, series: Series, today: date | None = None) -> DatesPlan:
     rule no longer gives. `series` may hold unsaved values, to see what they would do."""
     today = today or timezone.localdate(timezone=series.zone)
     wanted = series_dates(series=series, after=today, until=today + timedelta(weeks=WEEKS_AHEAD))
-    plan = DatesPlan()
+    plan = DatesPlan(series=series)
     if series.pk is None:
         plan.added = wanted
         return plan
@@ -107,7 +114,9 @@ def occurrences_plan(*, series: Series, today: date | None = None) -> DatesPlan:
         if row is None:
             plan.added.append(on)
         elif row.status == Occurrence.Status.SCHEDULED and (
-            row.starts_at != starts_at or row.capacity != series.capacity
+            row.starts_at != starts_at
+            or row.ends_at != series.end_for(starts_at)
+            or row.capacity != series.capacity
         ):
             plan.followed.append((row, starts_at))
     return plan
@@ -143,7 +152,7 @@ def _occurrence_follow_series(occurrence: Occurrence, starts_at: datetime) -> No
     """A changed time moves the date (everyone is told, reminders start again); more places
     go to the waiting list."""
     series = occurrence.series
-    moved = occurrence.starts_at != starts_at
+    moved = _new_time(occurrence, starts_at, series)
     if moved:
         occurrence.sequence += 1
     occurrence.starts_at, occurrence.ends_at = starts_at, series.end_for(starts_at)

@@ -23,6 +23,7 @@ from actionhub.pledges.operations import (
     export_request_create,
     export_request_decide,
     export_request_download,
+    exported_lately,
     invalidation_batch_restore,
     signatures_export_csv,
     signatures_invalidate,
@@ -46,6 +47,14 @@ class SourceFilter(admin.SimpleListFilter):
 
 
 PERSONAL_COLUMNS = {"signer", "email", "postcode"}
+
+
+def _chosen(request) -> str:
+    """Which signatures an action was run on, for the audit log: the list's filters, and
+    whether every matching signature or only the ticked ones."""
+    filters = request.GET.urlencode() or "no filters"
+    which = "every one matching" if request.POST.get("select_across") == "1" else "those ticked"
+    return f"{which}, with {filters}"
 
 
 @admin.register(Signature)
@@ -98,6 +107,15 @@ class SignatureAdmin(ReadOnlyModelAdmin):
 
     def get_search_fields(self, request):
         return self.search_fields if self.can_see_details(request) else []
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Without the details permission, only the list's own filters: a filter typed into the
+        address (?email_normalised=..., ?first_name=...) would say whether someone signed."""
+        if request is not None and not self.can_see_details(request):
+            field = lookup.split("__")[0]
+            allowed = {"status", "source", "constituency", "pledge", "created_at", "confirmed_at"}
+            return field in allowed and super().lookup_allowed(lookup, value, request)
+        return super().lookup_allowed(lookup, value, request)
 
     def changelist_view(self, request, extra_context=None):
         if self.can_see_details(request) and request.method == "GET":
@@ -183,8 +201,9 @@ class SignatureAdmin(ReadOnlyModelAdmin):
             reason = form.cleaned_data["reason"]
             try:
                 rows = signatures_export_csv(
-                    actor=request.user, signatures=queryset, reason=reason, request=request
-                )
+                    actor=request.user, signatures=queryset, reason=reason,
+                    described=_chosen(request), request=request,
+                )  # fmt: skip
             except ApprovalNeeded:
                 export_request = export_request_create(
                     actor=request.user, signatures=queryset, reason=reason, request=request
@@ -192,7 +211,7 @@ class SignatureAdmin(ReadOnlyModelAdmin):
                 self.message_user(
                     request,
                     f"Another organiser must approve the export of {counted(count, 'signer')}. "
-                    "Once they have, download it from Exports waiting for approval, within "
+                    "Once they have, download it from Exports of signers, within "
                     "24 hours.",
                     messages.SUCCESS,
                 )
@@ -208,15 +227,19 @@ class SignatureAdmin(ReadOnlyModelAdmin):
             "and postcodes. Signing reveals a political opinion: keep the file safe and delete "
             "it when it has done its job."
         ]
-        if export_needs_approval(count=count):
+        needs_approval = export_needs_approval(count=count, actor=request.user)
+        if needs_approval:
+            lately = exported_lately(request.user)
+            before = (f"With the {counted(lately, 'signer')} you exported in the last 24 hours, "
+                      "it is" if lately else "It is")  # fmt: skip
             explanation.append(
-                f"It is more than {settings.EXPORT_APPROVAL_ABOVE} people, so another organiser "
-                "must approve it before you can download it."
+                f"{before} more than {settings.EXPORT_APPROVAL_ABOVE} people, so another "
+                "organiser must approve it before you can download it."
             )
         return self._confirm_page(
             request, queryset, action="export_csv", form=form, explanation=explanation,
             title=f"Export {counted(count, 'signer')}",
-            button="Ask for approval" if export_needs_approval(count=count) else "Export",
+            button="Ask for approval" if needs_approval else "Export",
             back_text="Go back without exporting",
         )  # fmt: skip
 
@@ -339,10 +362,16 @@ class InvalidationBatchAdmin(ReadOnlyModelAdmin):
             self.message_user(request, "These signatures have already been put back.")
             return _see_other(changelist)
         if request.method == "POST" and request.POST.get("confirm"):
-            restored = invalidation_batch_restore(actor=request.user, batch=batch, request=request)
-            self.message_user(
-                request, f"{counted(restored, 'signature')} put back.", messages.SUCCESS
-            )
+            try:
+                restored = invalidation_batch_restore(
+                    actor=request.user, batch=batch, request=request
+                )
+            except ValidationError as problem:  # put back meanwhile, from another tab
+                self.message_user(request, " ".join(problem.messages), messages.WARNING)
+            else:
+                self.message_user(
+                    request, f"{counted(restored, 'signature')} put back.", messages.SUCCESS
+                )
             return _see_other(changelist)
         waiting = batch.items.filter(signature__status=Signature.Status.INVALIDATED).count()
         taken = date_format(timezone.localtime(batch.created_at), "j F Y, H:i")
@@ -431,6 +460,16 @@ class ExportRequestAdmin(ReadOnlyModelAdmin):
         export_request = get_object_or_404(ExportRequest, pk=pk)
         if not request.user.has_perm(EXPORT) or request.user.pk != export_request.requester_id:
             raise PermissionDenied
+        changelist = reverse("admin:pledges_exportrequest_changelist")
+        ready = (export_request.status == ExportRequest.Status.APPROVED
+                 and export_request.expires_at > timezone.now())  # fmt: skip
+        if not ready:
+            self.message_user(
+                request,
+                f"This export cannot be downloaded now: {self.status_now(export_request).lower()}.",
+                messages.WARNING,
+            )
+            return _see_other(changelist)
         if not (request.method == "POST" and request.POST.get("confirm")):
             context = {
                 **self.admin_site.each_context(request),
@@ -445,8 +484,8 @@ class ExportRequestAdmin(ReadOnlyModelAdmin):
                 "hidden": [],
                 "form_action": request.get_full_path(),
                 "button": "Download the file",
-                "back_url": reverse("admin:pledges_exportrequest_changelist"),
-                "back_label": "Exports waiting for approval",
+                "back_url": changelist,
+                "back_label": "Exports of signers",
                 "back_text": "Go back without downloading",
             }
             return TemplateResponse(request, "admin/pledges/confirm.html", context)
@@ -456,7 +495,7 @@ class ExportRequestAdmin(ReadOnlyModelAdmin):
             )
         except ValidationError as problem:
             self.message_user(request, " ".join(problem.messages), messages.WARNING)
-            return _see_other(reverse("admin:pledges_exportrequest_changelist"))
+            return _see_other(changelist)
         response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="signers-{stamp}.csv"'

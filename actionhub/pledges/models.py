@@ -171,8 +171,8 @@ class ExportRequest(BaseModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "export waiting for approval"
-        verbose_name_plural = "exports waiting for approval"
+        verbose_name = "export of signers"
+        verbose_name_plural = "exports of signers"
 
     def __str__(self):
         return f"Export of {self.count:,} signers requested {self.created_at:%Y-%m-%d %H:%M}"

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -183,34 +183,55 @@ def exporters() -> int:
     return users.filter(pk__in=may[0]).filter(pk__in=may[1], is_staff=True).count()
 
 
-def export_needs_approval(*, count: int) -> bool:
+def exported_lately(actor) -> int:
+    """How many signers `actor` exported without a second organiser in the last 24 hours: a
+    large list taken a page at a time still needs the second organiser."""
+    since = timezone.now() - EXPORT_REQUEST_LIFETIME
+    lately = ExportRequest.objects.filter(
+        requester=actor, approver__isnull=True, status=ExportRequest.Status.DOWNLOADED,
+        downloaded_at__gte=since,
+    ).aggregate(total=Sum("count"))  # fmt: skip
+    return lately["total"] or 0
+
+
+def export_needs_approval(*, count: int, actor) -> bool:
     return (
         settings.EXPORT_NEEDS_SECOND_APPROVAL
-        and count > settings.EXPORT_APPROVAL_ABOVE
+        and count + exported_lately(actor) > settings.EXPORT_APPROVAL_ABOVE
         and exporters() >= 2
     )
 
 
-def signatures_export_csv(*, actor, signatures, reason: str, request=None):
+@transaction.atomic
+def signatures_export_csv(*, actor, signatures, reason: str, described: str = "", request=None):
     """Confirmed signers as CSV lines to stream, for organisers with the export permission only.
 
-    The permission is checked and the export audited now, before the first line is sent. An
-    export that needs a second organiser's approval is refused with ApprovalNeeded: ask for it
-    with export_request_create.
+    The permission is checked and the export recorded now, before the first line is sent: the
+    audit log says which list was chosen (`described`), and the export keeps whose rows left.
+    An export that needs a second organiser's approval is refused with ApprovalNeeded: ask for
+    it with export_request_create.
     """
     _require_export(actor)
     reason = _reason(reason)
-    confirmed = _confirmed(signatures)
-    count = confirmed.count()
-    if export_needs_approval(count=count):
+    ids = sorted(_confirmed(signatures).values_list("pk", flat=True))
+    if export_needs_approval(count=len(ids), actor=actor):
         raise ApprovalNeeded
+    now = timezone.now()
+    export = ExportRequest.objects.create(
+        requester=actor, reason=reason, signature_ids=ids, count=len(ids),
+        status=ExportRequest.Status.DOWNLOADED, downloaded_at=now, expires_at=now,
+    )  # fmt: skip
     audit_record(
-        action="signatures.exported",
-        actor=actor,
-        request=request,
-        summary=f"Exported {counted(count, 'confirmed signer')}: {reason}",
-    )
-    return _csv_lines(confirmed)
+        action="signatures.exported", actor=actor, obj=export, request=request,
+        summary=f"Exported {counted(len(ids), 'confirmed signer')}"
+        f"{f' ({described})' if described else ''}: {reason}",
+    )  # fmt: skip
+    return _csv_lines(*_chunks(ids))
+
+
+def _chunks(ids):
+    return [_confirmed(Signature.objects.filter(pk__in=ids[start : start + CHUNK]))
+            for start in range(0, len(ids), CHUNK)]  # fmt: skip
 
 
 @transaction.atomic
@@ -278,9 +299,7 @@ def export_request_download(*, actor, export_request: ExportRequest, request=Non
     export_request.status = ExportRequest.Status.DOWNLOADED
     export_request.downloaded_at = timezone.now()
     export_request.save(update_fields=["status", "downloaded_at", "updated_at"])
-    ids = export_request.signature_ids
-    chunks = [_confirmed(Signature.objects.filter(pk__in=ids[start : start + CHUNK]))
-              for start in range(0, len(ids), CHUNK)]  # fmt: skip
+    chunks = _chunks(export_request.signature_ids)
     audit_record(
         action="signatures.exported", actor=actor, obj=export_request, request=request,
         summary=f"Exported {counted(sum(c.count() for c in chunks), 'confirmed signer')}, "

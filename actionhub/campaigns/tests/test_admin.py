@@ -7,6 +7,9 @@ from actionhub.campaigns.models import Appeal
 from actionhub.core.markdown import render_markdown
 from actionhub.core.models import AuditEntry
 from actionhub.core.tests.forms import form_values
+from actionhub.staff.roles import VOLUNTEER, roles_ensure
+from actionhub.staff.tests.factories import OrganiserFactory, TOTPDeviceFactory
+from actionhub.staff.tests.sessions import sign_in_with_code
 
 
 @pytest.fixture
@@ -88,6 +91,19 @@ def test_the_markdown_preview_is_for_signed_in_organisers_and_takes_posts_only(o
     assert Client().post(PREVIEW, {"text": "Hello"}).status_code == 302  # to sign in
     assert organiser_client.get(PREVIEW).status_code == 405
     assert organiser_client.post(PREVIEW, {"text": "x" * 100_001}).status_code == 413
+
+
+def test_the_markdown_preview_is_for_those_who_may_change_content(client, campaign):
+    volunteer = OrganiserFactory(username="volunteer", is_superuser=False)
+    volunteer.groups.add(roles_ensure()[VOLUNTEER])
+    signed_in = sign_in_with_code(client, volunteer, TOTPDeviceFactory(user=volunteer))
+    assert signed_in.post(PREVIEW, {"text": "Hello"}).status_code == 403
+
+
+def test_a_previewed_draft_is_not_kept_by_the_renderer(organiser_client):
+    before = render_markdown.cache_info().currsize
+    organiser_client.post(PREVIEW, {"text": "A draft typed once " * 50})
+    assert render_markdown.cache_info().currsize == before
 
 
 def test_content_from_the_pack_says_what_loading_it_again_would_overwrite(

@@ -121,10 +121,12 @@ def test_a_new_time_moves_the_dates_and_tells_those_coming(
     preview = organiser_client.post(url, data)
     page = text(preview)
     assert (
-        '<th scope="row">Tue 1 Dec 2026</th> <td>Moved from 18:00 to 18:30</td> <td>2</td>' in page
+        '<th scope="row">Tue 1 Dec 2026</th> <td>Moved from 18:00–19:00 to 18:30–20:00</td> <td>2</td>'
+        in page
     )
     assert (
-        '<th scope="row">Tue 8 Dec 2026</th> <td>Moved from 18:00 to 18:30</td> <td>1</td>' in page
+        '<th scope="row">Tue 8 Dec 2026</th> <td>Moved from 18:00–19:00 to 18:30–20:00</td> <td>1</td>'
+        in page
     )
 
     organiser_client.post(url, page_form_values(preview.content.decode()) | {"confirm": "1"})
@@ -288,3 +290,28 @@ def test_a_new_time_zone_keeps_the_local_times_and_says_so(organiser_client, url
         '<th scope="row">Tue 1 Dec 2026</th> <td>Moved from 18:00 (Europe/London) to 18:00 '
         "(Europe/Paris)</td> <td>2</td>"
     ) in page
+
+
+def test_a_new_end_time_alone_is_previewed_and_those_coming_are_told(
+    immediate_tasks, organiser_client, url, demonstration, dates
+):
+    data = form_values(organiser_client, url) | {"end_time": "20:30"}
+    preview = organiser_client.post(url, data)
+    assert "Who will be told" in text(preview), "not saved at once"
+    assert "<td>Moved from 18:00–19:00 to 18:00–20:30</td>" in text(preview)
+    assert dates[0].local_ends_at.time() == time(19, 0), "nothing written before confirming"
+    organiser_client.post(url, page_form_values(preview.content.decode()) | {"confirm": "1"})
+    dates[0].refresh_from_db()
+    assert dates[0].local_ends_at.time() == time(20, 30)
+    told = [message for message in mail.outbox if message.subject.startswith("New time: ")]
+    assert "18:00 to 20:30" in told[0].body
+
+
+def test_the_preview_counts_guests_among_those_coming(organiser_client, url, dates):
+    RsvpFactory(occurrence=dates[0], person=PersonFactory(email="family@example.org"), guests=3)
+    data = form_values(organiser_client, url) | {"start_time": "18:30", "end_time": "20:00"}
+    page = text(organiser_client.post(url, data))
+    assert (
+        '<th scope="row">Tue 1 Dec 2026</th> <td>Moved from 18:00–19:00 to 18:30–20:00</td> <td>6</td>'
+        in page
+    )

@@ -30,8 +30,8 @@ class Migration(migrations.Migration):
                 ('requester', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'verbose_name': 'export waiting for approval',
-                'verbose_name_plural': 'exports waiting for approval',
+                'verbose_name': 'export of signers',
+                'verbose_name_plural': 'exports of signers',
                 'ordering': ['-created_at', '-id'],
             },
         ),

@@ -259,14 +259,40 @@ def test_with_the_setting_off_a_large_export_is_direct(client, pledge, many, set
     requester, _ = lead(client, "first")
     lead(type(client)(), "second")
     response = export(requester, many, confirm="yes", reason="Hand-in")
-    assert len(rows(response)) == 101 and not ExportRequest.objects.exists()
+    assert len(rows(response)) == 101
+    assert ExportRequest.objects.get().status == "downloaded", "kept, as every export is"
 
 
 def test_with_one_exporter_a_large_export_is_direct_with_its_reason(client, pledge, many):
     requester, _ = lead(client, "alone")
     response = export(requester, many, confirm="yes", reason="Hand-in")
-    assert len(rows(response)) == 101 and not ExportRequest.objects.exists()
+    assert len(rows(response)) == 101
     assert "Hand-in" in AuditEntry.objects.get(action="signatures.exported").summary
+    assert ExportRequest.objects.get().approver is None
+
+
+def test_a_large_list_taken_a_page_at_a_time_still_needs_a_second_organiser(client, pledge):
+    first, user = lead(client, "first")
+    lead(type(client)(), "second")
+    pages = [signatures(pledge, 60), signatures(pledge, 60)]
+    assert len(rows(export(first, pages[0], confirm="yes", reason="Hand-in"))) == 60
+    page = export(first, pages[1])
+    assert "With the 60 signers you exported in the last 24 hours" in page.content.decode()
+    response = export(first, pages[1], confirm="yes", reason="Hand-in, the rest")
+    assert not response.has_header("Content-Disposition")
+    assert ExportRequest.objects.latest("id").status == "pending"
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        sign_in_with_code(first, user, TOTPDeviceFactory(user=user))
+        assert len(rows(export(first, pages[1], confirm="yes", reason="Next day"))) == 60
+
+
+def test_the_log_says_which_signers_left_in_a_direct_export(client, pledge):
+    first, _ = lead(client, "alone")
+    chosen = signatures(pledge, 3)
+    export(first, chosen, confirm="yes", reason="For the MP")
+    summary = AuditEntry.objects.get(action="signatures.exported").summary
+    assert "those ticked" in summary
+    assert ExportRequest.objects.get().signature_ids == sorted(s.pk for s in chosen)
 
 
 def test_inactive_or_non_staff_accounts_are_not_second_exporters(client, pledge, many):

@@ -154,3 +154,25 @@ def test_the_first_organiser_is_a_superuser_in_the_organiser_role():
     call_command("ensure_organiser", stdout=StringIO())
     user = Group.objects.get(name=ORGANISER).user_set.get()
     assert user.is_superuser and user.username == "organiser"
+
+
+@pytest.mark.parametrize("lookup", ["email_normalised", "first_name", "postcode", "ip_address",
+                                    "person__email"])  # fmt: skip
+def test_an_organiser_cannot_ask_the_list_whether_someone_signed(client, campaign, lookup):
+    SignatureFactory(pledge=campaign.pledges.get(), first_name="Miriam", postcode="NW3 7UX",
+                     email_normalised="miriam@example.org")  # fmt: skip
+    organiser = member(client, ORGANISER)
+    refused = organiser.get(f"/admin/pledges/signature/?{lookup}=miriam@example.org")
+    assert refused.status_code == 400
+    allowed = organiser.get("/admin/pledges/signature/?status__exact=confirmed")
+    assert allowed.status_code == 200 and "1 signature" in allowed.content.decode()
+
+
+def test_a_volunteer_does_not_see_the_organiser_notes(client, campaign):
+    occurrence = OccurrenceFactory(organiser_notes="Stewards: Ruth and Dilnur")
+    url = reverse("admin:events_occurrence_change", args=[occurrence.pk])
+    volunteer = member(client, VOLUNTEER).get(url)
+    assert volunteer.status_code == 200
+    assert "Stewards: Ruth and Dilnur" not in volunteer.content.decode()
+    organiser = member(type(client)(), ORGANISER).get(url)
+    assert "Stewards: Ruth and Dilnur" in organiser.content.decode()

@@ -40,6 +40,7 @@
         method: "POST",
         body: data,
         credentials: "same-origin",
+        redirect: "error",  // signed out meanwhile: the sign-in page is not a preview
         headers: { "X-CSRFToken": token(field) },
       })
         .then(function (response) {
