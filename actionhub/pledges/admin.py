@@ -51,10 +51,12 @@ PERSONAL_COLUMNS = {"signer", "email", "postcode"}
 
 def _chosen(request) -> str:
     """Which signatures an action was run on, for the audit log: the list's filters, and
-    whether every matching signature or only the ticked ones."""
-    filters = request.GET.urlencode() or "no filters"
+    whether every matching signature or only the ticked ones. A search term may be an email
+    address, so it stays out."""
+    filters = request.GET.copy()
+    filters.pop("q", None)
     which = "every one matching" if request.POST.get("select_across") == "1" else "those ticked"
-    return f"{which}, with {filters}"
+    return f"{which}, with {filters.urlencode() or 'no filters'}"
 
 
 @admin.register(Signature)
@@ -256,13 +258,11 @@ class SignatureAdmin(ReadOnlyModelAdmin):
             "audit log.",
         )
         if form.is_valid():
-            filters = request.GET.copy()
-            filters.pop("q", None)  # a search term may be an email address: it stays out
             batch = signatures_invalidate(
                 actor=request.user,
                 signatures=queryset,
                 reason=form.cleaned_data["reason"]
-                + f" (selected in the console with {filters.urlencode() or 'no filters'})",
+                + f" (selected in the console: {_chosen(request)})",
                 request=request,
             )
             self.message_user(

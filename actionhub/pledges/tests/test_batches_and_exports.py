@@ -349,3 +349,12 @@ def test_restoring_asks_first_and_a_restored_batch_cannot_be_restored_again(
     again = organiser_client.post(restore, {"confirm": "yes"}, follow=True)
     assert "already been put back" in again.content.decode()
     assert AuditEntry.objects.filter(action="signatures.restored").count() == 1
+
+
+def test_a_search_for_an_address_stays_out_of_the_export_log(client, pledge):
+    first, _ = lead(client, "alone")
+    chosen = signatures(pledge, 1, email_normalised="miriam@example.org")
+    action(first, "export_csv", chosen, url=CHANGELIST + "?q=miriam%40example.org&status__exact=confirmed",
+           confirm="yes", reason="For the MP")  # fmt: skip
+    summary = AuditEntry.objects.get(action="signatures.exported").summary
+    assert "status__exact=confirmed" in summary and "miriam" not in summary
