@@ -47,21 +47,18 @@ def _see_other(url: str):
 
 
 class ImportAdminMixin:
-    """Upload and preview pages for a ModelAdmin whose model a file can be imported into."""
+    """Upload and preview pages for a ModelAdmin whose model a file can be imported into.
+
+    The admin that uses it says how, with three methods:
+    `make_importer(*, data, filename, cleaned) -> SpreadsheetImporter` (the importer for the
+    uploaded file and the form's other fields), `done_message(plan) -> str` (what to say once
+    it is imported) and `confirm_label(summary) -> str` (the preview's confirm button).
+    """
 
     import_form_class = None
     importers: tuple[type[SpreadsheetImporter], ...] = ()
     import_title = ""
     has_fields = False  # whether the upload form has fields besides the file
-
-    def make_importer(self, *, data: bytes, filename: str, cleaned: dict) -> SpreadsheetImporter:
-        raise NotImplementedError
-
-    def done_message(self, plan) -> str:
-        raise NotImplementedError
-
-    def confirm_label(self, summary: dict) -> str:
-        raise NotImplementedError
 
     def import_urls(self) -> list:
         name = f"{self.opts.app_label}_{self.opts.model_name}_import"
