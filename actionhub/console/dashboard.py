@@ -340,8 +340,10 @@ def sources_chart(*, today: date) -> Chart:
     rows = (
         DailyCount.objects.filter(measure=Measure.SOURCES,
                                   day__gt=today - timedelta(days=CHART_DAYS))
-        .values_list("key").annotate(total=Sum("count")).order_by("-total")[:10]
+        .values_list("key").annotate(total=Sum("count")).order_by("-total", "key")[:10]
     )  # fmt: skip
+    # Equal counts in the order of their names, signatures without a source code last.
+    rows = sorted(rows, key=lambda row: (-row[1], row[0] == "", row[0]))
     rows = [(key or "(no source)", total) for key, total in rows]
     title = f"Where signatures came from (source codes, last {CHART_DAYS} days)"
     description = (
