@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "actionhub.core.page_cache.PublicPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -144,6 +145,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "actionhub.core.context_processors.site",
+                "actionhub.core.context_processors.visitor_tokens",
             ],
         },
     },
@@ -178,6 +180,9 @@ else:
 # Rate limits and per-address caps must be counted where every process sees them: the shared
 # cache when there is one, else the database (core.ratelimit).
 RATE_LIMIT_STORE = "cache" if CACHE_URL else "database"
+# Pages a visitor without a session sees are kept whole this long (core.page_cache); the suite
+# turns it off unless a test is about it, so no test sees another's page.
+PAGE_CACHE_SECONDS = 0 if IS_TEST else env_int("PAGE_CACHE_SECONDS", 10)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -11,9 +11,11 @@ from actionhub.brands.selectors import (
     brands_tracker,
 )
 from actionhub.campaigns.selectors import campaign_get_default, campaign_part
+from actionhub.core.page_cache import public_page
 from actionhub.staff.selectors import staff_is_signed_in
 
 
+@public_page
 def tracker(request):
     campaign = campaign_get_default()
     status = request.GET.get("status", "")
@@ -50,6 +52,7 @@ def tracker(request):
     return render(request, "brands/tracker.html", context)
 
 
+@public_page
 def brand_page(request, slug):
     campaign = campaign_get_default()
     brand = get_object_or_404(

@@ -6,6 +6,7 @@ from actionhub.campaigns.selectors import (
     campaign_get_default,
     campaign_part,
 )
+from actionhub.core.page_cache import public_page
 from actionhub.events.selectors import demonstration_next_date
 from actionhub.parliament.postcodes import normalise_postcode
 from actionhub.pledges.selectors import pledge_progress
@@ -20,6 +21,7 @@ TOOL_URL_NAMES = {
 }
 
 
+@public_page
 def home(request):
     campaign = campaign_get_default()
     pledge = campaign.pledges.order_by("pk").first()
@@ -37,6 +39,7 @@ def home(request):
     return render(request, "campaigns/home.html", context)
 
 
+@public_page
 def letters(request):
     campaign = campaign_get_default()
     return render(
@@ -50,12 +53,14 @@ def letters(request):
     )
 
 
+@public_page
 def briefing(request, slug):
     campaign = campaign_get_default()
     letter = get_object_or_404(LetterTemplate, campaign=campaign, slug=slug)
     return render(request, "campaigns/briefing.html", {"campaign": campaign, "letter": letter})
 
 
+@public_page
 def appeal(request):
     campaign = campaign_get_default()
     return render(
@@ -65,6 +70,7 @@ def appeal(request):
     )
 
 
+@public_page
 def engagement(request):
     campaign = campaign_get_default()
     plan = campaign_part(campaign, "engagement")
@@ -76,6 +82,7 @@ def engagement(request):
     return render(request, "campaigns/engagement.html", context)
 
 
+@public_page
 def page(request, slug):
     campaign = campaign_get_default()
     page = get_object_or_404(Page, campaign=campaign, slug=slug)

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from actionhub.campaigns.selectors import campaign_get_default, campaign_part
 from actionhub.core.ip import client_ip
+from actionhub.core.page_cache import public_page
 from actionhub.events.calendar import (
     google_calendar_url,
     occurrence_calendar,
@@ -39,6 +40,7 @@ FEED_WEEKS_BACK = 4
 UPCOMING_SHOWN = 8
 
 
+@public_page
 def demonstration(request):
     """The campaign's weekly demonstration: its series page. Reading it writes nothing: the
     series and its dates are made when the campaign loads, and kept ahead by a periodic task."""
@@ -46,6 +48,7 @@ def demonstration(request):
     return _series_page(request, get_object_or_404(Series, demonstration=demo))
 
 
+@public_page
 def series_page(request, slug):
     return _series_page(request, get_object_or_404(Series, slug=slug))
 
@@ -58,6 +61,7 @@ def _series_page(request, series):
     )
 
 
+@public_page
 def occurrence_page(request, slug, on):
     occurrence = _occurrence(slug, on)
     series = occurrence.series

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from actionhub.core.page_cache import visitor_value
 from actionhub.core.text import person_name
 from actionhub.parliament.postcodes import normalise_postcode
 from actionhub.pledges.models import SHOW_NAME_WORDING, SIGN_WORDING
@@ -22,6 +23,16 @@ def clean_source(value: str | None) -> str:
 
 def form_started_token() -> str:
     return signing.dumps(time.time(), salt=TIMING_SALT)
+
+
+@visitor_value("pledge-started")
+def _form_started_for_visitor(request) -> str:
+    return form_started_token()
+
+
+@visitor_value("source")
+def _source_for_visitor(request) -> str:
+    return clean_source(request.GET.get("source"))
 
 
 def form_started_at(token) -> float | None:

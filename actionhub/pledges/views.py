@@ -6,11 +6,10 @@ from django.views.decorators.http import require_GET
 
 from actionhub.campaigns.selectors import campaign_get_default, demonstration_next_dates
 from actionhub.core.ip import client_ip
+from actionhub.core.page_cache import for_visitor, public_page
 from actionhub.pledges.forms import (
     SignatureForm,
-    clean_source,
     form_started_at,
-    form_started_token,
 )
 from actionhub.pledges.selectors import (
     pledge_constituency_tallies,
@@ -42,10 +41,10 @@ def pledge_default(request):
     return redirect(url)
 
 
+@public_page
 def pledge(request, slug):
     pledge = _pledge(slug)
-    source = clean_source(request.GET.get("source"))
-    started = form_started_token()
+    started = for_visitor(request, "pledge-started")
     if request.method == "POST":
         form = SignatureForm(request.POST)
         if form.is_valid():
@@ -65,7 +64,7 @@ def pledge(request, slug):
             # Keep the original token, so fixing a mistake quickly is not taken for a robot.
             started = request.POST["started"]
     else:
-        form = SignatureForm(initial={"source": source})
+        form = SignatureForm(initial={"source": for_visitor(request, "source")})
     context = {
         "campaign": pledge.campaign,
         "pledge": pledge,
@@ -79,6 +78,7 @@ def pledge(request, slug):
     return render(request, "pledges/pledge.html", context, status=400 if form.errors else 200)
 
 
+@public_page
 def constituencies(request, slug):
     pledge = _pledge(slug)
     context = {
@@ -145,6 +145,7 @@ def thanks(request, slug):
 
 @require_GET
 @cache_control(public=True, max_age=10)
+@public_page
 def count_json(request, slug):
     pledge = _pledge(slug)
     progress = pledge_progress(pledge=pledge)

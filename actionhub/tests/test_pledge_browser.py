@@ -4,16 +4,23 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from playwright.sync_api import expect
 
+from actionhub.campaigns.models import Pledge
 from actionhub.pledges.models import Signature
 from actionhub.tests.browser import check_current_page, check_page, in_viewport
 
 pytestmark = pytest.mark.browser
 
 
-def test_sign_confirm_and_thank_you_in_the_browser(campaign, page, settings, run_tasks):
+@pytest.mark.parametrize("kept_page", [False, True], ids=["rendered", "from-the-page-cache"])
+def test_sign_confirm_and_thank_you_in_the_browser(campaign, page, settings, run_tasks, kept_page):
     settings.PLEDGE_MIN_FORM_SECONDS = 0
+    if kept_page:
+        # Another visitor has just seen the pledge: this one is served the page kept for them.
+        settings.PAGE_CACHE_SECONDS = 10
+        Client().get(f"/pledge/{Pledge.objects.get().slug}/")
     check_page(page, "/pledge/?source=hampstead-shul")
     expect(page.get_by_role("heading", name="Sign the pledge")).to_be_visible()
 
