@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from actionhub.core.views import favicon, robots_txt
 
+handler500 = "actionhub.core.views.server_error"
+
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("favicon.ico", favicon),

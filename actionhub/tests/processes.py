@@ -1,0 +1,69 @@
+"""The site as real processes, with production settings: for the fault tests and the benchmarks."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def site_env(database_url: str, var_dir: Path) -> dict:
+    """Production settings on a local database; the load comes from one address, so the
+    per-address limits are raised and the form's minimum time is off."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "local-processes-only-" + "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_COOKIES": "false",
+        "EMAIL_HOST": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "ACTIONHUB_VAR_DIR": str(var_dir),
+        "PLEDGE_SIGNATURES_PER_MINUTE_PER_IP": str(10**9),
+        "PLEDGE_SIGNATURES_PER_HOUR_PER_IP": str(10**9),
+        "PLEDGE_MIN_FORM_SECONDS": "0",
+        "DJANGO_SETTINGS_MODULE": "actionhub.settings",
+        "PYTHONPATH": str(REPO),
+    }
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, check=True, capture_output=True
+    )
+
+
+class Server:
+    """gunicorn serving `app` until stopped."""
+
+    def __init__(self, env: dict, app: str, workers: int, threads: int):
+        self.port = free_port()
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
+             "--log-level", "warning", "--chdir", str(REPO)],
+            env=env,
+        )  # fmt: skip
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not start serving {app}")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
