@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from actionhub.core.cache import UNREACHABLE
 from actionhub.core.models import RateLimitCounter
 
 
@@ -30,7 +31,11 @@ def rate_limit_exceeded(*, key: str, limits: list[tuple[int, int]]) -> bool:
 
 def _count_in(window_key: str, seconds: int) -> int:
     if settings.RATE_LIMIT_STORE == "cache":
-        return _count_in_cache(window_key, seconds)
+        try:
+            return _count_in_cache(window_key, seconds)
+        except UNREACHABLE:
+            # Redis is away: the database is shared by every process too, so limits still hold.
+            return _count_in_database(window_key, seconds)
     return _count_in_database(window_key, seconds)
 
 

@@ -1,0 +1,77 @@
+"""The shared cache on a real Redis, and the site going on while Redis cannot be reached."""
+
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from actionhub.campaigns.models import Pledge
+from actionhub.core.models import RateLimitCounter
+from actionhub.core.ratelimit import rate_limit_exceeded
+from actionhub.tests.processes import free_port
+
+# A database of its own on the machine's Redis, so the suite never touches anything else there.
+REDIS_URL = "redis://127.0.0.1:6379/15"
+LIMIT = [(3, 60)]
+
+
+def use_redis(settings, url):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "actionhub.core.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # apart from any other run on this Redis
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    settings.RATE_LIMIT_STORE = "cache"
+
+
+@pytest.fixture
+def redis_running(settings):
+    use_redis(settings, REDIS_URL)
+
+
+@pytest.fixture
+def redis_away(settings):
+    """Nothing listens on the port: every connection is refused, as when Redis is stopped."""
+    use_redis(settings, f"redis://127.0.0.1:{free_port()}/0")
+
+
+def test_with_redis_running_pages_and_limits_use_it(db, redis_running):
+    cache.set("greeting", "shalom")
+    assert cache.get("greeting") == "shalom"
+
+    results = [rate_limit_exceeded(key="pledge:192.0.2.7", limits=LIMIT) for _ in range(5)]
+
+    assert results == [False, False, False, True, True]
+    assert not RateLimitCounter.objects.exists(), "counted in Redis"
+
+
+def test_with_redis_running_a_page_is_kept_there_for_every_process(
+    campaign, redis_running, settings
+):
+    settings.PAGE_CACHE_SECONDS = 10
+    pledge = Pledge.objects.get()
+    Client().get(f"/pledge/{pledge.slug}/")
+    pledge.title = "A title changed by an organiser"
+    pledge.save()
+
+    assert pledge.title.encode() not in Client().get(f"/pledge/{pledge.slug}/").content
+
+
+def test_with_redis_away_pages_are_still_served(campaign, redis_away, settings):
+    settings.PAGE_CACHE_SECONDS = 10
+    pledge = Pledge.objects.get()
+    for path in ("/", f"/pledge/{pledge.slug}/", f"/pledge/{pledge.slug}/count.json"):
+        response = Client().get(path)
+        assert response.status_code == 200, path
+    assert cache.get("anything", "missed") == "missed"
+
+
+def test_with_redis_away_rate_limits_are_counted_in_the_database(db, redis_away):
+    results = [rate_limit_exceeded(key="pledge:192.0.2.8", limits=LIMIT) for _ in range(5)]
+
+    assert results == [False, False, False, True, True], "limits still hold"
+    assert RateLimitCounter.objects.get().count == 5
