@@ -261,6 +261,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# A task marked running for longer than any task takes belongs to a worker that died; it is
+# queued again (core.queue).
+TASK_STALLED_AFTER = timedelta(minutes=env_int("TASK_STALLED_AFTER_MINUTES", 15))
+# A message the mail server does not take is tried again after each of these delays in turn
+# (about a day in all), then marked failed for organisers to see (core.email).
+EMAIL_RETRY_DELAYS = [timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=2),
+                      timedelta(minutes=5), timedelta(minutes=10), timedelta(minutes=30)] + [
+    timedelta(hours=1)] * 23  # fmt: skip
 # Email: only ever sent from a task. Without EMAIL_HOST, messages are written as files.
 # Emails about a campaign show the campaign's name as the sender, with this address.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Action Hub <noreply@localhost>")

@@ -18,6 +18,7 @@ from actionhub.campaigns.models import Campaign
 from actionhub.console.charts import Column, column_chart_svg
 from actionhub.console.models import DailyCount, Tally
 from actionhub.console.tallies import HEARING_MORE
+from actionhub.core.email import emails_waiting_since
 from actionhub.core.models import OutboundEmail
 from actionhub.core.text import counted
 from actionhub.events.models import Occurrence, Rsvp, Series
@@ -248,6 +249,16 @@ def attention_for(*, user, now: datetime) -> list[Attention]:
                     _changelist("core_outboundemail", status__exact="failed"),
                 )
             )
+        waiting = emails_waiting_since(now=now).order_by("first_failed_at")
+        oldest = waiting.first()
+        if oldest:
+            since = timezone.localtime(oldest.first_failed_at)
+            items.append(Attention(
+                f"{counted(waiting.count(), 'email')} waiting: the mail server has not taken "
+                f"them since {since:%H:%M} on {since.day} {since:%B}. They are tried again "
+                f"by themselves; the last error was: {oldest.last_error[:200]}",
+                _changelist("core_outboundemail", status__exact="queued"),
+            ))  # fmt: skip
     if user.has_perm("letters.view_letter"):
         month_ago = now - timedelta(days=30)
         undelivered = Letter.objects.filter(

@@ -1,7 +1,16 @@
-"""The one way the site sends email: from a task, enqueued once the transaction commits."""
+"""The one way the site sends email: from a task, enqueued once the transaction commits.
 
+Delivery is at least once. A message that the mail server does not take is tried again later
+(EMAIL_RETRY_DELAYS), so a mail server away for a while delays email but loses none; a worker
+killed mid-send leaves its task to be run again (core.queue). Each message carries a Message-ID
+fixed when it is queued, so in the rare case it is sent twice (the worker killed after the
+server took it, before the row was deleted), both copies are the same message to every mail
+program and server that drops duplicates.
+"""
+
+import smtplib
 from datetime import timedelta
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -30,13 +39,18 @@ def email_send(
         subject=subject,
         body=body,
         reply_to=list(reply_to or []),
-        headers=dict(headers or {}),
+        headers={"Message-ID": message_id_new(), **(headers or {})},
         attachments=[list(attachment) for attachment in attachments or []],
     )
     email.full_clean()
     email.save()
     transaction.on_commit(lambda: send_email.enqueue(email.pk))
     return email
+
+
+def message_id_new() -> str:
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return make_msgid(domain=domain or "localhost")
 
 
 def from_address(sender_name: str, address: str = "") -> str:
@@ -48,12 +62,15 @@ def from_address(sender_name: str, address: str = "") -> str:
 def email_deliver(*, email_id: int) -> None:
     """Send a queued message, then delete it: once delivered, nothing of it is kept.
 
-    A failure is recorded on the row (kept for another try and for organisers to see), then
-    raised so the task shows it too.
+    If the mail server cannot be reached or does not take it, the error is recorded on the row
+    and another try is queued, until EMAIL_RETRY_DELAYS run out; then it is marked failed,
+    for organisers to see. The error is raised either way, so the task shows it too.
     """
-    email = OutboundEmail.objects.filter(pk=email_id).first()
+    from actionhub.core.tasks import send_email
+
+    email = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.QUEUED).first()
     if email is None:
-        return  # already delivered, or erased at the supporter's request
+        return  # already delivered, given up on, or erased at the supporter's request
     message = EmailMessage(
         subject=email.subject,
         body=email.body,
@@ -66,12 +83,29 @@ def email_deliver(*, email_id: int) -> None:
         message.attach(filename, content, mimetype)
     try:
         message.send()
-    except Exception as error:
-        email.status = OutboundEmail.Status.FAILED
+    except (smtplib.SMTPException, OSError) as error:
+        now = timezone.now()
+        email.attempts += 1
+        email.first_failed_at = email.first_failed_at or now
         email.last_error = f"{type(error).__name__}: {error}"[:2000]
-        email.save(update_fields=["status", "last_error", "updated_at"])
+        delays = settings.EMAIL_RETRY_DELAYS
+        if email.attempts > len(delays):
+            email.status = OutboundEmail.Status.FAILED
+        email.save(update_fields=["status", "attempts", "first_failed_at", "last_error",
+                                  "updated_at"])  # fmt: skip
+        if email.status == OutboundEmail.Status.QUEUED:
+            delay = delays[email.attempts - 1]
+            transaction.on_commit(lambda: send_email.using(run_after=now + delay).enqueue(email.pk))
         raise
     email.delete()
+
+
+def emails_waiting_since(*, now=None, longer_than=timedelta(minutes=10)):
+    """Messages the mail server has not taken for a while: what organisers are told about."""
+    now = now or timezone.now()
+    return OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.QUEUED, first_failed_at__lt=now - longer_than
+    )
 
 
 def email_erase_for(*, address: str) -> int:

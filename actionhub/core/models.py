@@ -64,7 +64,7 @@ class OutboundEmail(BaseModel):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
-        FAILED = "failed", "Failed"
+        FAILED = "failed", "Failed (no more tries)"
 
     from_email = models.CharField(
         max_length=400, blank=True, help_text="Blank for the site's DEFAULT_FROM_EMAIL."
@@ -79,6 +79,10 @@ class OutboundEmail(BaseModel):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     last_error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Tries to send it so far.")
+    first_failed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the first try failed; blank if none has."
+    )
 
     def __str__(self):
         return f"{self.subject} ({self.get_status_display()})"

@@ -5,6 +5,7 @@ from django_tasks import task
 
 from actionhub.core.email import email_deliver, emails_failed_delete
 from actionhub.core.periodic import periodic
+from actionhub.core.queue import tasks_requeue_stalled
 from actionhub.core.ratelimit import rate_limit_counters_delete_expired
 
 
@@ -27,3 +28,8 @@ def delete_failed_emails():
 @periodic(every=timedelta(hours=1))
 def delete_expired_rate_limit_counters():
     rate_limit_counters_delete_expired()
+
+
+@periodic(every=timedelta(minutes=5))
+def requeue_stalled_tasks():
+    tasks_requeue_stalled()

@@ -3,7 +3,7 @@
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import formataddr, make_msgid, parseaddr
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core import signing
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from actionhub.brands.models import Brand
 from actionhub.campaigns.models import LetterTemplate
-from actionhub.core.email import from_address
+from actionhub.core.email import from_address, message_id_new
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.letters.compose import letter_prefill, personal_share, signature_block
 from actionhub.letters.models import (
@@ -223,7 +223,7 @@ def letter_deliver(*, letter_id: int) -> None:
     if not recipient:
         letter_fail(letter=letter, reason="We have no email address for the recipient.")
         return
-    message_id = letter.message_id or make_msgid(domain=_site_domain())
+    message_id = letter.message_id or message_id_new()
     message = EmailMessage(
         subject=letter.subject,
         body=render_to_string(
@@ -408,10 +408,6 @@ def _email_confirmation(letter: Letter) -> None:
         confirm_url=settings.SITE_URL
         + reverse("letter-confirm", args=[letter_confirmation_token(letter)]),
     )
-
-
-def _site_domain() -> str:
-    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
 
 
 def send_allowances_forget(*, person) -> None:

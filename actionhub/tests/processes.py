@@ -67,3 +67,83 @@ class Server:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+class Worker:
+    """`manage.py db_worker`, the task worker that sends every email, until stopped or killed."""
+
+    def __init__(self, env: dict):
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.1",
+             "--no-startup-delay"],
+            cwd=REPO, env=env,
+        )  # fmt: skip
+
+    def kill(self):
+        self.process.kill()  # SIGKILL: no chance to finish or tidy up
+        self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
+def run_python(env: dict, code: str) -> str:
+    """Run `code` with Django set up in a child process on `env`'s database; its output."""
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=REPO, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+
+
+def queue_emails(env: dict, count: int) -> None:
+    run_python(
+        env,
+        f"""
+from django.db import transaction
+from actionhub.core.email import email_send
+with transaction.atomic():
+    for number in range({count}):
+        email_send(to=[f"supporter{{number}}@example.org"], subject="Confirm", body="Link")
+""",
+    )
+
+
+def requeue_stalled_tasks(env: dict) -> int:
+    """The periodic sweep as it runs once TASK_STALLED_AFTER has passed since a worker died."""
+    return int(
+        run_python(
+            env,
+            """
+from django.conf import settings
+from django.utils import timezone
+from actionhub.core.queue import tasks_requeue_stalled
+print(tasks_requeue_stalled(now=timezone.now() + settings.TASK_STALLED_AFTER))
+""",
+        )
+    )
+
+
+def emails_waiting(env: dict) -> int:
+    code = "from actionhub.core.models import OutboundEmail; print(OutboundEmail.objects.count())"
+    return int(run_python(env, code))
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("ADMIN_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def postgres_database_create(name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(postgres_admin_url(), autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return postgres_admin_url().rsplit("/", 1)[0] + f"/{name}"
+
+
+def postgres_database_drop(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(postgres_admin_url(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -2,6 +2,7 @@
 
 import email
 import socket
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -13,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from actionhub.core.email import email_send
 from actionhub.core.mail_backends import FolderEmailBackend
 from actionhub.core.models import OutboundEmail
+from actionhub.core.tests.clock import SUITE_NOW
 
 
 class Inbox(Message):
@@ -70,20 +72,79 @@ def test_a_task_delivers_the_message_to_a_real_smtp_server(smtp_server, run_task
     assert task.args_kwargs["args"] == [queued_id], "the queue holds only the id"
 
 
-def test_a_failed_delivery_is_recorded(settings, run_tasks):
+def use_smtp(settings, port):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
+
+
+def test_while_the_mail_server_is_away_emails_wait_and_all_go_once_it_returns(
+    settings, run_tasks, time_machine, organiser_client
+):
+    time_machine.move_to(SUITE_NOW, tick=False)
+    port = free_port()
+    use_smtp(settings, port)  # nothing listens there yet
+    with transaction.atomic():
+        for number in range(3):
+            email_send(to=[f"supporter{number}@example.org"], subject="Confirm", body="Link")
+
+    run_tasks()
+    waiting = OutboundEmail.objects.all()
+    assert {(e.status, e.attempts) for e in waiting} == {(OutboundEmail.Status.QUEUED, 1)}
+    assert all("ConnectionRefusedError" in e.last_error for e in waiting)
+    assert waiting[0].body == "Link", "kept for the next try"
+    dashboard = organiser_client.get("/admin/").content.decode()
+    assert "waiting: the mail server" not in dashboard, "a short outage is not news"
+
+    time_machine.shift(timedelta(seconds=31))
+    run_tasks()
+    assert {e.attempts for e in OutboundEmail.objects.all()} == {2}
+    time_machine.shift(timedelta(minutes=12))
+    dashboard = organiser_client.get("/admin/").content.decode()
+    assert "3 emails waiting: the mail server has not taken them since 09:00" in dashboard
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        run_tasks()
+    finally:
+        controller.stop()
+    received = sorted(message["To"] for message in inbox.messages)
+    assert received == [f"supporter{number}@example.org" for number in range(3)]
+    assert not OutboundEmail.objects.exists()
+
+
+def test_an_email_the_mail_server_never_takes_is_marked_failed_for_organisers(
+    settings, run_tasks, time_machine, organiser_client
+):
+    time_machine.move_to(SUITE_NOW, tick=False)
+    use_smtp(settings, free_port())
+    settings.EMAIL_RETRY_DELAYS = [timedelta(seconds=30)]
     with transaction.atomic():
         email_send(to=["supporter@example.org"], subject="Confirm", body="Link")
 
     run_tasks()
+    time_machine.shift(timedelta(seconds=31))
+    run_tasks()
 
     record = OutboundEmail.objects.get()
-    assert record.status == OutboundEmail.Status.FAILED
-    assert "ConnectionRefusedError" in record.last_error
-    assert record.body == "Link", "kept for another try"
+    assert (record.status, record.attempts) == (OutboundEmail.Status.FAILED, 2)
+    assert "1 email could not be sent" in organiser_client.get("/admin/").content.decode()
+
+
+def test_each_message_has_its_own_message_id_fixed_when_queued(smtp_server, run_tasks):
+    with transaction.atomic():
+        first = email_send(to=["a@example.org"], subject="One", body="Link")
+        second = email_send(to=["b@example.org"], subject="Two", body="Link")
+    ids = [first.headers["Message-ID"], second.headers["Message-ID"]]
+
+    run_tasks()
+
+    assert sorted(m["Message-ID"] for m in smtp_server.messages) == sorted(ids)
+    assert ids[0] != ids[1] and all(i.endswith("@127.0.0.1>") for i in ids)
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(smtp_server, run_tasks):

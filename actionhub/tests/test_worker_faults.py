@@ -1,0 +1,131 @@
+"""Faults on real processes: a task worker killed while sending, a mail server that goes away.
+
+Each test has a database of its own, made by `migrate` (a file for SQLite, a fresh database on
+PostgreSQL), which real `db_worker` processes share with this one, and a real SMTP server.
+"""
+
+import asyncio
+import threading
+import time
+import uuid
+from collections import Counter
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.db import connection
+
+from actionhub.tests.processes import (
+    Worker,
+    emails_waiting,
+    free_port,
+    manage,
+    postgres_database_create,
+    postgres_database_drop,
+    queue_emails,
+    requeue_stalled_tasks,
+    site_env,
+)
+
+EMAILS = 200
+
+
+class Inbox:
+    """An SMTP server's receiving end. With `hold_at`, it keeps that message but holds back
+    its "250 OK", so a worker killed then dies in the middle of sending it."""
+
+    def __init__(self, hold_at=None):
+        self.messages = []
+        self.hold_at = hold_at
+        self.holding = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
+        text = envelope.content.decode()
+        message_id = next(
+            line.split(":", 1)[1].strip() for line in text.splitlines()
+            if line.lower().startswith("message-id:")
+        )  # fmt: skip
+        self.messages.append((envelope.rcpt_tos[0], message_id))
+        if len(self.messages) == self.hold_at:
+            self.held = envelope.rcpt_tos[0]
+            self.holding.set()
+            await asyncio.sleep(60)
+        return "250 OK"
+
+
+def wait_for(condition, seconds, what):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def site_database(tmp_path):
+    """The environment of a site with a database of its own, migrated."""
+    if connection.vendor == "postgresql":
+        name = f"actionhub_faults_{uuid.uuid4().hex[:12]}"
+        url = postgres_database_create(name)
+    else:
+        name, url = None, f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    env = site_env(url, tmp_path)
+    try:
+        manage(env, "migrate", "--no-input")
+        yield env
+    finally:
+        if name:
+            postgres_database_drop(name)
+
+
+def test_a_worker_killed_mid_send_loses_no_email_and_a_repeat_is_the_same_message(
+    site_database,
+):
+    inbox = Inbox(hold_at=EMAILS // 4)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    env = {**site_database, "EMAIL_PORT": str(controller.port)}
+    queue_emails(env, EMAILS)
+
+    first = Worker(env)
+    try:
+        assert inbox.holding.wait(60), "the first worker sends"
+        first.kill()
+    finally:
+        first.stop()
+    assert requeue_stalled_tasks(env) == 1, "the task the worker died in is queued again"
+
+    second = Worker(env)
+    try:
+        wait_for(lambda: emails_waiting(env) == 0, 60, "the second worker sends the rest")
+    finally:
+        second.stop()
+        controller.stop()
+
+    recipients = Counter(recipient for recipient, _ in inbox.messages)
+    assert set(recipients) == {f"supporter{n}@example.org" for n in range(EMAILS)}, "none lost"
+    repeated = [recipient for recipient, times in recipients.items() if times > 1]
+    assert repeated == [inbox.held], "only the message in flight when the worker died"
+    ids = Counter(message_id for _, message_id in inbox.messages)
+    assert len(ids) == EMAILS, "a repeat carries the same Message-ID, so it can be dropped"
+
+
+def test_a_mail_server_away_for_a_while_delays_email_but_loses_none(site_database):
+    port = free_port()
+    env = {**site_database, "EMAIL_PORT": str(port)}
+    queue_emails(env, 20)
+
+    worker = Worker(env)
+    try:
+        time.sleep(3)  # every message tried once while nothing listens on the port
+        assert emails_waiting(env) == 20
+        inbox = Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            # The first retry comes 30 seconds after each failure.
+            wait_for(lambda: len(inbox.messages) == 20, 50, "all sent once it is back")
+        finally:
+            controller.stop()
+    finally:
+        worker.stop()
+    assert emails_waiting(env) == 0
+    assert len({recipient for recipient, _ in inbox.messages}) == 20
