@@ -1,6 +1,7 @@
 """The site as real processes, with production settings: for the fault tests and the benchmarks."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -52,7 +53,7 @@ class Server:
             [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
              "--log-level", "warning", "--chdir", str(REPO)],
-            env=env,
+            env=env, start_new_session=True,
         )  # fmt: skip
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -66,6 +67,11 @@ class Server:
 
     def stop(self):
         self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def kill(self):
+        """SIGKILL to gunicorn and every worker process it started: the instance is gone."""
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
 
