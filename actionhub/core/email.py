@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task_backends
 
 from actionhub.core.models import OutboundEmail
 
@@ -93,7 +94,7 @@ def email_deliver(*, email_id: int) -> None:
             email.status = OutboundEmail.Status.FAILED
         email.save(update_fields=["status", "attempts", "first_failed_at", "last_error",
                                   "updated_at"])  # fmt: skip
-        if email.status == OutboundEmail.Status.QUEUED:
+        if email.status == OutboundEmail.Status.QUEUED and task_backends["default"].supports_defer:
             delay = delays[email.attempts - 1]
             transaction.on_commit(lambda: send_email.using(run_after=now + delay).enqueue(email.pk))
         raise
