@@ -11,7 +11,7 @@ DEPLOY_ENV := DJANGO_ENV=production DJANGO_SECRET_KEY=deploy-check-$$(head -c 32
 	DJANGO_ALLOWED_HOSTS=campaign.example.org EMAIL_HOST=smtp.example.org
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-python test-clocks lint format check bench bench-pledge bench-postcodes bench-screening bench-dashboard bench-pages docs-screenshots lock organiser-password clean
+.PHONY: help run test test-python test-clocks lint format check bench bench-pledge bench-postcodes bench-screening bench-dashboard bench-pages bench-scale docs-screenshots lock organiser-password clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -85,6 +85,9 @@ bench-dashboard: $(VENV)/.installed-test ## The console's dashboard over a milli
 
 bench-pages: $(VENV)/.installed-test ## The pages a supporter sees first, under wrk, against a static file through the same server
 	$(PY) benchmarks/bench_pages.py
+
+bench-scale: $(VENV)/.installed-test ## PostgreSQL, Redis, HAProxy and two gunicorn instances; a worker killed mid-send, SMTP away
+	$(PY) benchmarks/bench_scale.py $(BENCH_ARGS)
 
 docs-screenshots: $(VENV)/.installed-test ## Take the screenshots in docs/organisers.md again (docs/images/)
 	DJANGO_ENV=test $(VENV)/bin/pytest -q -p no:cacheprovider actionhub/tests/screenshots.py

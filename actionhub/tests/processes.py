@@ -1,10 +1,12 @@
 """The site as real processes, with production settings: for the fault tests and the benchmarks."""
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -81,7 +83,7 @@ class Worker:
     def __init__(self, env: dict):
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.1",
-             "--no-startup-delay"],
+             "--no-startup-delay", "--verbosity", "0"],
             cwd=REPO, env=env,
         )  # fmt: skip
 
@@ -153,3 +155,54 @@ def postgres_database_drop(name: str) -> None:
 
     with psycopg.connect(postgres_admin_url(), autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+class Inbox:
+    """An SMTP server's receiving end. With `hold_at`, it keeps that message but holds back
+    its "250 OK", so a worker killed then dies in the middle of sending it."""
+
+    def __init__(self, hold_at=None):
+        self.messages = []
+        self.hold_at = hold_at
+        self.holding = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
+        text = envelope.content.decode()
+        message_id = next(
+            line.split(":", 1)[1].strip() for line in text.splitlines()
+            if line.lower().startswith("message-id:")
+        )  # fmt: skip
+        self.messages.append((envelope.rcpt_tos[0], message_id))
+        if len(self.messages) == self.hold_at:
+            self.held = envelope.rcpt_tos[0]
+            self.holding.set()
+            await asyncio.sleep(60)
+        return "250 OK"
+
+
+class Proxy:
+    """HAProxy with deploy/haproxy/actionhub.cfg in front of gunicorn instances."""
+
+    def __init__(self, folder: Path, instance_ports: list[int], threads: int):
+        certificate = folder / "site.pem"
+        subprocess.run(  # noqa: S603
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",  # noqa: S607
+             "-subj", "/CN=localhost", "-keyout", certificate, "-out", certificate],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        self.http_port, self.https_port = free_port(), free_port()
+        web1, web2 = (instance_ports * 2)[:2]  # one instance: both names for the same one
+        self.process = subprocess.Popen(  # noqa: S603
+            ["/usr/sbin/haproxy", "-db", "-f", REPO / "deploy" / "haproxy" / "actionhub.cfg"],
+            env={**os.environ, "ACTIONHUB_DEPLOY_DIR": str(REPO / "deploy"),
+                 "ACTIONHUB_SITE_HOST": "localhost",
+                 "ACTIONHUB_HTTP_BIND": f"127.0.0.1:{self.http_port}",
+                 "ACTIONHUB_HTTPS_BIND": f"127.0.0.1:{self.https_port}",
+                 "ACTIONHUB_TLS_CERT": str(certificate),
+                 "ACTIONHUB_THREADS_PER_INSTANCE": str(threads),
+                 "ACTIONHUB_WEB1": f"127.0.0.1:{web1}", "ACTIONHUB_WEB2": f"127.0.0.1:{web2}"},
+        )  # fmt: skip
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)

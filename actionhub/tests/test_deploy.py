@@ -3,12 +3,11 @@
 import http.client
 import os
 import ssl
-import subprocess
 import time
 
 import pytest
 
-from actionhub.tests.processes import REPO, Server, free_port, manage, site_env
+from actionhub.tests.processes import Proxy, Server, manage, site_env
 
 
 @pytest.fixture(autouse=True)
@@ -29,31 +28,17 @@ def proxied_site(tmp_path):
     manage(env, "migrate", "--no-input")
     manage(env, "collectstatic", "--no-input")
     manage(env, "load_campaign", "campaign_packs/uyghur-solidarity")
-    certificate = tmp_path / "site.pem"
-    subprocess.run(  # noqa: S603
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",  # noqa: S607
-         "-subj", "/CN=localhost", "-keyout", certificate, "-out", certificate],
-        check=True, capture_output=True,
-    )  # fmt: skip
     instances = [Server(env, "actionhub.wsgi", workers=1, threads=2) for _ in range(2)]
-    http_port, https_port = free_port(), free_port()
-    proxy = subprocess.Popen(  # noqa: S603
-        ["/usr/sbin/haproxy", "-db", "-f", REPO / "deploy" / "haproxy" / "actionhub.cfg"],
-        env={**os.environ, "ACTIONHUB_DEPLOY_DIR": str(REPO / "deploy"),
-             "ACTIONHUB_SITE_HOST": "localhost",
-             "ACTIONHUB_HTTP_BIND": f"127.0.0.1:{http_port}",
-             "ACTIONHUB_HTTPS_BIND": f"127.0.0.1:{https_port}",
-             "ACTIONHUB_TLS_CERT": str(certificate), "ACTIONHUB_THREADS_PER_INSTANCE": "2",
-             "ACTIONHUB_WEB1": f"127.0.0.1:{instances[0].port}",
-             "ACTIONHUB_WEB2": f"127.0.0.1:{instances[1].port}"},
-    )  # fmt: skip
+    proxy = Proxy(tmp_path, [instance.port for instance in instances], threads=2)
+    http_port, https_port = proxy.http_port, proxy.https_port
     try:
-        wait_until(lambda: proxy.poll() is None and get(https_port, "/robots.txt").status == 200)
-        time.sleep(4.5)  # two rounds of health checks: an instance failing them is out by now
+        wait_until(
+            lambda: proxy.process.poll() is None and get(https_port, "/robots.txt").status == 200
+        )
+        time.sleep(6.5)  # three rounds of health checks: an instance failing them is out by now
         yield http_port, https_port, instances
     finally:
-        proxy.terminate()
-        proxy.wait(timeout=10)
+        proxy.stop()
         for instance in instances:
             if instance.process.poll() is None:
                 instance.stop()

@@ -4,8 +4,6 @@ Each test has a database of its own, made by `migrate` (a file for SQLite, a fre
 PostgreSQL), which real `db_worker` processes share with this one, and a real SMTP server.
 """
 
-import asyncio
-import threading
 import time
 import uuid
 from collections import Counter
@@ -15,6 +13,7 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 
 from actionhub.tests.processes import (
+    Inbox,
     Worker,
     emails_waiting,
     free_port,
@@ -27,29 +26,6 @@ from actionhub.tests.processes import (
 )
 
 EMAILS = 200
-
-
-class Inbox:
-    """An SMTP server's receiving end. With `hold_at`, it keeps that message but holds back
-    its "250 OK", so a worker killed then dies in the middle of sending it."""
-
-    def __init__(self, hold_at=None):
-        self.messages = []
-        self.hold_at = hold_at
-        self.holding = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
-        text = envelope.content.decode()
-        message_id = next(
-            line.split(":", 1)[1].strip() for line in text.splitlines()
-            if line.lower().startswith("message-id:")
-        )  # fmt: skip
-        self.messages.append((envelope.rcpt_tos[0], message_id))
-        if len(self.messages) == self.hold_at:
-            self.held = envelope.rcpt_tos[0]
-            self.holding.set()
-            await asyncio.sleep(60)
-        return "250 OK"
 
 
 def wait_for(condition, seconds, what):
