@@ -176,7 +176,7 @@ if CACHE_URL:
         "default": {
             "BACKEND": "actionhub.core.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
-            # A Redis that hangs costs each request at most this, not a worker for good.
+            # A Redis that hangs costs each cache call at most this, not a worker for good.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }

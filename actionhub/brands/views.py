@@ -15,7 +15,7 @@ from actionhub.core.page_cache import public_page
 from actionhub.staff.selectors import staff_is_signed_in
 
 
-@public_page
+@public_page(params=("status", "sector", "sort", "order"))
 def tracker(request):
     campaign = campaign_get_default()
     status = request.GET.get("status", "")

@@ -39,7 +39,7 @@ def home(request):
     return render(request, "campaigns/home.html", context)
 
 
-@public_page
+@public_page(params=("postcode",))
 def letters(request):
     campaign = campaign_get_default()
     return render(

@@ -84,21 +84,36 @@ def email_deliver(*, email_id: int) -> None:
         message.attach(filename, content, mimetype)
     try:
         message.send()
-    except (smtplib.SMTPException, OSError) as error:
+    except Exception as error:
         now = timezone.now()
         email.attempts += 1
         email.first_failed_at = email.first_failed_at or now
         email.last_error = f"{type(error).__name__}: {error}"[:2000]
         delays = settings.EMAIL_RETRY_DELAYS
-        if email.attempts > len(delays):
+        again = (
+            _worth_another_try(error)
+            and email.attempts <= len(delays)
+            and task_backends["default"].supports_defer
+        )
+        if not again:
             email.status = OutboundEmail.Status.FAILED
         email.save(update_fields=["status", "attempts", "first_failed_at", "last_error",
                                   "updated_at"])  # fmt: skip
-        if email.status == OutboundEmail.Status.QUEUED and task_backends["default"].supports_defer:
+        if again:
             delay = delays[email.attempts - 1]
             transaction.on_commit(lambda: send_email.using(run_after=now + delay).enqueue(email.pk))
         raise
     email.delete()
+
+
+def _worth_another_try(error: Exception) -> bool:
+    """The mail server could not be reached, or answered 4xx ("try again later"). A 5xx answer
+    (an address refused for good) or a fault in the message itself will not change."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError))
 
 
 def emails_waiting_since(*, now=None, longer_than=timedelta(minutes=10)):

@@ -23,7 +23,11 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import escape
 
-PLACEHOLDER_PREFIX = "ahvisitorvalue"
+# Secret to this site, so no text anyone can type (in a page an organiser writes, say) is
+# taken for a placeholder and filled with the visitor's token.
+PLACEHOLDER_PREFIX = (
+    "ahv" + hashlib.sha256(f"placeholder:{settings.SECRET_KEY}".encode()).hexdigest()[:20]
+)
 _VISITOR_VALUES: dict[str, Callable[[HttpRequest], str]] = {}
 
 # Query parameters that never change a page: trackers added by the sites a link is shared on,
@@ -56,16 +60,31 @@ def for_visitor(request: HttpRequest, name: str) -> str:
 visitor_value("csrf")(get_token)
 
 
-def public_page(view):
-    """Let the view's successful GET responses be cached for visitors without a session."""
+def public_page(view=None, *, params=()):
+    """Let the view's successful GET responses be cached for visitors without a session.
+
+    `params` names the query parameters the page depends on; a request with any other is
+    answered as usual but not kept, so made-up parameters cannot fill the cache.
+    """
+    if view is None:
+        return lambda view: public_page(view, params=params)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response.public_page = True
+        response.public_page_params = frozenset(params)
         return response
 
     return wrapped
+
+
+def _page_params(request: HttpRequest) -> list[tuple[str, str]]:
+    return sorted(
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in IGNORED_PARAMETERS and not name.startswith("utm_")
+        for value in values
+    )
 
 
 def _cache_key(request: HttpRequest) -> str | None:
@@ -73,13 +92,8 @@ def _cache_key(request: HttpRequest) -> str | None:
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return None
-    query = sorted(
-        (name, value)
-        for name, values in request.GET.lists()
-        if name not in IGNORED_PARAMETERS and not name.startswith("utm_")
-        for value in values
-    )
-    address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(query)}"
+    query = urlencode(_page_params(request))
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
@@ -95,8 +109,10 @@ def _fill(request: HttpRequest, content: bytes) -> bytes:
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     session = getattr(request, "session", None)
+    params = getattr(response, "public_page_params", None)
     return (
-        getattr(response, "public_page", False)
+        params is not None
+        and {name for name, _ in _page_params(request)} <= params
         and response.status_code == 200
         and not response.streaming
         and not response.cookies

@@ -138,6 +138,14 @@ def emails_waiting(env: dict) -> int:
     return int(run_python(env, code))
 
 
+def emails_tried(env: dict) -> int:
+    code = (
+        "from actionhub.core.models import OutboundEmail;"
+        "print(OutboundEmail.objects.filter(attempts__gte=1).count())"
+    )
+    return int(run_python(env, code))
+
+
 def postgres_admin_url() -> str:
     return os.environ.get("ADMIN_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 

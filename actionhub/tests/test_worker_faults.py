@@ -15,6 +15,7 @@ from django.db import connection
 from actionhub.tests.processes import (
     Inbox,
     Worker,
+    emails_tried,
     emails_waiting,
     free_port,
     manage,
@@ -91,7 +92,7 @@ def test_a_mail_server_away_for_a_while_delays_email_but_loses_none(site_databas
 
     worker = Worker(env)
     try:
-        time.sleep(3)  # every message tried once while nothing listens on the port
+        wait_for(lambda: emails_tried(env) == 20, 30, "every message tried while it is away")
         assert emails_waiting(env) == 20
         inbox = Inbox()
         controller = Controller(inbox, hostname="127.0.0.1", port=port)

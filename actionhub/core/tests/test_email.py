@@ -213,3 +213,27 @@ def test_the_admin_never_shows_a_message_s_body(organiser_client):
     page = organiser_client.get(f"/admin/core/outboundemail/{email.pk}/change/")
     assert page.status_code == 200
     assert "SECRET-LINK" not in page.content.decode()
+
+
+class RefusingInbox:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        return "550 5.1.1 No such mailbox here"
+
+
+def test_an_address_refused_for_good_is_failed_at_once_not_tried_for_a_day(
+    settings, run_tasks, organiser_client
+):
+    controller = Controller(RefusingInbox(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        use_smtp(settings, controller.port)
+        with transaction.atomic():
+            email_send(to=["nobody@example.org"], subject="Confirm", body="Link")
+        run_tasks()
+    finally:
+        controller.stop()
+
+    record = OutboundEmail.objects.get()
+    assert (record.status, record.attempts) == (OutboundEmail.Status.FAILED, 1)
+    assert "550" in record.last_error
+    assert not DBTaskResult.objects.filter(status="READY").exists(), "no other try is queued"
