@@ -3,7 +3,9 @@
 import http.client
 import os
 import ssl
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -44,7 +46,7 @@ def proxied_site(tmp_path):
                 instance.stop()
 
 
-def get(port, path, *, tls=True):
+def get(port, path, *, tls=True, method="GET"):
     if tls:
         context = ssl.create_default_context()
         context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # our own test cert
@@ -52,7 +54,7 @@ def get(port, path, *, tls=True):
     else:
         client = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     try:
-        client.request("GET", path, headers={"Host": "localhost"})
+        client.request(method, path, headers={"Host": "localhost"})
         response = client.getresponse()
         response.body = response.read().decode()
         return response
@@ -93,3 +95,74 @@ def test_the_site_behind_haproxy_over_tls_then_an_instance_lost_then_both(proxie
     assert busy.status == 503
     assert busy.headers["Retry-After"] == "10"
     assert "The site is busy" in busy.body
+    assert int(busy.headers["Content-Length"]) == len(busy.body.encode()), (
+        "a client knows it is whole"
+    )
+
+
+class SlowInstance(ThreadingHTTPServer):
+    """Stands in for a gunicorn instance: every answer takes a while, and it notes the most
+    requests it was given at once."""
+
+    daemon_threads = True
+
+    def __init__(self, seconds: float):
+        self.seconds, self.at_once, self.most_at_once = seconds, 0, 0
+        self.lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), SlowAnswer)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+class SlowAnswer(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):  # noqa: N802  (the name http.server calls)
+        if self.path == "/robots.txt":  # the health check
+            return self.answer()
+        with self.server.lock:
+            self.server.at_once += 1
+            self.server.most_at_once = max(self.server.most_at_once, self.server.at_once)
+        time.sleep(self.server.seconds)
+        with self.server.lock:
+            self.server.at_once -= 1
+        return self.answer()
+
+    do_POST = do_GET  # noqa: N815
+
+    def answer(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_an_instance_gets_no_more_than_its_threads_and_a_long_queue_turns_forms_away(tmp_path):
+    instance = SlowInstance(seconds=0.4)
+    proxy = Proxy(tmp_path, [instance.server_port], threads=1)
+    try:
+        wait_until(lambda: get(proxy.https_port, "/robots.txt").status == 200)
+        readers = [
+            threading.Thread(target=get, args=(proxy.https_port, f"/page/{n}"), daemon=True)
+            for n in range(60)
+        ]
+        for reader in readers:
+            reader.start()
+        wait_until(lambda: proxy_queue_is_long(instance), seconds=10)
+        started = time.monotonic()
+        form = get(proxy.https_port, "/pledge/", method="POST")
+        assert form.status == 503 and form.headers["Retry-After"] == "10"
+        assert time.monotonic() - started < 1, "turned away at once, not after waiting its turn"
+        for reader in readers:
+            reader.join(timeout=20)
+        assert instance.most_at_once == 2, "one thread for each of the two names it is given"
+    finally:
+        proxy.stop()
+        instance.shutdown()
+
+
+def proxy_queue_is_long(instance) -> bool:
+    time.sleep(1)  # 60 readers against two places, answered at five a second: a long queue
+    return instance.at_once > 0
