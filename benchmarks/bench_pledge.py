@@ -1,9 +1,9 @@
 """Pledge benchmark: signing at scale, against a floor measured in the same run.
 
 For SQLite and then PostgreSQL, it starts the site with gunicorn and production-like settings and
-drives it from a separate process: each signature GETs the form, POSTs it and follows its
-confirmation link, many at once. It prints signatures per second, latency, errors, how many were
-acknowledged and how many rows exist, and the public count once settled against the true count.
+drives it from a separate process: each signature GETs the form, POSTs it, opens its
+confirmation link and presses its button, many at once. It prints signatures per second,
+latency, errors, how many were acknowledged and how many rows exist, and the public count once settled against the true count.
 In the same run it measures a floor (a bare WSGI app doing one INSERT per request on the same
 server and database) and prints ours / floor. Then it fills the database with a million confirmed
 signatures and measures the pledge page and count.json under load. The last line is JSON.
@@ -103,7 +103,12 @@ def sign_once(port: int, email: str, token_for) -> dict:
             result["error"] = f"POST answered {status}"
             return result
         result["acknowledged"] = True
-        status, headers, _ = client.request("GET", f"/pledge/{PLEDGE}/confirm/{token_for(email)}/")
+        confirm_path = f"/pledge/{PLEDGE}/confirm/{token_for(email)}/"
+        status, _, page = client.request("GET", confirm_path)  # the page with the button
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.decode())[1]
+        status, headers, _ = client.request(
+            "POST", confirm_path, urlencode({"csrfmiddlewaretoken": csrf})
+        )
         result["confirmed"] = status == 302 and headers["Location"].endswith("/thank-you/")
         if not result["confirmed"]:
             result["error"] = f"confirmation answered {status}"
