@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -57,15 +58,11 @@ class Server:
              "--log-level", "warning", "--chdir", str(REPO)],
             env=env, start_new_session=True,
         )  # fmt: skip
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not start serving {app}")
+        try:
+            _wait_for_port(self.port, 30)
+        except RuntimeError:
+            self.stop()
+            raise RuntimeError(f"gunicorn did not start serving {app}") from None
 
     def stop(self):
         self.process.terminate()
@@ -194,7 +191,8 @@ class Proxy:
     def __init__(self, folder: Path, instance_ports: list[int], threads: int):
         certificate = folder / "site.pem"
         subprocess.run(  # noqa: S603
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",  # noqa: S607
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",  # noqa: S607
+             "-nodes", "-days", "2",
              "-subj", "/CN=localhost", "-keyout", certificate, "-out", certificate],
             check=True, capture_output=True,
         )  # fmt: skip
@@ -214,3 +212,75 @@ class Proxy:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+class PostgresCluster:
+    """A PostgreSQL server of its own (initdb in `folder`, on a free port), so that it can be
+    stopped and started again without touching the machine's. Root runs it as `postgres`."""
+
+    def __init__(self, folder: Path):
+        self.data = folder / "postgres"
+        self.data.mkdir()
+        self.port = free_port()
+        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_owner:
+            shutil.chown(self.data, "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.start()
+
+    def _run(self, program: str, *args: str) -> None:
+        binary = shutil.which(program) or f"/usr/lib/postgresql/15/bin/{program}"
+        subprocess.run([*self.as_owner, binary, *args], check=True, capture_output=True)  # noqa: S603
+
+    def _pg_ctl(self, *args: str) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-w", *args)
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=on"
+        self._pg_ctl("-o", options, "-l", str(self.data / "server.log"), "start")
+
+    def stop(self) -> None:
+        self._pg_ctl("-m", "fast", "stop")
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def database_create(self, name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(self.url(), autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+
+class RedisServer:
+    """A Redis server of its own on a free port, keeping nothing on disk, that can be stopped
+    and started again."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",  # noqa: S607
+             "--appendonly", "no", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        _wait_for_port(self.port, 10)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def _wait_for_port(port: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answered on port {port}")
