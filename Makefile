@@ -86,7 +86,7 @@ bench-dashboard: $(VENV)/.installed-test ## The console's dashboard over a milli
 bench-pages: $(VENV)/.installed-test ## The pages a supporter sees first, under wrk, against a static file through the same server
 	$(PY) benchmarks/bench_pages.py
 
-bench-scale: $(VENV)/.installed-test ## PostgreSQL, Redis, HAProxy and two gunicorn instances; a worker killed mid-send, SMTP away
+bench-scale: $(VENV)/.installed-test ## PostgreSQL, Redis, HAProxy, two gunicorn instances; a worker killed, SMTP, PostgreSQL and Redis away, overload
 	$(PY) benchmarks/bench_scale.py $(BENCH_ARGS)
 
 docs-screenshots: $(VENV)/.installed-test ## Take the screenshots in docs/organisers.md again (docs/images/)

@@ -3,10 +3,11 @@
 For SQLite and then PostgreSQL, it starts the site with gunicorn and production-like settings and
 drives it from a separate process: each signature GETs the form, POSTs it, opens its
 confirmation link and presses its button, many at once. It prints signatures per second,
-latency, errors, how many were acknowledged and how many rows exist, and the public count once settled against the true count.
-In the same run it measures a floor (a bare WSGI app doing one INSERT per request on the same
-server and database) and prints ours / floor. Then it fills the database with a million confirmed
-signatures and measures the pledge page and count.json under load. The last line is JSON.
+latency, errors, how many were acknowledged and how many rows exist, and the public count once
+settled against the true count. In the same run it measures a floor (a bare WSGI app doing one
+INSERT per request on the same server and database) and prints ours / floor. Then it fills the
+database with a million confirmed signatures and measures the pledge page and count.json under
+load. The last line is JSON.
 
     .venv/bin/python benchmarks/bench_pledge.py [--signatures 2000] [--fill 1000000]
 
