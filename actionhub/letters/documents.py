@@ -35,7 +35,9 @@ RIGHT_TO_LEFT = {"R", "AL", "AN", "RLE", "RLO", "RLI"}
 FONT_SIZE = 11
 LINE_HEIGHT = 14.5
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and the two noncharacters XML cannot hold (a pasted U+FFFE or U+FFFF,
+# which show nothing, would stop the Word document being made).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _BLANK_LINES = re.compile(r"\n{2,}")
 
 

@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 from icalendar import Calendar
 
-from actionhub.events.models import Occurrence, Rsvp
+from actionhub.events.models import Occurrence, Rsvp, Series
 from actionhub.events.tests.conftest import last_to, link
 from actionhub.supporters.models import Consent
 
@@ -192,9 +192,11 @@ def test_an_rsvp_with_no_last_name_is_kept_and_shown_by_first_name(
 def test_access_is_described_only_as_far_as_organisers_know_it(
     client, series, access, notes, shown
 ):
-    series.accessibility, series.accessibility_notes = access, notes
-    series.save()
-    for url in ["/events/weekly/", "/events/weekly/2026-12-01/"]:
+    demonstration = Series.objects.get(demonstration__isnull=False)  # the campaign's own
+    for each in (series, demonstration):
+        each.accessibility, each.accessibility_notes = access, notes
+        each.save()
+    for url in ["/demonstration/", "/events/weekly/", "/events/weekly/2026-12-01/"]:
         page = client.get(url).content.decode()
         assert "Not yet assessed" not in page, url
         assert "tell us when you say you are coming" not in page, url  # the form has no field

@@ -8,8 +8,10 @@ import pytest
 import time_machine
 from django.core import mail
 
+from actionhub.brands.tests.factories import BrandFactory
 from actionhub.core.tests.clock import SUITE_NOW
-from actionhub.events.models import Series
+from actionhub.events.models import Series, Subscription
+from actionhub.letters.models import Letter
 from actionhub.parliament.tests.factories import ConstituencyFactory, MPFactory, PostcodeFactory
 from actionhub.pledges.models import Signature
 from actionhub.supporters.confirmation import (
@@ -21,12 +23,18 @@ from actionhub.supporters.confirmation import (
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
 ADDRESS = "victim@example.org"
+BRAND_ADDRESS = "sourcing@threadwell.example"
 CAMPAIGN_SENDER = "Jewish Action Against Persecution of Uyghurs <noreply@localhost>"
 
 
 @pytest.fixture(autouse=True)
 def _no_minimum_form_time(settings):
     settings.PLEDGE_MIN_FORM_SECONDS = 0
+
+
+@pytest.fixture
+def brand(campaign):
+    return BrandFactory(name="Threadwell", slug="threadwell", contact_email=BRAND_ADDRESS)
 
 
 def sign_pledge(client, *, email=ADDRESS, ip="192.0.2.1", **changes):
@@ -63,6 +71,29 @@ def write_letter(client, *, email=ADDRESS, ip="192.0.2.1"):
     )  # fmt: skip
 
 
+def come_every_week(client, *, email=ADDRESS, ip="192.0.2.1"):
+    data = {"when": "every-week", "first_name": "Miriam", "email": email, "consent": "on"}
+    return client.post("/demonstration/", data, REMOTE_ADDR=ip)
+
+
+def ask_brand(client, *, email=ADDRESS, ip="192.0.2.1"):
+    page = client.get("/brands/threadwell/ask/").content.decode()
+    body = page.split('name="body"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    body = unescape(body).replace("[say why in your own words]", "It matters to me.")
+    client.post(
+        "/brands/threadwell/ask/", {"subject": "Will you commit?", "body": body}, REMOTE_ADDR=ip
+    )
+    return client.post(
+        "/brands/threadwell/ask/send/",
+        {"name": "Miriam", "email": email, "delivery": "site", "pass_to_mp": "on"},
+        REMOTE_ADDR=ip,
+    )
+
+
+def subjects_to(address):
+    return [message.subject for message in mail.outbox if address in message.to]
+
+
 def test_twelve_pledges_for_one_address_from_twelve_connections_send_only_the_cap(
     client, campaign, settings
 ):
@@ -85,6 +116,49 @@ def test_the_cap_is_one_for_the_address_across_every_form(client, campaign, sett
     other = "someone.else@example.org"
     assert sign_pledge(client, email=other).status_code == 303
     assert len([m for m in mail.outbox if other in m.to]) == 1, "other addresses are not held"
+
+
+def test_twelve_every_week_requests_for_one_address_from_twelve_connections_send_only_the_cap(
+    client, campaign, settings
+):
+    settings.SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = 3
+
+    for number in range(12):
+        assert come_every_week(client, ip=f"198.51.100.{number}").status_code == 303
+
+    assert len(subjects_to(ADDRESS)) == 3
+    assert all("Confirm you are coming every week" in subject for subject in subjects_to(ADDRESS))
+    assert Subscription.objects.get().status == Subscription.Status.PENDING
+
+
+def test_twelve_brand_letters_for_one_address_from_twelve_connections_send_only_the_cap(
+    client, brand, settings
+):
+    settings.SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = 3
+
+    for number in range(12):
+        assert ask_brand(client, ip=f"198.51.100.{number}").status_code == 303
+
+    assert subjects_to(ADDRESS) == ["Confirm your letter to Threadwell"] * 3
+    assert subjects_to(BRAND_ADDRESS) == [], "nothing goes to the brand unconfirmed"
+    assert Letter.objects.filter(brand=brand, status=Letter.Status.SENT).count() == 0
+
+
+def test_the_every_week_rsvp_and_the_brand_letter_count_in_the_same_cap(client, brand, settings):
+    settings.SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = 3
+
+    for submit in (come_every_week, ask_brand, sign_pledge, come_every_week, ask_brand, rsvp):
+        assert submit(client).status_code == 303
+
+    sent = subjects_to(ADDRESS)
+    assert len(sent) == 3
+    assert sent[0].startswith("Confirm you are coming every week")
+    assert sent[1] == "Confirm your letter to Threadwell"
+    assert sent[2].startswith("Confirm your signature")
+    other = "someone.else@example.org"
+    assert come_every_week(client, email=other).status_code == 303
+    assert ask_brand(client, email=other).status_code == 303
+    assert len(subjects_to(other)) == 2, "other addresses are not held"
 
 
 def test_emails_come_from_the_campaigns_name(client, campaign):

@@ -1,16 +1,23 @@
 """The unsubscribe and erase links and forms under hostile tokens and bodies."""
 
+import unicodedata
 from urllib.parse import quote
 
 from django.test import Client
-from hypothesis import given, strategies
+from django.utils.html import escape
+from hypothesis import example, given, strategies
 
+from actionhub.core.models import OutboundEmail
 from actionhub.core.tests.hostile import (
+    assert_clear_error,
+    assert_escaped,
     assert_no_server_error,
+    deliver_queued_emails,
     form_data,
     hostile_text,
     one_example,
 )
+from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.links import supporter_links
 from actionhub.supporters.models import Consent, Person
 from actionhub.supporters.tests.factories import ConsentFactory, PersonFactory
@@ -21,6 +28,8 @@ tokens = (
     .map(lambda text: quote(text, safe=""))
 )
 bodies = form_data(valid={"List-Unsubscribe": "One-Click", "csrfmiddlewaretoken": "x"})
+HELD = "held@example.org"
+ASK_FOR_A_LINK = "/supporters/erase-my-details/"
 
 
 @given(token=tokens, kind=strategies.sampled_from(["unsubscribe", "erase-my-details"]))
@@ -61,3 +70,35 @@ def test_the_erase_form_needs_its_csrf_token_whatever_else_is_posted(db, body):
 
         assert response.status_code == 403  # a forged form from another site erases nothing
         assert Person.objects.filter(pk=person.pk).exists()
+
+
+@given(data=form_data(valid={"email": HELD}, hostile=False) | form_data(valid={"email": HELD}))
+@example(data={"email": HELD})
+@example(data={"email": " Held@EXAMPLE.org "})  # the same mailbox, typed differently
+@example(data={"email": "stranger@example.org"})  # the page is the same; nothing is sent
+def test_asking_for_an_erase_link_never_fails_and_emails_only_an_address_we_hold(campaign, data):
+    with one_example():
+        PersonFactory(email=HELD)
+        browser = Client()
+        response = browser.post(ASK_FOR_A_LINK, data)
+
+        assert_no_server_error(response)
+        assert list(Person.objects.values_list("email", flat=True)) == [HELD], (
+            "asking erases nobody and adds nobody"
+        )
+        if response.status_code == 400:
+            assert_clear_error(response)
+            assert_escaped(response.content.decode(), *data.values())
+            assert not OutboundEmail.objects.exists()
+            return
+        assert response.status_code == 303
+        assert response["Location"] == f"{ASK_FOR_A_LINK}sent/"
+        page = browser.get(response["Location"]).content.decode()
+        typed = unicodedata.normalize("NFKC", data["email"].strip())  # as the form reads it
+        assert f'<strong class="address">{escape(typed)}</strong>' in page, "shown to check"
+        assert_escaped(page, *data.values())
+        held = normalise_email(data["email"]) == HELD
+        messages = deliver_queued_emails()
+        assert [message.to for message in messages] == ([[HELD]] if held else [])
+        for message in messages:
+            assert f"http://127.0.0.1:8000{ASK_FOR_A_LINK}" in message.body
