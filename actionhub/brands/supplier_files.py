@@ -194,7 +194,9 @@ def _csv_rows(data: bytes, budget: _Budget):
             f"{filename}, line {line}: this is not UTF-8 text. In Excel, choose "
             "“Save as… CSV UTF-8”, or upload the .xlsx file."
         ) from None
-    reader = csv.reader(_csv_lines(text, budget))
+    # Strict: a quotation mark left open would otherwise swallow every later line into one
+    # cell, and suppliers after it would be missed without a word.
+    reader = csv.reader(_csv_lines(text, budget), strict=True)
     ended = 0  # the line the last row ended on
     try:
         for number, row in enumerate(reader, 1):
@@ -203,12 +205,30 @@ def _csv_rows(data: bytes, budget: _Budget):
             ended = reader.line_num
             yield number, row
     except csv.Error as error:
-        if "field limit" in str(error):  # a quoted cell over many lines
-            raise UploadRefused(
-                f"{filename}, line {ended + 1}: a cell is longer than "
-                f"{csv.field_size_limit():,} characters. Shorten it and upload again."
-            ) from None
-        raise UploadRefused(f"{filename}: {error}") from None
+        message = _csv_error_message(str(error), filename, ended, reader.line_num)
+        raise UploadRefused(message) from None
+
+
+def _csv_error_message(error: str, filename: str, ended: int, reached: int) -> str:
+    """Python's csv error in plain words, with the line: its own words never reach the page."""
+    if "field limit" in error:  # a quoted cell over many lines
+        return (
+            f"{filename}, line {ended + 1}: a cell is longer than "
+            f"{csv.field_size_limit():,} characters. Shorten it and upload again."
+        )
+    if "end of data" in error:  # a quotation mark opened and never closed
+        return (
+            f'{filename}, line {ended + 1}: a quotation mark (") opens a cell and is never '
+            "closed, so the rest of the file would be read as that one cell. Close it, or delete "
+            "it, and upload the file again."
+        )
+    return (
+        f'{filename}, line {max(reached, ended + 1)}: the quotation marks (") do not follow the '
+        "rules of a CSV file. A cell in quotation marks must end with one, followed by a comma "
+        'or the end of the line, and a quotation mark inside a cell is written twice (""). '
+        "Correct the line, or save the file from your spreadsheet as “CSV UTF-8”, and upload it "
+        "again."
+    )
 
 
 def _csv_lines(text: str, budget: _Budget):

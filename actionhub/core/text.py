@@ -26,6 +26,16 @@ def single_line(value: str, what: str) -> str:
     return " ".join(value.split())
 
 
+def subject_line(value: str, what: str) -> str:
+    """A subject on one line (as `single_line`) with at least one letter or number: a subject
+    of emoji or symbols alone says nothing, and reads as spam in the inbox it reaches."""
+    value = single_line(value, what)
+    if value and not any(unicodedata.category(char)[0] in "LMN" for char in value):
+        lowered = f"{what[0].lower()}{what[1:]}"
+        raise forms.ValidationError(f"Write {lowered} in words, not only emoji or symbols.")
+    return value
+
+
 def person_name(value: str, what: str) -> str:
     """A name as the person gives it, in any script, on one line, with at least one letter."""
     value = single_line(value, what)

@@ -2,7 +2,7 @@ import re
 
 from django import forms
 
-from actionhub.core.text import has_control_characters, person_name, single_line
+from actionhub.core.text import has_control_characters, person_name, subject_line
 from actionhub.letters.compose import address_lines, normalise_newlines, placeholders_left
 from actionhub.letters.models import MP_CONSENT_WORDING, Letter, brand_consent_wording
 from actionhub.supporters.forms import email_field, refuse_disposable
@@ -67,7 +67,7 @@ class LetterEditForm(forms.Form):
         )
 
     def clean_subject(self):
-        return single_line(self.cleaned_data["subject"], "The subject")
+        return subject_line(self.cleaned_data["subject"], "The subject")
 
     def clean_body(self):
         body = normalise_newlines(self.cleaned_data["body"]).strip()

@@ -4,10 +4,12 @@ banded and explained, a CSV, and every bad upload refused with nothing half-save
 import csv
 import io
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -19,8 +21,10 @@ from actionhub.brands.models import ScreeningLink, ScreeningResult, ScreeningRun
 from actionhub.brands.screening import screening_runs_apply_retention
 from actionhub.brands.supplier_files import suppliers_read
 from actionhub.brands.tests.factories import BrandFactory
+from actionhub.core.models import RateLimitCounter
 
 FIXTURES = Path(__file__).parent / "fixtures"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
 GOOD = (
     "name,address,country\n"
     'Example Xinjiang Cotton Company Limited,"1 Example Road, Urumqi",China\n'
@@ -95,6 +99,20 @@ def test_organisers_screen_in_the_admin(organiser_client, lists):
     response = upload(organiser_client, "/admin/brands/screeningrun/screen/", GOOD)
     assert response.status_code == 303
     assert ScreeningRun.objects.get().uploaded_by.username == "organiser"
+
+
+def test_organisers_see_a_refused_list_in_the_summary_and_beside_the_field(organiser_client, lists):
+    response = upload(organiser_client, "/admin/brands/screeningrun/screen/",
+                      "supplier,country\nA,China\n")  # fmt: skip
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>Error: " in page
+    summary = page.split("There is a problem", 1)[1].split("</ul>", 1)[0]
+    assert 'href="#id_file"' in summary and "line 1: missing column(s)" in summary
+    assert ('<p class="error-message"><span class="visually-hidden">Error:</span> '
+            "suppliers.csv, line 1: missing column(s)") in page  # fmt: skip
+    assert page.count("Screen a supplier list</h1>") == 1
 
 
 def test_an_excel_workbook_is_read(client, link):
@@ -186,6 +204,33 @@ def test_bad_uploads_get_a_clear_message_and_nothing_is_saved(client, link, cont
     assert message in response.content.decode()
     assert not ScreeningRun.objects.exists()
     assert not ScreeningResult.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (HEADER + 'Acme Buttons,1 Road,UK\n"Threadwell Ltd,2 Road,UK\nTiny Tools,3 Road,China\n',
+         'suppliers.csv, line 3: a quotation mark (") opens a cell and is never closed, so the '
+         "rest of the file would be read as that one cell."),
+        (HEADER + 'Acme Buttons,1 Road,UK\n"Threadwell" Ltd,2 Road,UK\n',
+         'suppliers.csv, line 3: the quotation marks (") do not follow the rules of a CSV file. '
+         'A cell in quotation marks must end with one'),
+        (HEADER + '"Threadwell\nTextiles" Ltd,2 Road,UK\n',
+         'suppliers.csv, line 3: the quotation marks (") do not follow the rules of a CSV file.'),
+    ],
+    ids=["a quotation mark never closed", "text after the closing one", "over two lines"],
+)  # fmt: skip
+def test_broken_quotation_marks_are_refused_in_plain_words_with_the_line(
+    client, link, content, message
+):
+    response = upload(client, f"/screening/{link.token}/", content)
+
+    page = " ".join(unescape(response.content.decode()).split())
+    assert response.status_code == 400
+    assert message in page
+    for python_words in ("expected after", "end of data", "new-line character"):
+        assert python_words not in page
+    assert not ScreeningRun.objects.exists()
 
 
 def test_a_hundred_thousand_rows_are_refused_with_the_limit(client, link):
@@ -291,6 +336,28 @@ def test_one_connection_may_upload_only_so_many_files_an_hour(client, link, sett
     assert ("Too many files have been uploaded from your connection: it takes 2 an hour. Please "
             "try again in an hour.") in refused.content.decode()  # fmt: skip
     assert elsewhere.status_code == 303
+
+
+def test_upload_limits_are_counted_in_the_database_without_a_shared_cache(client, link, settings):
+    """Without `CACHE_URL` every web process counts in the same table, as the docs say: a
+    process whose memory holds no count still refuses the fourth file in a minute."""
+    settings.RATE_LIMIT_STORE = "database"
+    for _ in range(3):
+        assert upload(client, f"/screening/{link.token}/", GOOD).status_code == 303
+        cache.clear()  # what another process's memory would hold: nothing
+
+    refused = upload(client, f"/screening/{link.token}/", GOOD)
+
+    assert refused.status_code == 400
+    assert "it takes 3 a minute" in refused.content.decode()
+    counts = dict(RateLimitCounter.objects.values_list("key", "count"))
+    assert [count for key, count in counts.items()
+            if key.startswith(f"ratelimit:screening-link:{link.pk}:60:")] == [4]  # fmt: skip
+    for page, heading, end in [("security-and-privacy.md", "- Uploads are rate-limited", "\n- "),
+                               ("brands.md", "**Uploads are rate-limited**", "\n\n")]:  # fmt: skip
+        said = " ".join((DOCS / page).read_text().split(heading, 1)[1].split(end, 1)[0].split())
+        assert "otherwise in the database" in said, page
+        assert "in the cache" not in said, page
 
 
 def test_control_characters_in_a_cell_become_spaces_on_any_database(client, link):

@@ -3,7 +3,7 @@
 import pytest
 from django import forms
 
-from actionhub.core.text import person_name, single_line
+from actionhub.core.text import person_name, single_line, subject_line
 
 RIGHT_TO_LEFT_OVERRIDE = "\u202e"
 
@@ -32,7 +32,18 @@ def test_unseen_and_line_breaking_characters_are_refused(typed):
 def test_a_name_needs_a_letter(typed):
     with pytest.raises(forms.ValidationError, match="Enter your name using letters"):
         person_name(typed, "Your name")
-    assert single_line(typed, "The subject") == typed  # a subject may be anything visible
+    assert single_line(typed, "One line") == typed  # one line may be anything visible
+
+
+@pytest.mark.parametrize("typed", ["🙂🙂", "!!!", "—", "🇺🇳 ✊"])
+def test_a_subject_needs_a_word_or_a_number(typed):
+    with pytest.raises(forms.ValidationError, match="Write the subject in words, not only emoji"):
+        subject_line(typed, "The subject")
+
+
+@pytest.mark.parametrize("typed", ["Uyghurs 🙂", "2026", "请行动", "Act now!"])
+def test_a_subject_with_words_is_kept_emoji_and_all(typed):
+    assert subject_line(f" {typed} ", "The subject") == typed
 
 
 def test_a_blank_optional_name_stays_blank():

@@ -25,14 +25,17 @@ def brand(campaign):
     return BrandFactory(name="Threadwell", slug="threadwell", contact_email=BRAND_ADDRESS)
 
 
+def own_letter(client) -> str:
+    """The letter as the page offers it, with the writer's own words in place."""
+    page = client.get("/brands/threadwell/ask/").content.decode()
+    prefill = page.split('name="body"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    return unescape(prefill).replace("[say why in your own words]", OWN_WORDS)
+
+
 @pytest.fixture
 def ask(client, brand):
     def submit(body=None, **details):
-        page = client.get("/brands/threadwell/ask/").content.decode()
-        prefill = page.split('name="body"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
-        from html import unescape
-
-        text = body or unescape(prefill).replace("[say why in your own words]", OWN_WORDS)
+        text = body or own_letter(client)
         client.post(
             "/brands/threadwell/ask/",
             {"subject": "Will you commit to end sourcing from the Uyghur Region?", "body": text},
@@ -114,6 +117,33 @@ def test_brand_letters_are_not_asked_did_your_mp_reply(client, ask):
     ask()
     client.post(confirmation_link(mail.outbox[0]))
     assert letters_send_follow_ups(now=timezone.now() + timedelta(days=15)) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("details", "subject", "message"),
+    [
+        ({"name": "\u202egpj.exe"}, None, "Your name must be on one line"),
+        ({"name": "🙂🙂"}, None, "Enter your name using letters"),
+        ({}, "Will you \u202etimmoc\u202c now?", "The subject must be on one line"),
+        ({}, "🙂🙂🙂", "Write the subject in words, not only emoji or symbols."),
+    ],
+    ids=["a right-to-left override in the name", "a name of emoji", "an override in the subject",
+         "a subject of emoji"],
+)  # fmt: skip
+def test_names_and_subjects_that_would_disguise_text_in_a_brands_inbox_are_refused(
+    client, ask, details, subject, message
+):
+    if subject:
+        response = client.post(
+            "/brands/threadwell/ask/", {"subject": subject, "body": own_letter(client)}
+        )
+    else:
+        response = ask(**details)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Letter.objects.exists()
+    assert not [m for m in mail.outbox if BRAND_ADDRESS in m.to]
 
 
 def test_an_unknown_brand_is_not_found(client, campaign):

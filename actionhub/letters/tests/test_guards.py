@@ -208,6 +208,7 @@ def test_a_robot_filling_the_hidden_field_creates_nothing(client, write):
         ({"name": "\u202egpj.exe"}, None, "Your name must be on one line"),
         ({"name": "🙂🙂"}, None, "Enter your name using letters"),
         ({}, "Please \u202eact\u202c now", "The subject must be on one line"),
+        ({}, "🙂🙂🙂", "Write the subject in words, not only emoji or symbols."),
     ],
 )
 def test_names_and_subjects_that_would_disguise_text_in_an_mps_inbox_are_refused(
