@@ -31,6 +31,7 @@ Measure = DailyCount.Measure
 CHART_DAYS = 30
 RECENT_DATES = 4
 DELIVERIES = dict(Letter.Delivery.choices)
+HEARING_MORE_PERMISSION = "supporters.view_person"  # the list behind the number: personal data
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,8 @@ def dashboard_for(*, user, now: datetime | None = None) -> Dashboard:
         dashboard.charts.append(rsvps_chart(now=now))
     if user.has_perm("brands.view_brand"):
         dashboard.numbers.append(brands_number(today=today))
-    if user.has_perm("supporters.view_consent") or user.has_perm("pledges.view_signature"):
-        dashboard.numbers.append(hearing_more_number())
+    if user.has_perm("pledges.view_signature") or user.has_perm(HEARING_MORE_PERMISSION):
+        dashboard.numbers.append(hearing_more_number(user=user))
     dashboard.attention = attention_for(user=user, now=now)
     return dashboard
 
@@ -141,8 +142,12 @@ def letters_numbers() -> list[Number]:
         details = [f"{count:,} {DELIVERIES.get(key, key).lower()}" for key, count in
                    sorted(by_delivery.items(), key=lambda item: -item[1])]  # fmt: skip
         if measure == Measure.LETTERS_TO_MPS:
-            replies = sum(_sums(Measure.REPLIES).values())
+            # Writers also report "no reply yet" and "only an acknowledgement": neither is one.
+            reported = _sums(Measure.REPLIES)
+            replies = reported.get(Letter.Reply.REPLIED, 0)
             details.append(f"{counted(replies, 'reply', 'replies')} reported")
+            if acknowledged := reported.get(Letter.Reply.ACKNOWLEDGED, 0):
+                details.append(f"{counted(acknowledged, 'letter')} only acknowledged")
         numbers.append(
             Number(
                 label=label,
@@ -219,12 +224,15 @@ def brands_number(*, today: date) -> Number:
                   details=details, url=_changelist("brands_brand"))  # fmt: skip
 
 
-def hearing_more_number() -> Number:
+def hearing_more_number(*, user) -> Number:
+    """Everyone who may count them sees the number; only who may see their names and email
+    addresses (the data protection lead) has the link to the list of them."""
     tally = Tally.objects.filter(name=HEARING_MORE).first()
     return Number(
         label="Supporters who want to hear more",
         value=f"{tally.value:,}" if tally else "not counted yet",
         details=["agreed to campaign emails and have not unsubscribed"],
+        url=_changelist("supporters_person") if user.has_perm(HEARING_MORE_PERMISSION) else "",
     )
 
 

@@ -27,6 +27,7 @@ SECTIONS = [
     ("Demonstrations", {"events"}),
     ("Brands and screening", {"brands"}),
     ("Parliament data", {"parliament"}),
+    ("Supporters", {"supporters"}),
     ("Organisers' accounts", {"auth", "staff"}),
     ("Audit log", {("core", "auditentry")}),
 ]
@@ -40,6 +41,7 @@ PLAIN_NAMES = {
     ("brands", "entitylist"): "Lists to screen against",
     ("brands", "screeninglink"): "Brands' screening links",
     ("brands", "screeningrun"): "Screening results",
+    ("supporters", "person"): "Supporters who want to hear more",
     ("auth", "user"): "Organisers",
     ("auth", "group"): "Roles",
     ("core", "auditentry"): "Audit log",

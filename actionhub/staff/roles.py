@@ -56,6 +56,7 @@ DATA_PROTECTION_LEAD_PERMISSIONS = {
     "pledges.view_exportrequest",
     "letters.view_letter",  # a letter opened shows its writer's name and address
     "letters.view_letter_report",
+    "supporters.view_person",  # those who agreed to hear more: names and email addresses
     "core.view_auditentry",
 }
 

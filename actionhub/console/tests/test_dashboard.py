@@ -8,23 +8,26 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from actionhub.brands.tests.factories import BrandFactory
+from actionhub.campaigns.models import LetterTemplate
 from actionhub.console.charts import Column, column_chart_svg, nice_ceiling, tick_step
 from actionhub.console.models import DailyCount
 from actionhub.console.tallies import daily_counts_refresh, tallies_refresh
 from actionhub.core.models import AuditEntry, OutboundEmail
 from actionhub.events.models import Series
-from actionhub.events.tests.factories import RsvpFactory
+from actionhub.events.tests.factories import OccurrenceFactory, RsvpFactory
 from actionhub.letters.models import Letter
 from actionhub.letters.tests.factories import LetterFactory
 from actionhub.pledges.models import Signature
 from actionhub.pledges.tests.factories import SignatureFactory
+from actionhub.staff.roles import DATA_PROTECTION_LEAD, ORGANISER, roles_ensure
 from actionhub.staff.tests.factories import OrganiserFactory, TOTPDeviceFactory
 from actionhub.staff.tests.sessions import sign_in_with_code
 from actionhub.supporters.models import Consent
-from actionhub.supporters.tests.factories import ConsentFactory
+from actionhub.supporters.tests.factories import ConsentFactory, PersonFactory
 
 DASHBOARD = "/admin/"
 
@@ -41,36 +44,114 @@ def activity(campaign):
     LetterFactory(delivery=Letter.Delivery.SITE, reply=Letter.Reply.REPLIED, replied_at=now)
     LetterFactory(delivery=Letter.Delivery.DOWNLOAD, status=Letter.Status.HANDED_OVER)
     LetterFactory(status=Letter.Status.FAILED, failure="Bounced: no such mailbox")
-    ConsentFactory(purpose=Consent.Purpose.CAMPAIGN_EMAILS)
+    brand = BrandFactory(name="Example Apparel", status="committed",
+                         committed_on=timezone.localdate() - timedelta(days=400))  # fmt: skip
+    brand_letter(brand)
+    ConsentFactory(purpose=Consent.Purpose.CAMPAIGN_EMAILS,
+                   person=PersonFactory(first_name="Dilnur", last_name="Abdulla"))  # fmt: skip
+    ConsentFactory(purpose=Consent.Purpose.CAMPAIGN_EMAILS, withdrawn_at=now,
+                   person=PersonFactory(first_name="Unsubscribed", last_name="Person"))  # fmt: skip
     series = Series.objects.get(demonstration__campaign=campaign)
-    RsvpFactory(occurrence=series.occurrences.order_by("starts_at").first(), guests=2)
-    BrandFactory(name="Example Apparel", status="committed",
-                 committed_on=timezone.localdate() - timedelta(days=400))  # fmt: skip
+    coming = series.occurrences.order_by("starts_at").first()
+    RsvpFactory(occurrence=coming, guests=2)
+    past = OccurrenceFactory(series=series, date=coming.date - timedelta(weeks=1))
+    RsvpFactory.create_batch(2, occurrence=past, attended_at=past.starts_at)
+    RsvpFactory(occurrence=past)  # said they would come, and did not
     OutboundEmail.objects.create(to=["x@example.org"], subject="S", status="failed")
     daily_counts_refresh()
     tallies_refresh()
+
+
+def brand_letter(brand, **fields):
+    """A letter to a brand, sent from the supporter's own email."""
+    template = LetterTemplate.objects.filter(recipient=LetterTemplate.Recipient.BRAND).first()
+    return LetterFactory(
+        template=template, brand=brand, mp=None, constituency=None, mp_name=brand.name,
+        mp_party="", postcode="", sender_address="", delivery=Letter.Delivery.OWN_EMAIL,
+        status=Letter.Status.HANDED_OVER, **fields,
+    )  # fmt: skip
 
 
 def text_of(response) -> str:
     return " ".join(response.content.decode().split())
 
 
+def headline(label: str, url: str, value: str) -> str:
+    """A headline number as the page shows it: its heading links to its detail."""
+    return f'<h3><a href="{url}">{label}</a></h3> <p class="console-figure">{value}</p>'
+
+
 def test_the_dashboard_shows_the_headline_numbers_each_linked_to_its_detail(
-    organiser_client, activity
+    organiser_client, activity, campaign
 ):
     page = text_of(organiser_client.get(DASHBOARD))
+    series = Series.objects.get(demonstration__campaign=campaign)
+    coming = series.occurrences.filter(ends_at__gt=timezone.now()).order_by("starts_at").first()
+    letters = reverse("admin:letters_letter_report")
 
-    assert 'Confirmed signatures</a></h3> <p class="console-figure">4</p>' in page
+    numbers = page.split('id="numbers-heading"', 1)[1].split("</section>", 1)[0]
+    assert numbers.count('<li class="console-number">') == 7
+    assert numbers.count('<li class="console-number"> <h3><a href="') == 7, "each one linked"
+    assert headline("Confirmed signatures", "/admin/pledges/signature/?status__exact=confirmed",
+                    "4") in page  # fmt: skip
     assert "2 today" in page and "3 in the last 7 days" in page
     assert "confirmation rate this week: 75% (1 still to confirm)" in page
-    assert 'href="/admin/pledges/signature/?status__exact=confirmed"' in page
-    assert 'Letters to MPs</a></h3> <p class="console-figure">3</p>' in page
+    assert headline("Letters to MPs", letters, "3") in page
     assert "1 reply reported" in page
-    assert 'Coming to the next demonstration</a></h3> <p class="console-figure">3</p>' in page
+    assert headline("Letters to brands", letters, "1") in page
+    assert "1 from the supporter’s own email" in page
+    check_in = reverse("admin:events_occurrence_check_in", args=[coming.pk])
+    assert headline("Coming to the next demonstration", check_in, "3") in page
     assert "Tuesday 1 December, 18:00" in page
-    assert 'Brands committed</a></h3> <p class="console-figure">1 of 1</p>' in page
+    assert headline("At the last demonstrations", reverse("admin:events_occurrence_attendance"),
+                    "2") in page  # fmt: skip
+    assert "Tue 24 Nov: 2 checked in" in page
+    assert headline("Brands committed", "/admin/brands/brand/", "1 of 1") in page
     assert "1 overdue" in page
-    assert 'Supporters who want to hear more</h3> <p class="console-figure">1</p>' in page
+    assert headline("Supporters who want to hear more", "/admin/supporters/person/", "1") in page
+    assert organiser_client.get("/admin/supporters/person/").status_code == 200
+
+
+def test_only_real_replies_are_counted_as_replies(organiser_client, campaign):
+    now = timezone.now()
+    reported = [Letter.Reply.REPLIED] * 2 + [Letter.Reply.NO_REPLY] * 3
+    for reply in [*reported, Letter.Reply.ACKNOWLEDGED]:
+        LetterFactory(reply=reply, replied_at=now)
+    LetterFactory()  # not asked yet
+    daily_counts_refresh()
+
+    page = text_of(organiser_client.get(DASHBOARD))
+
+    assert headline("Letters to MPs", reverse("admin:letters_letter_report"), "7") in page
+    assert "2 replies reported" in page
+    assert "1 letter only acknowledged" in page
+    assert "5 replies" not in page and "6 replies" not in page
+
+
+def role_member(client, role: str):
+    user = OrganiserFactory(username=role.split()[0].lower(), is_superuser=False)
+    user.groups.add(roles_ensure()[role])
+    return sign_in_with_code(client, user, TOTPDeviceFactory(user=user))
+
+
+def test_who_wants_to_hear_more_is_listed_only_for_the_data_protection_lead(client, activity):
+    organiser = role_member(client, ORGANISER)
+    page = text_of(organiser.get(DASHBOARD))
+    assert '<h3>Supporters who want to hear more</h3> <p class="console-figure">1</p>' in page
+    assert "/admin/supporters/person/" not in page, "an organiser sees the number, not who"
+    assert organiser.get("/admin/supporters/person/").status_code == 403
+
+    lead = role_member(type(client)(), DATA_PROTECTION_LEAD)
+    page = text_of(lead.get(DASHBOARD))
+    assert headline("Supporters who want to hear more", "/admin/supporters/person/", "1") in page
+    listed = text_of(lead.get("/admin/supporters/person/"))
+    assert "Supporters who want to hear more" in listed
+    assert "Dilnur Abdulla" in listed and "Pledge form" in listed
+    assert "Unsubscribed" not in listed, "withdrawn: no longer on the list"
+    assert "Miriam" not in listed, "signers who did not ask to hear more are not on it"
+    assert AuditEntry.objects.filter(action="supporters.listed", actor_label="data").exists()
+    filtered = lead.get("/admin/supporters/person/?email_normalised=someone@example.org")
+    assert filtered.status_code == 400, "the list cannot be asked whether someone is on it"
 
 
 def test_what_needs_attention_is_listed_first_with_links(organiser_client, activity):

@@ -37,6 +37,7 @@ CHANGELISTS = {
         "pledges.invalidationbatch",
         "pledges.exportrequest",
         "letters.letter",
+        "supporters.person",
         "core.auditentry",
     },  # fmt: skip
 }
