@@ -4,6 +4,7 @@ import io
 import re
 import unicodedata
 from html import unescape
+from types import SimpleNamespace
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import docx
@@ -292,19 +293,11 @@ def test_every_mix_of_optional_details_is_accepted_from_my_own_email_or_to_print
 })  # fmt: skip
 def test_from_my_own_email_hostile_text_gets_a_clear_message_or_is_kept_escaped(mp, template, data):
     with one_example():
-        browser, response = through_both_steps(data)
-
-        assert_no_server_error(response)
-        if response.status_code == 400:
-            assert_refused_and_nothing_kept(browser, response, data)
-        elif data.get("website"):
-            assert nothing_kept(), "robots leave nothing"
-        else:
-            subject, body = typed_letter(data)
-            _, page, text = assert_handed_over(
-                browser, response, data, delivery="own-email", subject=subject, body=body
+        handed = handed_over_unless_refused(data, delivery="own-email")
+        if handed:
+            assert_the_email_link_carries_the_letter(
+                handed.page, handed.text, to=MP_EMAIL, subject=handed.subject
             )
-            assert_the_email_link_carries_the_letter(page, text, to=MP_EMAIL, subject=subject)
 
 
 @given(data=form_data(valid=LETTER | DOWNLOAD, optional=HANDED_OVER_OPTIONAL))
@@ -318,19 +311,27 @@ def test_from_my_own_email_hostile_text_gets_a_clear_message_or_is_kept_escaped(
 })  # fmt: skip
 def test_to_print_hostile_text_gets_a_clear_message_or_is_printed_as_kept(mp, template, data):
     with one_example():
-        browser, response = through_both_steps(data)
+        handed = handed_over_unless_refused(data, delivery="download")
+        if handed:
+            assert_the_downloads_print_the_letter(handed.browser, handed.letter, handed.page)
 
-        assert_no_server_error(response)
-        if response.status_code == 400:
-            assert_refused_and_nothing_kept(browser, response, data)
-        elif data.get("website"):
-            assert nothing_kept(), "robots leave nothing"
-        else:
-            subject, body = typed_letter(data)
-            letter, page, _ = assert_handed_over(
-                browser, response, data, delivery="download", subject=subject, body=body
-            )
-            assert_the_downloads_print_the_letter(browser, letter, page)
+
+def handed_over_unless_refused(data, *, delivery) -> SimpleNamespace | None:
+    """Both steps with `data`: never a 5xx; refused, nothing is kept; sent by a robot, nothing
+    is kept; otherwise the letter is handed over as typed, and returned with its page."""
+    browser, response = through_both_steps(data)
+    assert_no_server_error(response)
+    if response.status_code == 400:
+        assert_refused_and_nothing_kept(browser, response, data)
+        return None
+    if data.get("website"):
+        assert nothing_kept(), "robots leave nothing"
+        return None
+    subject, body = typed_letter(data)
+    letter, page, text = assert_handed_over(
+        browser, response, data, delivery=delivery, subject=subject, body=body
+    )
+    return SimpleNamespace(browser=browser, letter=letter, page=page, text=text, subject=subject)
 
 
 def ask_brand(brand) -> Client:

@@ -57,9 +57,7 @@ def write_letter(client, *, email=ADDRESS, ip="192.0.2.1"):
     PostcodeFactory(postcode="NW3 7UX", constituency=constituency)
     MPFactory(name="Alex Example", email="alex@parliament.example", constituency=constituency)
     client.post("/write-to-your-mp/general/", {"postcode": "NW3 7UX"}, REMOTE_ADDR=ip)
-    page = client.get("/write-to-your-mp/general/write/").content.decode()
-    body = page.split('name="body"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
-    body = unescape(body).replace("[say why in your own words]", "It matters to me.")
+    body = letter_in_own_words(client.get("/write-to-your-mp/general/write/"))
     client.post(
         "/write-to-your-mp/general/write/", {"subject": "Uyghurs", "body": body}, REMOTE_ADDR=ip
     )
@@ -71,15 +69,20 @@ def write_letter(client, *, email=ADDRESS, ip="192.0.2.1"):
     )  # fmt: skip
 
 
+def letter_in_own_words(page) -> str:
+    """The letter the page offers, with its prompt replaced by words of the writer's own."""
+    html = page.content.decode()
+    body = html.split('name="body"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    return unescape(body).replace("[say why in your own words]", "It matters to me.")
+
+
 def come_every_week(client, *, email=ADDRESS, ip="192.0.2.1"):
     data = {"when": "every-week", "first_name": "Miriam", "email": email, "consent": "on"}
     return client.post("/demonstration/", data, REMOTE_ADDR=ip)
 
 
 def ask_brand(client, *, email=ADDRESS, ip="192.0.2.1"):
-    page = client.get("/brands/threadwell/ask/").content.decode()
-    body = page.split('name="body"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
-    body = unescape(body).replace("[say why in your own words]", "It matters to me.")
+    body = letter_in_own_words(client.get("/brands/threadwell/ask/"))
     client.post(
         "/brands/threadwell/ask/", {"subject": "Will you commit?", "body": body}, REMOTE_ADDR=ip
     )
