@@ -1,9 +1,10 @@
 """The shared cache (Redis) as something the site can do without for a while.
 
 While Redis cannot be reached, every read is a miss and every write is dropped, so pages are
-rendered from the database as if nothing were cached. Counting (`incr`) still raises: the rate
-limiter then counts in the database instead (core.ratelimit), so its limits hold across every
-process even with Redis away.
+rendered from the database as if nothing were cached. A Redis that is full (at its maxmemory
+with the noeviction policy) refuses writes: those are dropped too. Counting (`count`) raises
+instead: the rate limiter then counts in the database (core.ratelimit), so its limits hold
+across every process even with Redis away or full.
 """
 
 import logging
@@ -11,10 +12,12 @@ import time
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError as RedisFull
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+# Away, or full: either way the site goes on without it.
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, RedisFull)
 WARN_EVERY_SECONDS = 60
 
 
@@ -25,7 +28,7 @@ class ResilientRedisCache(RedisCache):
         now = time.monotonic()
         if now - ResilientRedisCache._warned_at >= WARN_EVERY_SECONDS:
             ResilientRedisCache._warned_at = now
-            logger.warning("The shared cache cannot be reached; going on without it: %s", error)
+            logger.warning("The shared cache cannot be used; going on without it: %s", error)
 
     def _or(self, fallback, method, *args, **kwargs):
         try:
@@ -33,6 +36,15 @@ class ResilientRedisCache(RedisCache):
         except UNREACHABLE as error:
             self._unreachable(error)
             return fallback
+
+    def count(self, key: str, seconds: int) -> int:
+        """One more in the count kept at `key` for `seconds` from its first, in one round trip
+        that either counts or raises UNREACHABLE (nothing is dropped, so nothing is miscounted)."""
+        key = self.make_and_validate_key(key)
+        with self._cache.get_client(key, write=True).pipeline() as pipe:
+            pipe.set(key, 0, ex=seconds, nx=True)
+            pipe.incr(key)
+            return pipe.execute()[1]
 
     def get(self, key, default=None, version=None):
         return self._or(default, super().get, key, default, version)

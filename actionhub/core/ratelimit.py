@@ -34,18 +34,13 @@ def _count_in(window_key: str, seconds: int) -> int:
         try:
             return _count_in_cache(window_key, seconds)
         except UNREACHABLE:
-            # Redis is away: the database is shared by every process too, so limits still hold.
+            # Redis is away or full: the database is shared by every process too, so limits hold.
             return _count_in_database(window_key, seconds)
     return _count_in_database(window_key, seconds)
 
 
 def _count_in_cache(window_key: str, seconds: int) -> int:
-    cache.add(window_key, 0, timeout=seconds + 1)
-    try:
-        return cache.incr(window_key)
-    except ValueError:  # expired between add and incr: this is the first in a new window
-        cache.set(window_key, 1, timeout=seconds + 1)
-        return 1
+    return cache.count(window_key, seconds + 1)  # the shared cache: core.cache
 
 
 def _count_in_database(window_key: str, seconds: int) -> int:

@@ -257,15 +257,16 @@ class RedisServer:
     """A Redis server of its own on a free port, keeping nothing on disk, that can be stopped
     and started again."""
 
-    def __init__(self):
+    def __init__(self, *options: str):
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.options = options  # more of redis-server's own, e.g. "--maxmemory", "1mb"
         self.start()
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",  # noqa: S607
-             "--appendonly", "no", "--loglevel", "warning"],
+             "--appendonly", "no", "--loglevel", "warning", *self.options],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
         _wait_for_port(self.port, 10)

@@ -1,6 +1,7 @@
 """The shared cache on a real Redis, and the site going on while Redis cannot be reached."""
 
 import os
+import shutil
 import uuid
 
 import pytest
@@ -11,7 +12,7 @@ from django.test import Client
 from actionhub.campaigns.models import Pledge
 from actionhub.core.models import RateLimitCounter
 from actionhub.core.ratelimit import rate_limit_exceeded
-from actionhub.tests.processes import free_port
+from actionhub.tests.processes import RedisServer, free_port
 
 # A database of its own on the machine's Redis, so the suite never touches anything else there.
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -40,6 +41,24 @@ def redis_running(settings):
             pytest.fail(f"{message} (CI starts one and never skips them)")
         pytest.skip(message)
     use_redis(settings, REDIS_URL)
+
+
+@pytest.fixture
+def redis_full(settings):
+    """A Redis of its own at its memory limit, refusing writes (the noeviction policy)."""
+    if not shutil.which("redis-server"):
+        message = "This test needs Debian's redis-server: sudo apt-get install redis-server"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (CI never skips it)")
+        pytest.skip(message)
+    server = RedisServer("--maxmemory-policy", "noeviction")
+    raw = redis.Redis.from_url(server.url)
+    raw.config_set("maxmemory", "1")  # a byte: it is over its limit, whatever it holds
+    with pytest.raises(redis.exceptions.OutOfMemoryError):
+        raw.set("anything", "x")
+    use_redis(settings, server.url)
+    yield
+    server.stop()
 
 
 @pytest.fixture
@@ -81,6 +100,22 @@ def test_with_redis_away_pages_are_still_served(campaign, redis_away, settings):
 
 def test_with_redis_away_rate_limits_are_counted_in_the_database(db, redis_away):
     results = [rate_limit_exceeded(key="pledge:192.0.2.8", limits=LIMIT) for _ in range(5)]
+
+    assert results == [False, False, False, True, True], "limits still hold"
+    assert RateLimitCounter.objects.get().count == 5
+
+
+def test_with_redis_full_pages_are_served_and_limits_counted_in_the_database(
+    campaign, redis_full, settings
+):
+    settings.PAGE_CACHE_SECONDS = 10
+    pledge = Pledge.objects.get()
+    for path in ("/", f"/pledge/{pledge.slug}/", f"/pledge/{pledge.slug}/count.json"):
+        assert Client().get(path).status_code == 200, path
+    cache.set("greeting", "shalom")
+    assert cache.get("greeting", "dropped") == "dropped", "what does not fit is dropped"
+
+    results = [rate_limit_exceeded(key="pledge:192.0.2.9", limits=LIMIT) for _ in range(5)]
 
     assert results == [False, False, False, True, True], "limits still hold"
     assert RateLimitCounter.objects.get().count == 5
