@@ -24,6 +24,7 @@ from actionhub.brands.models import (
     ScreeningRun,
     StatusChange,
 )
+from actionhub.brands.screening import current_versions
 from actionhub.brands.screening_views import upload
 from actionhub.brands.services import brand_status_refresh
 from actionhub.campaigns.selectors import campaign_get_default
@@ -156,5 +157,5 @@ class ScreeningRunAdmin(ReadOnlyModelAdmin):
         if not request.user.has_perm("brands.view_screeningrun"):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "title": "Screen a supplier list",
-                   "opts": self.model._meta}  # fmt: skip
+                   "opts": self.model._meta, "no_lists": not current_versions()}  # fmt: skip
         return upload(request, template="admin/brands/screeningrun/screen.html", context=context)

@@ -25,7 +25,7 @@ class HearingMoreAdmin(ReadOnlyModelAdmin):
 
     list_display = ["name", "email", "agreed_at", "method"]
     list_display_links = ["name"]
-    fields = ["first_name", "last_name", "email"]
+    fields = ["name", "email", "agreed_at", "method"]
 
     def get_queryset(self, request):
         standing = _standing_consents()

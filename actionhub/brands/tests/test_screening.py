@@ -267,6 +267,19 @@ def test_screening_needs_an_imported_list(client, campaign):
     assert "No entity lists have been imported yet" in response.content.decode()
 
 
+def test_organisers_are_told_before_uploading_that_there_is_nothing_to_screen_against(
+    organiser_client, campaign
+):
+    page = organiser_client.get("/admin/brands/screeningrun/screen/").content.decode()
+    assert "There is nothing to screen against yet." in page
+    assert 'href="/admin/brands/entitylist/import/"' in page
+
+
+def test_with_a_list_to_screen_against_the_page_says_nothing_of_it(organiser_client, lists):
+    page = organiser_client.get("/admin/brands/screeningrun/screen/").content.decode()
+    assert "There is nothing to screen against yet." not in page
+
+
 def test_results_are_deleted_after_30_days(client, link):
     upload(client, f"/screening/{link.token}/", GOOD)
     assert screening_runs_apply_retention(now=timezone.now() + timedelta(days=29)) == 0

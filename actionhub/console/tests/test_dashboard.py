@@ -26,7 +26,7 @@ from actionhub.pledges.tests.factories import SignatureFactory
 from actionhub.staff.roles import DATA_PROTECTION_LEAD, ORGANISER, roles_ensure
 from actionhub.staff.tests.factories import OrganiserFactory, TOTPDeviceFactory
 from actionhub.staff.tests.sessions import sign_in_with_code
-from actionhub.supporters.models import Consent
+from actionhub.supporters.models import Consent, Person
 from actionhub.supporters.tests.factories import ConsentFactory, PersonFactory
 
 DASHBOARD = "/admin/"
@@ -152,6 +152,13 @@ def test_who_wants_to_hear_more_is_listed_only_for_the_data_protection_lead(clie
     assert AuditEntry.objects.filter(action="supporters.listed", actor_label="data").exists()
     filtered = lead.get("/admin/supporters/person/?email_normalised=someone@example.org")
     assert filtered.status_code == 400, "the list cannot be asked whether someone is on it"
+
+    person = Person.objects.get(first_name="Dilnur")
+    record = text_of(lead.get(f"/admin/supporters/person/{person.pk}/change/"))
+    assert "Dilnur Abdulla" in record and "Agreed on" in record and "Pledge form" in record, (
+        "one person's page says when and how they agreed, as the list does"
+    )
+    assert AuditEntry.objects.filter(action="supporter.viewed").exists()
 
 
 def test_what_needs_attention_is_listed_first_with_links(organiser_client, activity):
