@@ -268,6 +268,8 @@ class RedisServer:
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",  # noqa: S607
              "--appendonly", "no", "--loglevel", "warning", *self.options],
             stdout=subprocess.DEVNULL,
+            # On the real clock: under libfaketime (make test-clocks) redis-server cannot start.
+            env={k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")},
         )  # fmt: skip
         _wait_for_port(self.port, 10)
 
