@@ -271,7 +271,11 @@ class RedisServer:
             # On the real clock: under libfaketime (make test-clocks) redis-server cannot start.
             env={k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")},
         )  # fmt: skip
-        _wait_for_port(self.port, 10)
+        try:
+            _wait_for_port(self.port, 10)
+        except RuntimeError:
+            self.stop()  # never left running behind a failed start
+            raise
 
     def stop(self) -> None:
         self.process.terminate()

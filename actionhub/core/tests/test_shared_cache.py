@@ -52,13 +52,15 @@ def redis_full(settings):
             pytest.fail(f"{message} (CI never skips it)")
         pytest.skip(message)
     server = RedisServer("--maxmemory-policy", "noeviction")
-    raw = redis.Redis.from_url(server.url)
-    raw.config_set("maxmemory", "1")  # a byte: it is over its limit, whatever it holds
-    with pytest.raises(redis.exceptions.OutOfMemoryError):
-        raw.set("anything", "x")
-    use_redis(settings, server.url)
-    yield
-    server.stop()
+    try:
+        raw = redis.Redis.from_url(server.url)
+        raw.config_set("maxmemory", "1")  # a byte: it is over its limit, whatever it holds
+        with pytest.raises(redis.exceptions.OutOfMemoryError):
+            raw.set("anything", "x")
+        use_redis(settings, server.url)
+        yield
+    finally:
+        server.stop()
 
 
 @pytest.fixture
