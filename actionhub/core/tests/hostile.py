@@ -11,6 +11,7 @@ stored as it was cleaned and shown escaped; and nothing half written.
 import contextlib
 import re
 
+import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.db import transaction
@@ -71,6 +72,21 @@ NASTY = [
     "-1",
     "99999999999999999999",
 ]
+
+
+# A name or subject that would disguise what a letter says in the inbox it reaches (an MP's, a
+# brand's), each with the start of the message that refuses it: for pytest.mark.parametrize.
+DISGUISING_NAMES_AND_SUBJECTS = pytest.mark.parametrize(
+    ("details", "subject", "message"),
+    [
+        ({"name": "\u202egpj.exe"}, None, "Your name must be on one line"),
+        ({"name": "🙂🙂"}, None, "Enter your name using letters"),
+        ({}, "Will you \u202etimmoc\u202c now?", "The subject must be on one line"),
+        ({}, "🙂🙂🙂", "Write the subject in words, not only emoji or symbols."),
+    ],
+    ids=["a right-to-left override in the name", "a name of emoji", "an override in the subject",
+         "a subject of emoji"],
+)  # fmt: skip
 
 
 def hostile_text() -> strategies.SearchStrategy[str]:

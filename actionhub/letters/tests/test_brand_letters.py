@@ -11,6 +11,7 @@ from django.core import mail
 
 from actionhub.brands.services import brand_status_record
 from actionhub.brands.tests.factories import BrandFactory
+from actionhub.core.tests.hostile import DISGUISING_NAMES_AND_SUBJECTS
 from actionhub.letters.models import Letter
 from actionhub.letters.services import letters_send_follow_ups
 from actionhub.letters.tests.conftest import OWN_WORDS, confirmation_link
@@ -119,17 +120,7 @@ def test_brand_letters_are_not_asked_did_your_mp_reply(client, ask):
     assert letters_send_follow_ups(now=timezone.now() + timedelta(days=15)) == (0, 0)
 
 
-@pytest.mark.parametrize(
-    ("details", "subject", "message"),
-    [
-        ({"name": "\u202egpj.exe"}, None, "Your name must be on one line"),
-        ({"name": "🙂🙂"}, None, "Enter your name using letters"),
-        ({}, "Will you \u202etimmoc\u202c now?", "The subject must be on one line"),
-        ({}, "🙂🙂🙂", "Write the subject in words, not only emoji or symbols."),
-    ],
-    ids=["a right-to-left override in the name", "a name of emoji", "an override in the subject",
-         "a subject of emoji"],
-)  # fmt: skip
+@DISGUISING_NAMES_AND_SUBJECTS
 def test_names_and_subjects_that_would_disguise_text_in_a_brands_inbox_are_refused(
     client, ask, details, subject, message
 ):

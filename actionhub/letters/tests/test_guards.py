@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from actionhub.core.tests.hostile import DISGUISING_NAMES_AND_SUBJECTS
 from actionhub.letters.models import Letter
 from actionhub.letters.tests.conftest import confirmation_link, messages_to, own_body
 
@@ -202,15 +203,7 @@ def test_a_robot_filling_the_hidden_field_creates_nothing(client, write):
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize(
-    ("details", "subject", "message"),
-    [
-        ({"name": "\u202egpj.exe"}, None, "Your name must be on one line"),
-        ({"name": "🙂🙂"}, None, "Enter your name using letters"),
-        ({}, "Please \u202eact\u202c now", "The subject must be on one line"),
-        ({}, "🙂🙂🙂", "Write the subject in words, not only emoji or symbols."),
-    ],
-)
+@DISGUISING_NAMES_AND_SUBJECTS
 def test_names_and_subjects_that_would_disguise_text_in_an_mps_inbox_are_refused(
     client, template, write, details, subject, message
 ):
