@@ -11,6 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from actionhub.campaigns.services import campaign_pack_load
 from actionhub.core.tests import hostile  # noqa: F401  (registers the Hypothesis profiles)
 from actionhub.core.tests.clock import SUITE_NOW
+from actionhub.core.tests.smtp import smtp_server_start
 from actionhub.staff.tests.factories import OrganiserFactory, TOTPDeviceFactory
 from actionhub.staff.tests.sessions import sign_in_with_code
 
@@ -83,3 +84,11 @@ def organiser_client(client, organiser, organiser_device):
     """A client signed in as an organiser, at the suite's now (sessions last 8 hours: a test
     that travels further signs in with sign_in_with_code where it travels to)."""
     return sign_in_with_code(client, organiser, organiser_device)
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server the site's email goes to; its `messages`, and what it refuses."""
+    handler, controller = smtp_server_start(settings)
+    yield handler
+    controller.stop()

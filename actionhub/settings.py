@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "actionhub.letters",
     "actionhub.events",
     "actionhub.brands",
+    "actionhub.mailings",
     "actionhub.console",
     "django.forms",
 ]
@@ -303,6 +304,14 @@ PLEDGE_COUNT_MAX_AGE = env_int("PLEDGE_COUNT_MAX_AGE", 10)
 # when two or more active organisers may export.
 EXPORT_NEEDS_SECOND_APPROVAL = env_bool("EXPORT_NEEDS_SECOND_APPROVAL", True)
 EXPORT_APPROVAL_ABOVE = 100
+# Campaign emails (actionhub.mailings): one to more than MAILING_APPROVAL_ABOVE people waits
+# for a second organiser's approval where there are two or more who may send; sent in batches
+# on the task worker, no faster than MAILING_MESSAGES_PER_SECOND (0: as fast as the mail
+# server takes them; most providers set a limit).
+MAILING_NEEDS_SECOND_APPROVAL = env_bool("MAILING_NEEDS_SECOND_APPROVAL", True)
+MAILING_APPROVAL_ABOVE = env_int("MAILING_APPROVAL_ABOVE", 500)
+MAILING_MESSAGES_PER_SECOND = float(env("MAILING_MESSAGES_PER_SECOND", "") or 14)
+MAILING_BATCH_SIZE = env_int("MAILING_BATCH_SIZE", 500)
 # Emails sent to one address in a day only because someone typed it into a form (confirmation
 # links, "you have already signed"), across every form; beyond this none are sent.
 SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = env_int("SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY", 6)

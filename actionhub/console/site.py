@@ -26,6 +26,7 @@ SECTIONS = [
     ("Letters", {"letters"}),
     ("Demonstrations", {"events"}),
     ("Brands and screening", {"brands"}),
+    ("Campaign emails", {"mailings"}),
     ("Parliament data", {"parliament"}),
     ("Supporters", {"supporters"}),
     ("Organisers' accounts", {"auth", "staff"}),
@@ -51,6 +52,8 @@ PLAIN_NAMES = {
     ("otp_totp", "totpdevice"): "Authenticator apps",
     ("django_tasks_database", "dbtaskresult"): "Background tasks",
     ("core", "outboundemail"): "Emails waiting to be sent",
+    ("core", "suppressedaddress"): "Addresses no email goes to",
+    ("mailings", "mailing"): "Campaign emails",
 }
 
 

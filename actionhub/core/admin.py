@@ -5,7 +5,7 @@ from django.contrib.admin.models import LogEntry
 from django.db import models
 
 from actionhub.core.audit import audit_record
-from actionhub.core.models import AuditEntry, OutboundEmail
+from actionhub.core.models import AuditEntry, OutboundEmail, SuppressedAddress
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -65,6 +65,21 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SuppressedAddress)
+class SuppressedAddressAdmin(AuditedModelAdmin):
+    """Addresses that bounced for good or reported us as spam. Deleting one lets email go to it
+    again (someone whose mailbox works again asked for it)."""
+
+    list_display = ["address", "reason", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["=address"]
+    fields = ["address", "reason", "detail", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
         return False
 
 

@@ -13,12 +13,12 @@ from datetime import timedelta
 from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task_backends
 
-from actionhub.core.models import OutboundEmail
+from actionhub.core.models import OutboundEmail, SuppressedAddress
 
 
 def email_send(
@@ -30,8 +30,10 @@ def email_send(
     headers: dict[str, str] | None = None,
     attachments: list[tuple[str, str, str]] | None = None,
     sender_name: str = "",
+    html: str = "",
 ) -> OutboundEmail:
-    """Queue an email; `sender_name` (a campaign's name) is shown as who it is from."""
+    """Queue an email; `sender_name` (a campaign's name) is shown as who it is from, and
+    `html`, if given, is an HTML part beside the plain text `body`."""
     from actionhub.core.tasks import send_email
 
     email = OutboundEmail(
@@ -39,6 +41,7 @@ def email_send(
         to=list(to),
         subject=subject,
         body=body,
+        html=html,
         reply_to=list(reply_to or []),
         headers={"Message-ID": message_id_new(), **(headers or {})},
         attachments=[list(attachment) for attachment in attachments or []],
@@ -49,9 +52,12 @@ def email_send(
     return email
 
 
+def message_id_domain() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+
+
 def message_id_new() -> str:
-    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    return make_msgid(domain=domain or "localhost")
+    return make_msgid(domain=message_id_domain())
 
 
 def from_address(sender_name: str, address: str = "") -> str:
@@ -72,16 +78,16 @@ def email_deliver(*, email_id: int) -> None:
     email = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.QUEUED).first()
     if email is None:
         return  # already delivered, given up on, or erased at the supporter's request
-    message = EmailMessage(
-        subject=email.subject,
-        body=email.body,
-        from_email=email.from_email or None,
-        to=email.to,
-        reply_to=email.reply_to or None,
-        headers=email.headers or None,
-    )
-    for filename, content, mimetype in email.attachments:
-        message.attach(filename, content, mimetype)
+    suppressed = addresses_suppressed(email.to)
+    to = [address for address in email.to if address.casefold() not in suppressed]
+    if not to:
+        email.delete()  # it would bounce again, or reach someone who called us spam
+        return
+    message = email_message_build(
+        to=to, subject=email.subject, body=email.body, html=email.html,
+        from_email=email.from_email, reply_to=email.reply_to, headers=email.headers,
+        attachments=email.attachments,
+    )  # fmt: skip
     try:
         message.send()
     except Exception as error:
@@ -104,6 +110,46 @@ def email_deliver(*, email_id: int) -> None:
             transaction.on_commit(lambda: send_email.using(run_after=now + delay).enqueue(email.pk))
         raise
     email.delete()
+
+
+def email_message_build(
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    html: str = "",
+    from_email: str = "",
+    reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+    attachments=(),
+    connection=None,
+) -> EmailMultiAlternatives:
+    """The message as the mail server gets it: what every email the site sends is built by."""
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=from_email or None, to=to,
+        reply_to=reply_to or None, headers=headers or None, connection=connection,
+    )  # fmt: skip
+    if html:
+        message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    return message
+
+
+def addresses_suppressed(addresses) -> set[str]:
+    """Of `addresses`, the (case-folded) ones on the suppression list."""
+    folded = {address.casefold() for address in addresses}
+    return set(
+        SuppressedAddress.objects.filter(address__in=folded).values_list("address", flat=True)
+    )
+
+
+def address_suppress(*, address: str, reason: str, detail: str = "") -> SuppressedAddress:
+    """Put an address on the suppression list (a hard bounce, a complaint): no email again."""
+    suppressed, _ = SuppressedAddress.objects.get_or_create(
+        address=address.strip().casefold(), defaults={"reason": reason, "detail": detail[:2000]}
+    )
+    return suppressed
 
 
 def _worth_another_try(error: Exception) -> bool:

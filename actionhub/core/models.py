@@ -72,6 +72,7 @@ class OutboundEmail(BaseModel):
     to = models.JSONField(help_text="Recipient addresses.")
     subject = models.CharField(max_length=300)
     body = models.TextField(blank=True)
+    html = models.TextField(blank=True, help_text="An HTML part beside the plain text, if any.")
     reply_to = models.JSONField(default=list, blank=True)
     headers = models.JSONField(default=dict, blank=True)
     attachments = models.JSONField(
@@ -97,3 +98,23 @@ class RateLimitCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class SuppressedAddress(models.Model):
+    """An address no email goes to again: it bounced for good, or its owner reported our email
+    as spam. Every email honours it, whatever sent it."""
+
+    class Reason(models.TextChoices):
+        BOUNCED = "bounced", "Bounced for good"
+        COMPLAINED = "complained", "Reported as spam"
+
+    address = models.CharField(max_length=254, unique=True, help_text="Case-folded.")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    detail = models.TextField(blank=True, help_text="What the mail server said.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "suppressed addresses"
+
+    def __str__(self):
+        return f"{self.address} ({self.get_reason_display()})"

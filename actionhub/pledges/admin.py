@@ -185,7 +185,7 @@ class SignatureAdmin(ReadOnlyModelAdmin):
             "back_text": back_text,
         }
         status = 400 if form.errors else 200
-        return TemplateResponse(request, "admin/pledges/confirm.html", context, status=status)
+        return TemplateResponse(request, "admin/confirm.html", context, status=status)
 
     @admin.action(
         description="Export the confirmed signers among those selected (CSV)",
@@ -392,7 +392,7 @@ class InvalidationBatchAdmin(ReadOnlyModelAdmin):
             "back_url": changelist,
             "back_label": "Signatures taken out of the count",
         }
-        return TemplateResponse(request, "admin/pledges/confirm.html", context)
+        return TemplateResponse(request, "admin/confirm.html", context)
 
 
 @admin.register(ExportRequest)
@@ -488,7 +488,7 @@ class ExportRequestAdmin(ReadOnlyModelAdmin):
                 "back_label": "Exports of signers",
                 "back_text": "Go back without downloading",
             }
-            return TemplateResponse(request, "admin/pledges/confirm.html", context)
+            return TemplateResponse(request, "admin/confirm.html", context)
         try:
             rows = export_request_download(
                 actor=request.user, export_request=export_request, request=request

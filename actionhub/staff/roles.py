@@ -41,6 +41,9 @@ ORGANISER_PERMISSIONS = {
     "pledges.view_signature",
     "pledges.invalidate_signature",
     "pledges.view_invalidationbatch",
+    *_model("mailings", "mailing", *ALL),
+    "mailings.send_mailing",
+    "mailings.approve_mailing",
 }
 
 # At the demonstration: the dates, and the check-in page for one of them.

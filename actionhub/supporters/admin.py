@@ -3,16 +3,15 @@ from django.db.models import Exists, OuterRef, Subquery
 
 from actionhub.core.admin import ReadOnlyModelAdmin
 from actionhub.core.audit import audit_record
-from actionhub.supporters.models import Consent, Person
+from actionhub.supporters.models import Person
+from actionhub.supporters.selectors import campaign_email_consents_standing
 
 TITLE = "Supporters who want to hear more"
 
 
 def _standing_consents():
     """Each person's consents to campaign emails that have not been withdrawn, first first."""
-    return Consent.objects.filter(
-        person=OuterRef("pk"), purpose=Consent.Purpose.CAMPAIGN_EMAILS, withdrawn_at=None
-    ).order_by("given_at", "pk")
+    return campaign_email_consents_standing(OuterRef("pk")).order_by("given_at", "pk")
 
 
 @admin.register(Person)

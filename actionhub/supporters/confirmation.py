@@ -25,7 +25,12 @@ from django.template.loader import render_to_string
 
 from actionhub.core.email import email_send
 from actionhub.core.ratelimit import rate_limit_exceeded
-from actionhub.supporters.links import LinkExpired, LinkInvalid, supporter_links
+from actionhub.supporters.links import (
+    LinkExpired,
+    LinkInvalid,
+    list_unsubscribe_headers,
+    supporter_links,
+)
 from actionhub.supporters.models import Person
 from actionhub.supporters.services import consent_record
 
@@ -117,9 +122,6 @@ def supporter_email_send(
         subject=subject,
         body=body,
         sender_name=sender,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url or links['unsubscribe']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=list_unsubscribe_headers(unsubscribe_url=unsubscribe_url or links["unsubscribe"]),
         attachments=attachments,
     )

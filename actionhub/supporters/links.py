@@ -51,3 +51,11 @@ def supporter_links(*, person: Person) -> dict[str, str]:
     )
     erase = reverse("supporter-erase", args=[supporter_token(person=person, salt=ERASE_SALT)])
     return {"unsubscribe": settings.SITE_URL + unsubscribe, "erase": settings.SITE_URL + erase}
+
+
+def list_unsubscribe_headers(*, unsubscribe_url: str) -> dict[str, str]:
+    """RFC 2369 and RFC 8058 headers: the mail program's own "Unsubscribe" button, one click."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }

@@ -96,6 +96,11 @@ def person_erase(*, person: Person) -> None:
     audit_record(action="supporter.erased", summary="A supporter erased their details.")
 
 
+# Rows that refer to a person without being a use for their data (a campaign email they were
+# sent), registered from their AppConfig.ready: they do not keep the person on file.
+NOT_A_USE: set = {Consent}
+
+
 def people_delete_unattached() -> int:
     """Delete people nothing refers to any more (their consents aside): no data without a use.
     Someone who still wants to hear about the campaign is kept."""
@@ -103,7 +108,7 @@ def people_delete_unattached() -> int:
         consents__purpose=Consent.Purpose.CAMPAIGN_EMAILS, consents__withdrawn_at=None
     )
     for relation in Person._meta.related_objects:
-        if relation.related_model is not Consent:
+        if relation.related_model not in NOT_A_USE:
             people = people.filter(**{f"{relation.name}__isnull": True})
     deleted, _ = Person.objects.filter(pk__in=list(people.values_list("pk", flat=True))).delete()
     return deleted

@@ -1,7 +1,6 @@
 """Email leaves only through a task: tested against a real SMTP server (aiosmtpd)."""
 
 import email
-import socket
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from actionhub.core.email import email_send
 from actionhub.core.mail_backends import FolderEmailBackend
 from actionhub.core.models import OutboundEmail
 from actionhub.core.tests.clock import SUITE_NOW
+from actionhub.core.tests.smtp import free_port, smtp_use
 
 
 class Inbox(Message):
@@ -24,12 +24,6 @@ class Inbox(Message):
 
     def handle_message(self, message):
         self.messages.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -72,20 +66,12 @@ def test_a_task_delivers_the_message_to_a_real_smtp_server(smtp_server, run_task
     assert task.args_kwargs["args"] == [queued_id], "the queue holds only the id"
 
 
-def use_smtp(settings, port):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-
-
 def test_while_the_mail_server_is_away_emails_wait_and_all_go_once_it_returns(
     settings, run_tasks, time_machine, organiser_client
 ):
     time_machine.move_to(SUITE_NOW, tick=False)
     port = free_port()
-    use_smtp(settings, port)  # nothing listens there yet
+    smtp_use(settings, port)  # nothing listens there yet
     with transaction.atomic():
         for number in range(3):
             email_send(to=[f"supporter{number}@example.org"], subject="Confirm", body="Link")
@@ -121,7 +107,7 @@ def test_an_email_the_mail_server_never_takes_is_marked_failed_for_organisers(
     settings, run_tasks, time_machine, organiser_client
 ):
     time_machine.move_to(SUITE_NOW, tick=False)
-    use_smtp(settings, free_port())
+    smtp_use(settings, free_port())
     settings.EMAIL_RETRY_DELAYS = [timedelta(seconds=30)]
     with transaction.atomic():
         email_send(to=["supporter@example.org"], subject="Confirm", body="Link")
@@ -226,7 +212,7 @@ def test_an_address_refused_for_good_is_failed_at_once_not_tried_for_a_day(
     controller = Controller(RefusingInbox(), hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
-        use_smtp(settings, controller.port)
+        smtp_use(settings, controller.port)
         with transaction.atomic():
             email_send(to=["nobody@example.org"], subject="Confirm", body="Link")
         run_tasks()

@@ -1,60 +1,15 @@
 """Delivery to MPs through a real SMTP server (aiosmtpd), failures, retries and bounces."""
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
 from actionhub.core.models import OutboundEmail
-from actionhub.core.tests.test_email import free_port
 from actionhub.letters.models import Letter
 from actionhub.letters.services import MAX_SEND_ATTEMPTS, letter_deliver
 from actionhub.letters.tests.factories import LetterFactory
 
 MP_ADDRESS = "alex.example.mp@parliament.example"
-
-
-class MailServer(Message):
-    """Accepts everything, except what a test tells it to refuse."""
-
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-        self.refuse_recipients = set()
-        self.refusal = "550 5.1.1 No such mailbox"
-        self.temporary_failures = 0
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse_recipients:
-            return self.refusal
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.temporary_failures:
-            self.temporary_failures -= 1
-            return "451 4.3.0 Try again later"
-        return await super().handle_DATA(server, session, envelope)
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-    def to(self, address):
-        return [m for m in self.messages if address in m["To"]]
-
-
-@pytest.fixture
-def smtp(settings):
-    handler = MailServer()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield handler
-    controller.stop()
 
 
 def queued_letter(mp):

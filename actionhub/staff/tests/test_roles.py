@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from actionhub.events.tests.factories import OccurrenceFactory
+from actionhub.mailings.tests.factories import MailingFactory
 from actionhub.pledges.models import ExportRequest, InvalidationBatch
 from actionhub.pledges.tests.factories import SignatureFactory
 from actionhub.staff.roles import (
@@ -28,7 +29,8 @@ CONTENT = {"campaigns.campaign", "campaigns.pledge", "campaigns.appeal", "campai
            "campaigns.demonstration"}  # fmt: skip
 ORGANISER_LISTS = {"events.series", "events.occurrence", "brands.brand", "brands.entitylist",
                    "brands.screeninglink", "brands.screeningrun", "parliament.constituency",
-                   "parliament.mp", "pledges.signature", "pledges.invalidationbatch"}  # fmt: skip
+                   "parliament.mp", "pledges.signature", "pledges.invalidationbatch",
+                   "mailings.mailing"}  # fmt: skip
 CHANGELISTS = {
     ORGANISER: CONTENT | ORGANISER_LISTS,
     VOLUNTEER: {"events.occurrence"},
@@ -49,6 +51,7 @@ PAGES = {
     "brand import": ({ORGANISER}, "admin:brands_brand_import", []),
     "entity list import": ({ORGANISER}, "admin:brands_entitylist_import", []),
     "supplier screening": ({ORGANISER}, "admin:brands_screen", []),
+    "campaign email preview": ({ORGANISER}, "admin:mailings_mailing_preview", ["mailing"]),
     "restore": (
         {ORGANISER, DATA_PROTECTION_LEAD},
         "admin:pledges_invalidationbatch_restore",
@@ -68,6 +71,7 @@ def objects(campaign):
     return {
         "occurrence": OccurrenceFactory().pk,
         "batch": InvalidationBatch.objects.create(actor_label="x", reason="test").pk,
+        "mailing": MailingFactory().pk,
         "export_request": ExportRequest.objects.create(
             requester=other, reason="test", count=0, expires_at="2026-12-01T09:00Z"
         ).pk,

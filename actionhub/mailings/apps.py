@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class MailingsConfig(AppConfig):
+    name = "actionhub.mailings"
+    label = "mailings"
+    verbose_name = "Campaign emails"
+
+    def ready(self):
+        from actionhub.mailings.models import Recipient
+        from actionhub.supporters.services import NOT_A_USE
+
+        NOT_A_USE.add(Recipient)

@@ -1,0 +1,99 @@
+"""Who a mailing goes to: everyone whose consent to campaign emails stands, narrowed by plain
+choices (what they did, where, through which link, when)."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from actionhub.events.models import Rsvp
+from actionhub.letters.models import Letter
+from actionhub.mailings.models import Mailing
+from actionhub.pledges.models import Signature
+from actionhub.supporters.models import Person
+from actionhub.supporters.selectors import campaign_email_consents_standing, people_hearing_more
+
+LETTER_WRITTEN = [Letter.Status.QUEUED, Letter.Status.SENT, Letter.Status.HANDED_OVER]
+
+
+def _actions(action: str) -> tuple[QuerySet, str] | None:
+    """The rows that show a person did `action`, and the field saying when."""
+    person = OuterRef("pk")
+    if action == Mailing.Action.SIGNED:
+        return Signature.objects.filter(person=person, status=Signature.Status.CONFIRMED), (
+            "confirmed_at"
+        )
+    if action in (Mailing.Action.WROTE_TO_MP, Mailing.Action.ASKED_BRAND):
+        to_brand = action == Mailing.Action.ASKED_BRAND
+        letters = Letter.objects.filter(
+            person=person, status__in=LETTER_WRITTEN, brand__isnull=not to_brand
+        )
+        return letters, "submitted_at"
+    if action == Mailing.Action.RSVPED:
+        coming = [Rsvp.Status.CONFIRMED, Rsvp.Status.WAITING]
+        return Rsvp.objects.filter(person=person, status__in=coming), "confirmed_at"
+    return None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _within(rows: QuerySet, field: str, since: date | None, until: date | None) -> QuerySet:
+    if since:
+        rows = rows.filter(**{f"{field}__gte": _day_start(since)})
+    if until:
+        rows = rows.filter(**{f"{field}__lt": _day_start(until + timedelta(days=1))})
+    return rows
+
+
+def audience_people(mailing: Mailing) -> QuerySet[Person]:
+    """The people `mailing` would go to now."""
+    people = people_hearing_more()
+    actions = _actions(mailing.action)
+    if actions is None:
+        agreed = campaign_email_consents_standing(OuterRef("pk"))
+        if mailing.since or mailing.until:
+            people = people.filter(
+                Exists(_within(agreed, "given_at", mailing.since, mailing.until))
+            )
+    else:
+        rows, field = actions
+        people = people.filter(Exists(_within(rows, field, mailing.since, mailing.until)))
+    if mailing.constituency_id:
+        place = mailing.constituency_id
+        people = people.filter(
+            Exists(Signature.objects.filter(person=OuterRef("pk"), constituency_id=place))
+            | Exists(Letter.objects.filter(person=OuterRef("pk"), constituency_id=place))
+        )
+    if mailing.source:
+        people = people.filter(
+            Exists(
+                Signature.objects.filter(
+                    person=OuterRef("pk"), source=mailing.source, status=Signature.Status.CONFIRMED
+                )
+            )
+        )
+    return people
+
+
+def audience_count(mailing: Mailing) -> int:
+    return audience_people(mailing).count()
+
+
+def audience_describe(mailing: Mailing) -> str:
+    """The audience in words, as the review page and the approval show it."""
+    parts = ["Everyone who agreed to hear more"]
+    if mailing.action:
+        parts = [f"Everyone who agreed to hear more and {mailing.get_action_display().lower()}"]
+    if mailing.constituency_id:
+        parts.append(f"in {mailing.constituency}")
+    if mailing.source:
+        parts.append(f"through links with the source code “{mailing.source}”")
+    if mailing.since and mailing.until:
+        parts.append(f"between {mailing.since:%-d %B %Y} and {mailing.until:%-d %B %Y}")
+    elif mailing.since:
+        parts.append(f"on or after {mailing.since:%-d %B %Y}")
+    elif mailing.until:
+        parts.append(f"on or before {mailing.until:%-d %B %Y}")
+    return ", ".join(parts)

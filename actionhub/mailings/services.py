@@ -1,0 +1,382 @@
+"""Campaign emails, from a draft to the last message: what organisers do, and the sending.
+
+Organisers' operations (send a test, send, approve, cancel) check permission, change the
+mailing and write the audit entry, so the console and a command behave the same.
+"""
+
+import contextlib
+import smtplib
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django_tasks import task_backends
+
+from actionhub.core.audit import audit_record
+from actionhub.core.email import address_suppress, addresses_suppressed, email_send
+from actionhub.core.models import SuppressedAddress
+from actionhub.core.text import counted
+from actionhub.mailings.audience import audience_count, audience_describe, audience_people
+from actionhub.mailings.content import (
+    ERASE_SLOT,
+    UNSUBSCRIBE_SLOT,
+    body_clean,
+    mailing_render,
+    message_for_person,
+    message_id_for,
+    subject_clean,
+)
+from actionhub.mailings.models import Mailing, Recipient
+from actionhub.supporters.selectors import campaign_email_consents_standing
+
+SEND = "mailings.send_mailing"
+APPROVE = "mailings.approve_mailing"
+OPEN = [Mailing.Status.AWAITING_APPROVAL, Mailing.Status.SCHEDULED, Mailing.Status.SENDING]
+RECIPIENT_CHUNK = 2_000
+
+
+def _require(actor, permission: str, what: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(f"You do not have permission to {what}.")
+
+
+def _content_check(mailing: Mailing) -> None:
+    try:
+        subject_clean(mailing.subject)
+        body_clean(mailing.body)
+    except ValidationError as problem:
+        message = f"This email cannot be sent yet. {' '.join(problem.messages)}"
+        raise ValidationError(message) from None
+
+
+def mailing_test_send(*, actor, mailing: Mailing, request=None):
+    """The mailing as supporters will get it, to the organiser's own address only."""
+    _require(actor, SEND, "send campaign emails")
+    _content_check(mailing)
+    if not actor.email:
+        raise ValidationError(
+            "Your account has no email address to send the test to: add one under "
+            "Organisers, then try again."
+        )
+    rendered = mailing_render(mailing)
+    sample = settings.SITE_URL + "/erase-my-details/"
+    links = {"unsubscribe": sample, "erase": sample}
+    replace = {UNSUBSCRIBE_SLOT: links["unsubscribe"], ERASE_SLOT: links["erase"]}
+    text, html = rendered.text, rendered.html
+    for slot, link in replace.items():
+        text, html = text.replace(slot, link), html.replace(slot, link)
+    email = email_send(
+        to=[actor.email], subject=f"[Test] {rendered.subject}", body=text, html=html,
+        sender_name=mailing.campaign.name,
+    )  # fmt: skip
+    audit_record(action="mailing.tested", actor=actor, obj=mailing, request=request,
+                 summary=f"Sent a test of “{mailing}” to their own address")  # fmt: skip
+    return email
+
+
+def senders() -> int:
+    """Active organisers who may send campaign emails: with two or more, a large one needs two."""
+    users = get_user_model().objects
+    may = users.with_perm(SEND, backend="django.contrib.auth.backends.ModelBackend")
+    return may.filter(is_staff=True, is_active=True).count()
+
+
+def mailing_needs_approval(*, count: int) -> bool:
+    return (
+        settings.MAILING_NEEDS_SECOND_APPROVAL
+        and count > settings.MAILING_APPROVAL_ABOVE
+        and senders() >= 2
+    )
+
+
+def _locked(mailing: Mailing) -> Mailing:
+    return Mailing.objects.select_for_update().get(pk=mailing.pk)
+
+
+@transaction.atomic
+def mailing_send_request(
+    *, actor, mailing: Mailing, send_at: datetime | None = None, request=None
+) -> Mailing:
+    """Send a draft now or at `send_at`: after a second organiser's approval if it is large."""
+    _require(actor, SEND, "send campaign emails")
+    mailing = _locked(mailing)
+    if mailing.status != Mailing.Status.DRAFT:
+        raise ValidationError(
+            f"Only a draft can be sent: this email is {mailing.get_status_display().lower()}."
+        )
+    _content_check(mailing)
+    now = timezone.now()
+    if send_at is not None and send_at <= now:
+        raise ValidationError("Choose a time in the future, or send it now.")
+    count = audience_count(mailing)
+    if count == 0:
+        raise ValidationError(
+            f"Nobody would get this email: {audience_describe(mailing).lower()} is nobody at "
+            "the moment. Choose a wider audience."
+        )
+    mailing.requested_by = actor
+    mailing.audience_counted = count
+    mailing.send_at = send_at or now
+    needs_approval = mailing_needs_approval(count=count)
+    mailing.status = (
+        Mailing.Status.AWAITING_APPROVAL if needs_approval else Mailing.Status.SCHEDULED
+    )
+    mailing.save()
+    when = "now" if send_at is None else f"at {timezone.localtime(send_at):%-d %B %Y %H:%M}"
+    then = ", once another organiser approves it" if needs_approval else ""
+    audit_record(
+        action="mailing.send_requested", actor=actor, obj=mailing, request=request,
+        summary=f"Asked to send “{mailing}” to {counted(count, 'person', 'people')} {when}{then}",
+    )  # fmt: skip
+    _start_if_due(mailing)
+    return mailing
+
+
+@transaction.atomic
+def mailing_approve(*, actor, mailing: Mailing, request=None) -> Mailing:
+    """A second organiser, never the one who asked, approves a large mailing."""
+    _require(actor, APPROVE, "approve campaign emails")
+    mailing = _locked(mailing)
+    if actor.pk == mailing.requested_by_id:
+        raise PermissionDenied("Another organiser must approve your email, not you.")
+    if mailing.status != Mailing.Status.AWAITING_APPROVAL:
+        raise ValidationError(
+            f"This email is not waiting for approval: it is {mailing.get_status_display().lower()}."
+        )
+    mailing.status = Mailing.Status.SCHEDULED
+    mailing.approved_by = actor
+    mailing.approved_at = timezone.now()
+    mailing.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    audit_record(
+        action="mailing.approved", actor=actor, obj=mailing, request=request,
+        summary=f"Approved “{mailing}”, asked for by {mailing.requested_by}",
+    )  # fmt: skip
+    _start_if_due(mailing)
+    return mailing
+
+
+@transaction.atomic
+def mailing_cancel(*, actor, mailing: Mailing, request=None) -> Mailing:
+    """Stop a mailing that waits or is sending: no message not already sent will go."""
+    _require(actor, SEND, "cancel campaign emails")
+    mailing = _locked(mailing)
+    if mailing.status not in OPEN:
+        raise ValidationError(
+            f"This email cannot be cancelled: it is {mailing.get_status_display().lower()}."
+        )
+    mailing.status = Mailing.Status.CANCELLED
+    mailing.cancelled_at = timezone.now()
+    mailing.cancelled_by = actor
+    mailing.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+    unsent = mailing.recipients.filter(status=Recipient.Status.QUEUED)
+    held_back = unsent.update(status=Recipient.Status.CANCELLED)
+    audit_record(
+        action="mailing.cancelled", actor=actor, obj=mailing, request=request,
+        summary=f"Cancelled “{mailing}”"
+        + (f": {counted(held_back, 'message')} not sent" if held_back else ""),
+    )  # fmt: skip
+    return mailing
+
+
+def _start_if_due(mailing: Mailing) -> None:
+    from actionhub.mailings.tasks import start_mailing
+
+    if mailing.status == Mailing.Status.SCHEDULED and mailing.send_at <= timezone.now():
+        transaction.on_commit(lambda: start_mailing.enqueue(mailing.pk))
+
+
+def mailings_start_due(*, now=None) -> int:
+    """Start every scheduled mailing whose time has come (the periodic task)."""
+    now = now or timezone.now()
+    due = Mailing.objects.filter(status=Mailing.Status.SCHEDULED, send_at__lte=now)
+    return sum(mailing_start(mailing_id=pk) for pk in due.values_list("pk", flat=True))
+
+
+def mailing_start(*, mailing_id: int) -> bool:
+    """Make a scheduled mailing's recipients (the audience at this moment) and start sending."""
+    from actionhub.mailings.tasks import send_mailing_batch
+
+    with transaction.atomic():
+        mailing = Mailing.objects.select_for_update().filter(pk=mailing_id).first()
+        if mailing is None or mailing.status != Mailing.Status.SCHEDULED:
+            return False
+        people = list(audience_people(mailing).order_by("pk").values_list("pk", flat=True))
+        Recipient.objects.bulk_create(
+            (Recipient(mailing=mailing, person_id=pk) for pk in people),
+            batch_size=RECIPIENT_CHUNK, ignore_conflicts=True,
+        )  # fmt: skip
+        mailing.status = Mailing.Status.SENDING
+        mailing.started_at = timezone.now()
+        mailing.save(update_fields=["status", "started_at", "updated_at"])
+        transaction.on_commit(lambda: send_mailing_batch.enqueue(mailing.pk))
+    return True
+
+
+class _Pace:
+    """No faster than `per_second` messages a second (0: no limit)."""
+
+    def __init__(self, per_second: float):
+        self.gap = 1 / per_second if per_second > 0 else 0
+        self.next_at = time.monotonic()
+
+    def wait(self) -> None:
+        if self.gap:
+            delay = self.next_at - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            self.next_at = max(self.next_at, time.monotonic()) + self.gap
+
+
+def _standing(person) -> str:
+    """Why a person may no longer get the mailing (a recipient status), or "" if they may."""
+    if addresses_suppressed([person.email]):
+        return Recipient.Status.SUPPRESSED
+    if not campaign_email_consents_standing(person).exists():
+        return Recipient.Status.UNSUBSCRIBED
+    return ""
+
+
+def mailing_send_batch(*, mailing_id: int) -> bool:
+    """Send the next MAILING_BATCH_SIZE messages of a sending mailing; True if more are left.
+
+    Before each message, the mailing must still be sending and the person's consent must still
+    stand (and their address not be suppressed). Each is marked "sending" before the mail
+    server gets it and "sent" once it took it, each mark committed at once: a worker killed in
+    between leaves one message "sending", which the next batch marks interrupted and never
+    sends again. If the mail server cannot be reached, the batch stops and is tried again.
+    """
+    from actionhub.mailings.tasks import send_mailing_batch
+
+    mailing = Mailing.objects.select_related("campaign").filter(pk=mailing_id).first()
+    if mailing is None or mailing.status != Mailing.Status.SENDING:
+        return False
+    mailing.recipients.filter(status=Recipient.Status.SENDING).update(
+        status=Recipient.Status.INTERRUPTED
+    )
+    batch = list(
+        mailing.recipients.filter(status=Recipient.Status.QUEUED)
+        .select_related("person").order_by("pk")[: settings.MAILING_BATCH_SIZE]
+    )  # fmt: skip
+    if not batch:
+        Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).update(
+            status=Mailing.Status.SENT, finished_at=timezone.now(), updated_at=timezone.now()
+        )
+        return False
+    rendered = mailing_render(mailing)
+    pace = _Pace(settings.MAILING_MESSAGES_PER_SECOND)
+    connection = get_connection()
+    try:
+        connection.open()
+        for recipient in batch:
+            if not Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).exists():
+                return False  # cancelled: the cancellation marked the rest
+            if not _send_one(mailing, rendered, recipient, connection, pace):
+                _retry_later(mailing)
+                return True
+    except (smtplib.SMTPException, OSError) as error:
+        _note_error(mailing, error)
+        _retry_later(mailing)
+        return True
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            connection.close()
+    transaction.on_commit(lambda: send_mailing_batch.enqueue(mailing.pk))
+    return True
+
+
+def _send_one(mailing, rendered, recipient: Recipient, connection, pace: _Pace) -> bool:
+    """Send one recipient's message; False if the mail server is away (the message waits)."""
+    person = recipient.person
+    if person is None:  # erased since the mailing started
+        Recipient.objects.filter(pk=recipient.pk).update(status=Recipient.Status.CANCELLED)
+        return True
+    not_now = _standing(person)
+    if not_now:
+        Recipient.objects.filter(pk=recipient.pk).update(status=not_now)
+        return True
+    message_id = message_id_for(mailing_id=mailing.pk, person_id=person.pk)
+    claimed = Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.QUEUED).update(
+        status=Recipient.Status.SENDING, message_id=message_id
+    )
+    if not claimed:  # another worker took it
+        return True
+    pace.wait()
+    message = message_for_person(rendered, mailing_id=mailing.pk, person=person,
+                                 connection=connection)  # fmt: skip
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as refused:
+        code, answer = next(iter(refused.recipients.values()))
+        if 400 <= code < 500:  # "try again later": the message waits for the next try
+            Recipient.objects.filter(pk=recipient.pk).update(status=Recipient.Status.QUEUED)
+            _note_error(mailing, refused)
+            return False
+        detail = f"{code} {answer.decode(errors='replace')}"
+        Recipient.objects.filter(pk=recipient.pk).update(
+            status=Recipient.Status.BOUNCED, error=detail[:2000]
+        )
+        address_suppress(address=person.email, reason=SuppressedAddress.Reason.BOUNCED,
+                         detail=detail)  # fmt: skip
+        return True
+    except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError):
+        Recipient.objects.filter(pk=recipient.pk).update(status=Recipient.Status.QUEUED)
+        raise
+    except smtplib.SMTPException as error:
+        Recipient.objects.filter(pk=recipient.pk).update(
+            status=Recipient.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        return True
+    Recipient.objects.filter(pk=recipient.pk).update(
+        status=Recipient.Status.SENT, sent_at=timezone.now()
+    )
+    return True
+
+
+def _note_error(mailing: Mailing, error: Exception) -> None:
+    stamp = timezone.localtime().strftime("%-d %B %Y %H:%M")
+    Mailing.objects.filter(pk=mailing.pk).update(
+        last_error=f"{stamp}: {type(error).__name__}: {error}"[:2000]
+    )
+
+
+def _retry_later(mailing: Mailing) -> None:
+    from actionhub.mailings.tasks import send_mailing_batch
+
+    if task_backends["default"].supports_defer:
+        run_after = timezone.now() + settings.EMAIL_RETRY_DELAYS[0]
+        send_mailing_batch.using(run_after=run_after).enqueue(mailing.pk)
+
+
+def mailing_figures(mailing: Mailing) -> dict[str, int]:
+    """What can be known honestly, per recipient status (no opens, no clicks: none are tracked)."""
+    counts = dict(
+        mailing.recipients.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in Recipient.Status.values}
+
+
+def recipient_bounced(*, message_id: str, reason: str, complaint: bool = False) -> Recipient | None:
+    """A bounce report or a spam complaint for a mailing's message: the address is suppressed,
+    and a complaint also withdraws the person's consent to campaign emails."""
+    from actionhub.supporters.models import Consent
+    from actionhub.supporters.services import consent_withdraw
+
+    recipient = (
+        Recipient.objects.select_related("person").filter(message_id=message_id.strip()).first()
+    )
+    if recipient is None:
+        return None
+    status = Recipient.Status.COMPLAINED if complaint else Recipient.Status.BOUNCED
+    Recipient.objects.filter(pk=recipient.pk).update(status=status, error=reason[:2000])
+    if recipient.person is not None:
+        why = SuppressedAddress.Reason.COMPLAINED if complaint else SuppressedAddress.Reason.BOUNCED
+        address_suppress(address=recipient.person.email, reason=why, detail=reason)
+        if complaint:
+            consent_withdraw(person=recipient.person, purpose=Consent.Purpose.CAMPAIGN_EMAILS)
+    return recipient

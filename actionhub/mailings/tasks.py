@@ -1,0 +1,21 @@
+from datetime import timedelta
+
+from django_tasks import task
+
+from actionhub.core.periodic import periodic
+from actionhub.mailings.services import mailing_send_batch, mailing_start, mailings_start_due
+
+
+@task()
+def start_mailing(mailing_id: int) -> None:
+    mailing_start(mailing_id=mailing_id)
+
+
+@task()
+def send_mailing_batch(mailing_id: int) -> None:
+    mailing_send_batch(mailing_id=mailing_id)
+
+
+@periodic(every=timedelta(minutes=1))
+def start_due_mailings():
+    mailings_start_due()

@@ -1,0 +1,195 @@
+"""Sending a mailing on the task worker to a real SMTP server (aiosmtpd)."""
+
+import email
+from email import policy
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from actionhub.core.email import email_send
+from actionhub.core.models import OutboundEmail, SuppressedAddress
+from actionhub.mailings.content import message_id_for
+from actionhub.mailings.models import Mailing, Recipient
+from actionhub.mailings.services import (
+    mailing_cancel,
+    mailing_figures,
+    mailing_send_batch,
+    mailing_send_request,
+    mailing_start,
+    mailing_test_send,
+)
+from actionhub.mailings.tests.factories import MailingFactory, hearing_more
+from actionhub.supporters.models import Consent
+from actionhub.supporters.services import consent_withdraw
+from actionhub.supporters.tests.factories import PersonFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast(settings):
+    settings.MAILING_MESSAGES_PER_SECOND = 0
+
+
+def parsed(message):
+    return email.message_from_bytes(message.as_bytes(), policy=policy.default)
+
+
+def sent_now(mailing, organiser, run_tasks):
+    with transaction.atomic():
+        mailing_send_request(actor=organiser, mailing=mailing)
+    run_tasks()
+    mailing.refresh_from_db()
+    return mailing
+
+
+def test_each_supporter_gets_the_mailing_once_with_plain_text_html_and_one_click_unsubscribe(
+    smtp, run_tasks, campaign, organiser
+):
+    people = [hearing_more(first_name=name) for name in ("Miriam", "Daniel", "Esther")]
+    mailing = sent_now(MailingFactory(), organiser, run_tasks)
+
+    assert mailing.status == Mailing.Status.SENT
+    assert sorted(m["To"] for m in smtp.messages) == sorted(p.email for p in people)
+    received = parsed(smtp.to(people[0].email)[0])
+    assert received["Subject"] == "Demonstrate with us on Sunday"
+    assert received["From"].startswith(f'"{campaign.name}"') or campaign.name in received["From"]
+    assert received["Message-ID"] == message_id_for(mailing_id=mailing.pk, person_id=people[0].pk)
+    assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = received["List-Unsubscribe"].strip().strip("<>")
+    assert "/unsubscribe/" in unsubscribe
+    text = received.get_body(("plain",)).get_content()
+    html = received.get_body(("html",)).get_content()
+    assert "Join us outside the embassy at **2pm**" in text
+    assert "<strong>2pm</strong>" in html
+    assert '<a href="https://example.org/demo"' in html, "links exactly as written"
+    for part in (text, html):
+        assert unsubscribe in part
+        assert "/erase-my-details/" in part
+    assert "<img" not in html and "url(" not in html and "@import" not in html
+    assert mailing_figures(mailing)[Recipient.Status.SENT] == 3
+
+
+def test_only_people_whose_consent_stands_are_sent_it(smtp, run_tasks, campaign, organiser):
+    stays = hearing_more()
+    leaves = hearing_more()
+    consent_withdraw(person=leaves, purpose=Consent.Purpose.CAMPAIGN_EMAILS)
+    PersonFactory()  # never agreed
+    sent_now(MailingFactory(), organiser, run_tasks)
+    assert [m["To"] for m in smtp.messages] == [stays.email]
+
+
+def test_an_unsubscribe_during_sending_holds_back_the_rest_of_that_mailing(
+    smtp, settings, transactional_db, campaign, organiser
+):
+    settings.MAILING_BATCH_SIZE = 1
+    first, second = hearing_more(), hearing_more()
+    mailing = MailingFactory()
+    mailing_send_request(actor=organiser, mailing=mailing)
+    assert mailing_start(mailing_id=mailing.pk)
+
+    assert mailing_send_batch(mailing_id=mailing.pk), "more to send after the first"
+    consent_withdraw(person=second, purpose=Consent.Purpose.CAMPAIGN_EMAILS)
+    while mailing_send_batch(mailing_id=mailing.pk):
+        pass
+
+    assert [m["To"] for m in smtp.messages] == [first.email]
+    figures = mailing_figures(mailing)
+    assert figures[Recipient.Status.SENT] == 1
+    assert figures[Recipient.Status.UNSUBSCRIBED] == 1
+
+
+def test_a_cancelled_mailing_sends_nothing_more(smtp, settings, transactional_db, campaign,
+                                                organiser):  # fmt: skip
+    settings.MAILING_BATCH_SIZE = 1
+    for _ in range(3):
+        hearing_more()
+    mailing = MailingFactory()
+    mailing_send_request(actor=organiser, mailing=mailing)
+    assert mailing_start(mailing_id=mailing.pk)
+    mailing_send_batch(mailing_id=mailing.pk)
+    mailing_cancel(actor=organiser, mailing=mailing)
+    assert not mailing_send_batch(mailing_id=mailing.pk)
+
+    assert len(smtp.messages) == 1
+    assert mailing_figures(mailing)[Recipient.Status.CANCELLED] == 2
+    with pytest.raises(ValidationError, match="cannot be cancelled"):
+        mailing_cancel(actor=organiser, mailing=mailing)
+
+
+def test_a_message_left_being_sent_by_a_dead_worker_is_never_sent_again(
+    smtp, transactional_db, campaign, organiser
+):
+    first, second = hearing_more(), hearing_more()
+    mailing = MailingFactory()
+    mailing_send_request(actor=organiser, mailing=mailing)
+    mailing_start(mailing_id=mailing.pk)
+    # The worker marked the first "sending", gave it to the mail server, and died.
+    mailing.recipients.filter(person=first).update(status=Recipient.Status.SENDING)
+
+    while mailing_send_batch(mailing_id=mailing.pk):
+        pass
+
+    assert [m["To"] for m in smtp.messages] == [second.email]
+    assert mailing.recipients.get(person=first).status == Recipient.Status.INTERRUPTED
+
+
+def test_an_address_the_server_refuses_for_good_is_suppressed_for_every_later_email(
+    smtp, run_tasks, campaign, organiser
+):
+    gone, kept = hearing_more(), hearing_more()
+    smtp.refuse_recipients.add(gone.email)
+    mailing = sent_now(MailingFactory(), organiser, run_tasks)
+
+    assert mailing.recipients.get(person=gone).status == Recipient.Status.BOUNCED
+    assert SuppressedAddress.objects.filter(address=gone.email.casefold()).exists()
+    smtp.refuse_recipients.clear()
+    smtp.messages.clear()
+    with transaction.atomic():
+        email_send(to=[gone.email.upper()], subject="Please confirm", body="Link")
+    run_tasks()
+    assert smtp.messages == [], "no later email goes to a suppressed address"
+    assert not OutboundEmail.objects.exists()
+
+    sent_now(MailingFactory(subject="Next week"), organiser, run_tasks)
+    assert [m["To"] for m in smtp.messages] == [kept.email]
+
+
+def test_the_mail_server_away_delays_the_mailing_and_loses_nothing(
+    smtp, settings, run_tasks, time_machine, campaign, organiser
+):
+    from datetime import timedelta
+
+    from actionhub.core.tests.clock import SUITE_NOW
+    from actionhub.core.tests.smtp import smtp_use
+
+    time_machine.move_to(SUITE_NOW, tick=False)
+    people = [hearing_more(), hearing_more()]
+    port = settings.EMAIL_PORT
+    smtp_use(settings, port + 1 if port < 65535 else port - 1)  # nothing listens there
+    mailing = sent_now(MailingFactory(), organiser, run_tasks)
+    assert mailing.status == Mailing.Status.SENDING
+    assert "Connection" in mailing.last_error or "Errno" in mailing.last_error
+    assert mailing_figures(mailing)[Recipient.Status.QUEUED] == 2
+
+    smtp_use(settings, port)
+    time_machine.shift(timedelta(seconds=31))
+    run_tasks()
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.SENT
+    assert sorted(m["To"] for m in smtp.messages) == sorted(p.email for p in people)
+
+
+def test_a_test_goes_to_the_organiser_only_and_unsubscribes_nobody(
+    smtp, run_tasks, campaign, organiser
+):
+    hearing_more()
+    mailing = MailingFactory()
+    with transaction.atomic():
+        mailing_test_send(actor=organiser, mailing=mailing)
+    run_tasks()
+    [test] = smtp.messages
+    assert test["To"] == organiser.email
+    assert test["Subject"] == "[Test] Demonstrate with us on Sunday"
+    assert "/unsubscribe/" not in test.as_string()
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.DRAFT

@@ -1,0 +1,19 @@
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Lower
+
+from actionhub.core.models import SuppressedAddress
+from actionhub.supporters.models import Consent, Person
+
+
+def campaign_email_consents_standing(person=None) -> QuerySet[Consent]:
+    """Consents to campaign emails not withdrawn: of `person` (a row, or OuterRef("pk"))."""
+    consents = Consent.objects.filter(purpose=Consent.Purpose.CAMPAIGN_EMAILS, withdrawn_at=None)
+    return consents if person is None else consents.filter(person=person)
+
+
+def people_hearing_more() -> QuerySet[Person]:
+    """Everyone campaign emails may go to: their consent stands, their address is not on the
+    suppression list (it bounced for good, or they reported us as spam)."""
+    return Person.objects.filter(Exists(campaign_email_consents_standing(OuterRef("pk")))).exclude(
+        Exists(SuppressedAddress.objects.filter(address=Lower(OuterRef("email"))))
+    )
