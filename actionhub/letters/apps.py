@@ -7,7 +7,9 @@ class LettersConfig(AppConfig):
     verbose_name = "Letters to MPs"
 
     def ready(self):
-        from actionhub.letters.services import send_allowances_forget
+        from actionhub.core.bounces import BOUNCE_HANDLERS
+        from actionhub.letters.services import letter_bounce_handle, send_allowances_forget
         from actionhub.supporters.services import ERASE_STEPS
 
         ERASE_STEPS.append(send_allowances_forget)
+        BOUNCE_HANDLERS.append(letter_bounce_handle)

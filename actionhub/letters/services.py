@@ -321,6 +321,14 @@ def letter_record_bounce(*, message_id: str, reason: str) -> Letter | None:
     return letter
 
 
+def letter_bounce_handle(report) -> str | None:
+    """A bounce for a letter (core.bounces): a complaint about one changes nothing."""
+    if report.complaint:
+        return None
+    letter = letter_record_bounce(message_id=report.message_id, reason=report.reason)
+    return f"Letter {letter.pk} to {letter.mp_name} marked as bounced." if letter else None
+
+
 def letter_reply_token(letter: Letter) -> str:
     return signing.dumps(letter.pk, salt=REPLY_SALT)
 

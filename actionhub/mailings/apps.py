@@ -7,7 +7,10 @@ class MailingsConfig(AppConfig):
     verbose_name = "Campaign emails"
 
     def ready(self):
+        from actionhub.core.bounces import BOUNCE_HANDLERS
         from actionhub.mailings.models import Recipient
+        from actionhub.mailings.services import recipient_report_handle
         from actionhub.supporters.services import NOT_A_USE
 
         NOT_A_USE.add(Recipient)
+        BOUNCE_HANDLERS.append(recipient_report_handle)

@@ -380,3 +380,18 @@ def recipient_bounced(*, message_id: str, reason: str, complaint: bool = False) 
         if complaint:
             consent_withdraw(person=recipient.person, purpose=Consent.Purpose.CAMPAIGN_EMAILS)
     return recipient
+
+
+def recipient_report_handle(report) -> str | None:
+    """A bounce or complaint for a campaign email (core.bounces); a bounce that may clear by
+    itself (a full mailbox, 4.x.x) is noted but suppresses nothing."""
+    if not report.permanent:
+        recipient = Recipient.objects.filter(message_id=report.message_id.strip()).first()
+        return f"A temporary failure for {recipient}: nothing changed." if recipient else None
+    recipient = recipient_bounced(
+        message_id=report.message_id, reason=report.reason, complaint=report.complaint
+    )
+    if recipient is None:
+        return None
+    what = "a spam complaint" if report.complaint else "a bounce"
+    return f"Recorded {what} for “{recipient.mailing}”: the address gets no more email."

@@ -1,6 +1,7 @@
 """The site as real processes, with production settings: for the fault tests and the benchmarks."""
 
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -113,6 +114,48 @@ with transaction.atomic():
         email_send(to=[f"supporter{{number}}@example.org"], subject="Confirm", body="Link")
 """,
     )
+
+
+def queue_mailing(env: dict, count: int) -> None:
+    """`count` supporters who agreed to hear more, and a mailing to them all, asked to be sent
+    now (the default campaign must be loaded)."""
+    run_python(
+        env,
+        f"""
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from actionhub.campaigns.models import Campaign
+from actionhub.mailings.models import Mailing
+from actionhub.mailings.services import mailing_send_request
+from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING, Consent, Person
+now = timezone.now()
+people = Person.objects.bulk_create(
+    Person(email=f"supporter{{n}}@example.org", email_normalised=f"supporter{{n}}@example.org",
+           first_name="Supporter") for n in range({count})
+)
+Consent.objects.bulk_create(
+    Consent(person=person, purpose=Consent.Purpose.CAMPAIGN_EMAILS,
+            wording=CAMPAIGN_EMAILS_WORDING,
+            wording_version=Consent.version_of(CAMPAIGN_EMAILS_WORDING), method="Pledge form",
+            given_at=now) for person in Person.objects.all()
+)
+organiser = get_user_model().objects.create_superuser("sender", "sender@example.org", "x")
+mailing = Mailing.objects.create(campaign=Campaign.objects.get(is_default=True),
+                                 subject="Demonstrate on Sunday", body="Join us at **2pm**.")
+with transaction.atomic():
+    mailing_send_request(actor=organiser, mailing=mailing)
+""",
+    )
+
+
+def mailing_figures(env: dict) -> dict:
+    code = (
+        "import json; from actionhub.mailings.models import Mailing;"
+        "from actionhub.mailings.services import mailing_figures;"
+        "m = Mailing.objects.get(); print(json.dumps({'status': m.status, **mailing_figures(m)}))"
+    )
+    return json.loads(run_python(env, code))
 
 
 def requeue_stalled_tasks(env: dict) -> int:

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
 from actionhub.core.models import OutboundEmail
+from actionhub.core.tests.reports import delivery_status_report
 from actionhub.letters.models import Letter
 from actionhub.letters.services import MAX_SEND_ATTEMPTS, letter_deliver
 from actionhub.letters.tests.factories import LetterFactory
@@ -126,35 +127,7 @@ def test_after_the_last_try_a_temporary_failure_fails_the_letter(smtp, db, campa
 
 
 def dsn(message_id: str) -> bytes:
-    """A bounce report as mail servers write them (RFC 3464)."""
-    return f"""From: Mail Delivery System <mailer-daemon@parliament.example>
-To: noreply@localhost
-Subject: Undelivered Mail Returned to Sender
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status; boundary="B"
-
---B
-Content-Type: text/plain
-
-Your message could not be delivered.
---B
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mx.parliament.example
-
-Final-Recipient: rfc822; {MP_ADDRESS}
-Action: failed
-Status: 5.1.1
-Diagnostic-Code: smtp; 550 5.1.1 User unknown
-
---B
-Content-Type: text/rfc822-headers
-
-Message-ID: {message_id}
-Subject: Persecution of Uyghurs
-
---B--
-""".encode()
+    return delivery_status_report(message_id=message_id, recipient=MP_ADDRESS)
 
 
 def test_a_bounce_report_fails_the_sent_letter_and_tells_the_constituent(
@@ -183,7 +156,7 @@ def test_a_bounce_for_another_message_changes_nothing(tmp_path, db, campaign, mp
 
     call_command("record_letter_bounce", str(path))
 
-    assert "No sent letter has the Message-ID" in capsys.readouterr().out
+    assert "No email we sent has the Message-ID" in capsys.readouterr().out
     letter.refresh_from_db()
     assert letter.status == Letter.Status.SENT
 

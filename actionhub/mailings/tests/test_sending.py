@@ -5,10 +5,12 @@ from email import policy
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import transaction
 
 from actionhub.core.email import email_send
 from actionhub.core.models import OutboundEmail, SuppressedAddress
+from actionhub.core.tests.reports import complaint_report, delivery_status_report
 from actionhub.mailings.content import message_id_for
 from actionhub.mailings.models import Mailing, Recipient
 from actionhub.mailings.services import (
@@ -193,3 +195,52 @@ def test_a_test_goes_to_the_organiser_only_and_unsubscribes_nobody(
     assert "/unsubscribe/" not in test.as_string()
     mailing.refresh_from_db()
     assert mailing.status == Mailing.Status.DRAFT
+
+
+def report_recorded(tmp_path, raw: bytes, capsys) -> str:
+    path = tmp_path / "report.eml"
+    path.write_bytes(raw)
+    call_command("record_bounce", str(path))
+    return capsys.readouterr().out
+
+
+def test_a_bounce_report_suppresses_the_address_and_a_temporary_one_does_not(
+    smtp, run_tasks, campaign, organiser, tmp_path, capsys
+):
+    gone, full = hearing_more(), hearing_more()
+    mailing = sent_now(MailingFactory(), organiser, run_tasks)
+    gone_id = mailing.recipients.get(person=gone).message_id
+
+    out = report_recorded(tmp_path, delivery_status_report(message_id=gone_id,
+                                                           recipient=gone.email), capsys)  # fmt: skip
+    assert "Recorded a bounce" in out
+    assert mailing.recipients.get(person=gone).status == Recipient.Status.BOUNCED
+    assert SuppressedAddress.objects.get(address=gone.email).reason == "bounced"
+
+    full_id = mailing.recipients.get(person=full).message_id
+    report = delivery_status_report(message_id=full_id, recipient=full.email, status="4.2.2")
+    assert "nothing changed" in report_recorded(tmp_path, report, capsys)
+    assert not SuppressedAddress.objects.filter(address=full.email).exists()
+    assert mailing_figures(mailing)[Recipient.Status.BOUNCED] == 1
+
+
+def test_a_spam_complaint_unsubscribes_and_suppresses_the_address(
+    smtp, run_tasks, campaign, organiser, tmp_path, capsys
+):
+    annoyed = hearing_more()
+    mailing = sent_now(MailingFactory(), organiser, run_tasks)
+    message_id = mailing.recipients.get(person=annoyed).message_id
+
+    out = report_recorded(tmp_path, complaint_report(message_id=message_id,
+                                                     recipient=annoyed.email), capsys)  # fmt: skip
+    assert "Recorded a spam complaint" in out
+    assert mailing.recipients.get(person=annoyed).status == Recipient.Status.COMPLAINED
+    assert SuppressedAddress.objects.get(address=annoyed.email).reason == "complained"
+    assert not annoyed.consents.filter(purpose=Consent.Purpose.CAMPAIGN_EMAILS,
+                                       withdrawn_at=None).exists()  # fmt: skip
+
+
+def test_a_report_about_an_email_we_never_sent_changes_nothing(db, tmp_path, capsys):
+    raw = delivery_status_report(message_id="<stranger@example.org>", recipient="a@example.org")
+    assert "No email we sent has the Message-ID" in report_recorded(tmp_path, raw, capsys)
+    assert not SuppressedAddress.objects.exists()

@@ -1,0 +1,93 @@
+"""Who a mailing goes to: the people whose consent stands, narrowed by plain choices."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from actionhub.brands.tests.factories import BrandFactory
+from actionhub.core.email import address_suppress
+from actionhub.core.models import SuppressedAddress
+from actionhub.events.tests.factories import RsvpFactory
+from actionhub.letters.tests.factories import LetterFactory
+from actionhub.mailings.audience import audience_describe, audience_people
+from actionhub.mailings.models import Mailing
+from actionhub.mailings.tests.factories import MailingFactory, hearing_more
+from actionhub.parliament.tests.factories import ConstituencyFactory
+from actionhub.pledges.models import Signature
+from actionhub.pledges.tests.factories import SignatureFactory
+from actionhub.supporters.models import Consent
+from actionhub.supporters.services import consent_withdraw
+from actionhub.supporters.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def audience(**choices):
+    return set(audience_people(MailingFactory(**choices)))
+
+
+def test_everyone_who_agreed_and_has_not_withdrawn_and_no_one_else(campaign):
+    stays = hearing_more()
+    withdrew = hearing_more()
+    consent_withdraw(person=withdrew, purpose=Consent.Purpose.CAMPAIGN_EMAILS)
+    signed_only = PersonFactory()
+    SignatureFactory(person=signed_only)
+    bounced = hearing_more()
+    address_suppress(address=bounced.email.upper(), reason=SuppressedAddress.Reason.BOUNCED)
+    assert audience() == {stays}
+
+
+def test_narrowed_by_what_they_did(campaign):
+    signer, writer, asker, coming, nothing = (hearing_more() for _ in range(5))
+    SignatureFactory(person=signer)
+    SignatureFactory(person=hearing_more(), status=Signature.Status.PENDING)
+    LetterFactory(person=writer)
+    brand = BrandFactory()
+    LetterFactory(person=asker, brand=brand, mp=None, constituency=None, mp_name=brand.name,
+                  mp_party="")  # fmt: skip
+    RsvpFactory(person=coming)
+
+    assert audience(action=Mailing.Action.SIGNED) == {signer}
+    assert audience(action=Mailing.Action.WROTE_TO_MP) == {writer}
+    assert audience(action=Mailing.Action.ASKED_BRAND) == {asker}
+    assert audience(action=Mailing.Action.RSVPED) == {coming}
+    assert nothing in audience()
+
+
+def test_narrowed_by_constituency_and_source_code(campaign):
+    here, there = ConstituencyFactory(), ConstituencyFactory()
+    signed_here, wrote_here, elsewhere = hearing_more(), hearing_more(), hearing_more()
+    SignatureFactory(person=signed_here, constituency=here, source="shul-north")
+    LetterFactory(person=wrote_here, mp__constituency=here)
+    SignatureFactory(person=elsewhere, constituency=there, source="youth")
+
+    assert audience(constituency=here) == {signed_here, wrote_here}
+    assert audience(source="shul-north") == {signed_here}
+    assert audience(constituency=there, source="shul-north") == set()
+
+
+def test_narrowed_by_date_in_uk_days(campaign):
+    now = timezone.now()
+    early, late = hearing_more(), hearing_more()
+    SignatureFactory(person=early, confirmed_at=now - timedelta(days=10))
+    SignatureFactory(person=late, confirmed_at=now)
+    today = timezone.localdate()
+
+    signed = Mailing.Action.SIGNED
+    assert audience(action=signed, since=today) == {late}
+    assert audience(action=signed, until=today - timedelta(days=1)) == {early}
+    assert audience(action=signed, since=today - timedelta(days=10), until=today) == {early, late}
+    assert audience(since=today + timedelta(days=1)) == set(), "agreed to hear more today"
+
+
+def test_the_audience_in_words(campaign):
+    place = ConstituencyFactory(name="Hampstead and Highgate")
+    mailing = MailingFactory(
+        action=Mailing.Action.SIGNED, constituency=place, source="shul-north",
+        since=timezone.localdate(),
+    )  # fmt: skip
+    words = audience_describe(mailing)
+    assert words.startswith("Everyone who agreed to hear more and signed the pledge")
+    assert "in Hampstead and Highgate" in words
+    assert "“shul-north”" in words
