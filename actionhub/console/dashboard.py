@@ -24,6 +24,7 @@ from actionhub.core.text import counted
 from actionhub.events.models import Occurrence, Rsvp, Series
 from actionhub.events.selectors import NOTES_AHEAD_DAYS, occurrences_without_notes
 from actionhub.letters.models import Letter
+from actionhub.mailings.models import Mailing
 from actionhub.pledges.models import Signature
 from actionhub.pledges.selectors import pledge_count
 
@@ -266,6 +267,15 @@ def attention_for(*, user, now: datetime) -> list[Attention]:
                 f"them since {since:%H:%M} on {since.day} {since:%B}. They are tried again "
                 f"by themselves; the last error was: {oldest.last_error[:200]}",
                 _changelist("core_outboundemail", status__exact="queued"),
+            ))  # fmt: skip
+    if user.has_perm("mailings.approve_mailing"):
+        awaiting = Mailing.objects.filter(status=Mailing.Status.AWAITING_APPROVAL).exclude(
+            requested_by=user
+        )
+        if awaiting.exists():
+            items.append(Attention(
+                f"{counted(awaiting.count(), 'campaign email')} waiting for your approval",
+                _changelist("mailings_mailing", status__exact="awaiting-approval"),
             ))  # fmt: skip
     if user.has_perm("letters.view_letter"):
         month_ago = now - timedelta(days=30)

@@ -33,6 +33,10 @@ from actionhub.mailings.services import (
 )
 
 SAMPLE_LINK = "#"
+UNTESTED = (
+    "You have not sent yourself a test of this version yet: send one from the preview first, "
+    "to read it as supporters will."
+)
 STARTED = [Mailing.Status.SENDING, Mailing.Status.SENT, Mailing.Status.CANCELLED]
 FIGURES_SHOWN = [
     (Recipient.Status.QUEUED, "Queued"),
@@ -242,6 +246,8 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
             "Everyone's consent is checked again as their message goes: anyone who "
             "unsubscribes before then is left out.",
         ]
+        if mailing.tested_at is None or mailing.tested_at < mailing.updated_at:
+            explanation.insert(0, UNTESTED)
         if approval:
             explanation.append(
                 "It goes to more than "

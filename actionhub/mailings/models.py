@@ -47,6 +47,9 @@ class Mailing(BaseModel):
     until = models.DateField("on or before", null=True, blank=True)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    tested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a test was last sent to an organiser."
+    )
     send_at = models.DateTimeField(null=True, blank=True, help_text="When sending starts.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -7,14 +7,14 @@ mailing and write the audit entry, so the console and a command behave the same.
 import contextlib
 import smtplib
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django_tasks import task_backends
 
@@ -75,6 +75,7 @@ def mailing_test_send(*, actor, mailing: Mailing, request=None):
         to=[actor.email], subject=f"[Test] {rendered.subject}", body=text, html=html,
         sender_name=mailing.campaign.name,
     )  # fmt: skip
+    Mailing.objects.filter(pk=mailing.pk).update(tested_at=timezone.now())
     audit_record(action="mailing.tested", actor=actor, obj=mailing, request=request,
                  summary=f"Sent a test of “{mailing}” to their own address")  # fmt: skip
     return email
@@ -380,6 +381,20 @@ def recipient_bounced(*, message_id: str, reason: str, complaint: bool = False) 
         if complaint:
             consent_withdraw(person=recipient.person, purpose=Consent.Purpose.CAMPAIGN_EMAILS)
     return recipient
+
+
+RECIPIENTS_KEPT = timedelta(days=30)
+
+
+def mailings_recipients_forget(*, now=None) -> int:
+    """Who was sent a mailing is personal data: kept 30 days after it finished (for the bounces
+    and complaints that come back), then only the figures remain."""
+    now = now or timezone.now()
+    cutoff = now - RECIPIENTS_KEPT
+    finished = Mailing.objects.filter(Q(finished_at__lt=cutoff) | Q(cancelled_at__lt=cutoff))
+    return Recipient.objects.filter(mailing__in=finished, person__isnull=False).update(
+        person=None, message_id=""
+    )
 
 
 def recipient_report_handle(report) -> str | None:

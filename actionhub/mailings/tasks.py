@@ -3,7 +3,12 @@ from datetime import timedelta
 from django_tasks import task
 
 from actionhub.core.periodic import periodic
-from actionhub.mailings.services import mailing_send_batch, mailing_start, mailings_start_due
+from actionhub.mailings.services import (
+    mailing_send_batch,
+    mailing_start,
+    mailings_recipients_forget,
+    mailings_start_due,
+)
 
 
 @task()
@@ -19,3 +24,8 @@ def send_mailing_batch(mailing_id: int) -> None:
 @periodic(every=timedelta(minutes=1))
 def start_due_mailings():
     mailings_start_due()
+
+
+@periodic(every=timedelta(days=1))
+def forget_mailing_recipients():
+    mailings_recipients_forget()

@@ -252,3 +252,32 @@ def test_a_volunteer_cannot_see_or_send_mailings(db, campaign):
     mailing = MailingFactory()
     for page in ("change/", "preview/", "send/"):
         assert client.get(url(mailing, page)).status_code == 403
+
+
+def test_the_dashboard_tells_the_other_organiser_a_mailing_waits_for_approval(
+    writer, campaign, settings
+):
+    settings.MAILING_APPROVAL_ABOVE = 0
+    client, _ = writer
+    hearing_more()
+    second_client, _ = organiser_in_role("second")
+    client.post(url(MailingFactory(), "send/"), {"when": "now"})
+    assert (
+        "1 campaign email waiting for your approval"
+        in second_client.get("/admin/").content.decode()
+    )
+    assert "waiting for your approval" not in client.get("/admin/").content.decode()
+
+
+def test_the_send_page_says_when_no_test_was_sent_of_this_version(writer, campaign):
+    client, _ = writer
+    hearing_more()
+    mailing = MailingFactory()
+    assert "You have not sent yourself a test" in client.get(url(mailing, "send/")).content.decode()
+    client.post(url(mailing, "test/"))
+    assert (
+        "You have not sent yourself a test"
+        not in client.get(url(mailing, "send/")).content.decode()
+    )
+    client.post(url(mailing, "change/"), {**DRAFT, "campaign": campaign.pk, "subject": "New words"})
+    assert "You have not sent yourself a test" in client.get(url(mailing, "send/")).content.decode()

@@ -244,3 +244,36 @@ def test_a_report_about_an_email_we_never_sent_changes_nothing(db, tmp_path, cap
     raw = delivery_status_report(message_id="<stranger@example.org>", recipient="a@example.org")
     assert "No email we sent has the Message-ID" in report_recorded(tmp_path, raw, capsys)
     assert not SuppressedAddress.objects.exists()
+
+
+def test_who_was_sent_it_is_forgotten_30_days_after_and_the_figures_stay(
+    smtp, run_tasks, campaign, organiser
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from actionhub.mailings.services import mailings_recipients_forget
+
+    hearing_more(), hearing_more()
+    mailing = sent_now(MailingFactory(), organiser, run_tasks)
+    assert mailings_recipients_forget(now=timezone.now() + timedelta(days=29)) == 0
+    assert mailings_recipients_forget(now=timezone.now() + timedelta(days=31)) == 2
+    assert not mailing.recipients.filter(person__isnull=False).exists()
+    assert not mailing.recipients.exclude(message_id="").exists()
+    assert mailing_figures(mailing)[Recipient.Status.SENT] == 2
+
+
+def test_a_supporter_erased_or_withdrawn_is_not_kept_on_file_by_a_mailing(
+    smtp, run_tasks, campaign, organiser
+):
+    from actionhub.supporters.models import Person
+    from actionhub.supporters.services import people_delete_unattached, person_erase
+
+    erased, withdrawn = hearing_more(), hearing_more()
+    mailing = sent_now(MailingFactory(), organiser, run_tasks)
+    person_erase(person=erased)
+    consent_withdraw(person=withdrawn, purpose=Consent.Purpose.CAMPAIGN_EMAILS)
+    people_delete_unattached()
+    assert not Person.objects.exists(), "being sent a mailing is no reason to keep anyone"
+    assert mailing_figures(mailing)[Recipient.Status.SENT] == 2
