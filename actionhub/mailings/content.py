@@ -79,6 +79,8 @@ def mailing_render(mailing: Mailing) -> RenderedMailing:
         "body_html": render_markdown_uncached(mailing.body, heading_offset=1),
         "body_text": mailing.body.strip(),
         "links": {"unsubscribe": UNSUBSCRIBE_SLOT, "erase": ERASE_SLOT},
+        "why": f"You get this email because you asked {mailing.campaign.name} to email you "
+        "about the campaign.",
     }
     return RenderedMailing(
         subject=mailing.subject,

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task_backends
 
@@ -65,7 +66,7 @@ def mailing_test_send(*, actor, mailing: Mailing, request=None):
             "Organisers, then try again."
         )
     rendered = mailing_render(mailing)
-    sample = settings.SITE_URL + "/erase-my-details/"
+    sample = settings.SITE_URL + reverse("supporter-erase-request")
     links = {"unsubscribe": sample, "erase": sample}
     replace = {UNSUBSCRIBE_SLOT: links["unsubscribe"], ERASE_SLOT: links["erase"]}
     text, html = rendered.text, rendered.html
