@@ -96,10 +96,9 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
         default = Campaign.objects.filter(is_default=True).first()
         return {"campaign": default.pk if default else None}
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and not obj.is_draft:
-            return [field for _, options in self.fieldsets for field in options["fields"]]
-        return []
+    def has_change_permission(self, request, obj=None):
+        """A draft may be changed; once sending is asked for, the email is what it is."""
+        return (obj is None or obj.is_draft) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)

@@ -242,7 +242,11 @@ def test_cancelling_a_scheduled_mailing_means_nothing_goes(writer, campaign, run
 def test_a_mailing_being_sent_cannot_be_edited(writer, campaign):
     client, _ = writer
     mailing = MailingFactory(status=Mailing.Status.SENT)
-    client.post(url(mailing, "change/"), {**DRAFT, "campaign": campaign.pk, "subject": "Other"})
+    page = client.get(url(mailing, "change/")).content.decode()
+    assert 'name="_save"' not in page and "Demonstrate with us on Sunday" in page
+    response = client.post(url(mailing, "change/"), {**DRAFT, "campaign": campaign.pk,
+                                                     "subject": "Other"})  # fmt: skip
+    assert response.status_code == 403
     mailing.refresh_from_db()
     assert mailing.subject == "Demonstrate with us on Sunday"
 
