@@ -263,18 +263,22 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
         status = 400 if form.errors else 200
         return TemplateResponse(request, "admin/confirm.html", context, status=status)
 
+    def _operate(self, request, mailing, operation, done: str):
+        """Run an organiser's operation on the mailing; back to its page, saying how it went."""
+        try:
+            operation(actor=request.user, mailing=mailing, request=request)
+        except (ValidationError, PermissionDenied) as problem:
+            self.message_user(request, _words(problem), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return _see_other(reverse("admin:mailings_mailing_change", args=[mailing.pk]))
+
     def approve_view(self, request, pk):
         mailing = self._mailing(request, pk)
         change_url = reverse("admin:mailings_mailing_change", args=[mailing.pk])
         if request.method == "POST" and request.POST.get("confirm"):
-            try:
-                mailing_approve(actor=request.user, mailing=mailing, request=request)
-            except (ValidationError, PermissionDenied) as problem:
-                self.message_user(request, _words(problem), messages.ERROR)
-            else:
-                self.message_user(request, "Approved: it is sent at the time chosen.",
-                                  messages.SUCCESS)  # fmt: skip
-            return _see_other(change_url)
+            return self._operate(request, mailing, mailing_approve,
+                                 "Approved: it is sent at the time chosen.")  # fmt: skip
         if not self._situation(request, mailing)["can_approve"]:
             raise PermissionDenied
         preview = reverse("admin:mailings_mailing_preview", args=[mailing.pk])
@@ -295,14 +299,8 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
         mailing = self._mailing(request, pk)
         change_url = reverse("admin:mailings_mailing_change", args=[mailing.pk])
         if request.method == "POST" and request.POST.get("confirm"):
-            try:
-                mailing_cancel(actor=request.user, mailing=mailing, request=request)
-            except (ValidationError, PermissionDenied) as problem:
-                self.message_user(request, _words(problem), messages.ERROR)
-            else:
-                self.message_user(request, "Cancelled: no more of it will be sent.",
-                                  messages.SUCCESS)  # fmt: skip
-            return _see_other(change_url)
+            return self._operate(request, mailing, mailing_cancel,
+                                 "Cancelled: no more of it will be sent.")  # fmt: skip
         if not self._situation(request, mailing)["can_cancel"]:
             raise PermissionDenied
         sent = mailing_figures(mailing)[Recipient.Status.SENT]
