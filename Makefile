@@ -11,7 +11,7 @@ DEPLOY_ENV := DJANGO_ENV=production DJANGO_SECRET_KEY=deploy-check-$$(head -c 32
 	DJANGO_ALLOWED_HOSTS=campaign.example.org EMAIL_HOST=smtp.example.org
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-python test-clocks lint format check bench bench-pledge bench-postcodes bench-screening bench-dashboard bench-pages bench-scale docs-screenshots lock organiser-password clean
+.PHONY: help run test test-python test-clocks lint format check bench bench-pledge bench-postcodes bench-screening bench-dashboard bench-pages bench-scale bench-mailing docs-screenshots lock organiser-password clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -88,6 +88,9 @@ bench-pages: $(VENV)/.installed-test ## The pages a supporter sees first, under 
 
 bench-scale: $(VENV)/.installed-test ## PostgreSQL, Redis, HAProxy, two gunicorn instances; a worker killed, SMTP, PostgreSQL and Redis away, overload
 	$(PY) benchmarks/bench_scale.py $(BENCH_ARGS)
+
+bench-mailing: $(VENV)/.installed-test ## A campaign email to 100,000 supporters through db_worker to aiosmtpd, against a bare smtplib loop
+	$(PY) benchmarks/bench_mailing.py $(BENCH_ARGS)
 
 docs-screenshots: $(VENV)/.installed-test ## Take the screenshots in docs/organisers.md again (docs/images/)
 	DJANGO_ENV=test $(VENV)/bin/pytest -q -p no:cacheprovider actionhub/tests/screenshots.py

@@ -75,7 +75,6 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
             },
         ),
     ]
-    autocomplete_fields = ["constituency"]
 
     @admin.display(description="Status")
     def status_now(self, mailing):

@@ -47,7 +47,7 @@ class SendForm(forms.Form):
     send_at = forms.DateTimeField(
         label="Date and time",
         required=False,
-        help_text="UK time, for example 14/12/2026 18:30.",
+        help_text="UK time.",
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={"invalid": "Enter the date and time like 14/12/2026 18:30."},

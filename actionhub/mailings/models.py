@@ -79,6 +79,7 @@ class Mailing(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "campaign email"
         permissions = [
             ("send_mailing", "Can send a campaign email"),
             ("approve_mailing", "Can approve another organiser's large campaign email"),

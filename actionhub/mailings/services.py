@@ -4,23 +4,18 @@ Organisers' operations (send a test, send, approve, cancel) check permission, ch
 mailing and write the audit entry, so the console and a command behave the same.
 """
 
-import contextlib
-import smtplib
-import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task_backends
 
 from actionhub.core.audit import audit_record
-from actionhub.core.email import address_suppress, addresses_suppressed, email_send
+from actionhub.core.email import address_suppress, email_send
 from actionhub.core.models import SuppressedAddress
 from actionhub.core.text import counted
 from actionhub.mailings.audience import audience_count, audience_describe, audience_people
@@ -29,12 +24,9 @@ from actionhub.mailings.content import (
     UNSUBSCRIBE_SLOT,
     body_clean,
     mailing_render,
-    message_for_person,
-    message_id_for,
     subject_clean,
 )
 from actionhub.mailings.models import Mailing, Recipient
-from actionhub.supporters.selectors import campaign_email_consents_standing
 
 SEND = "mailings.send_mailing"
 APPROVE = "mailings.approve_mailing"
@@ -218,141 +210,6 @@ def mailing_start(*, mailing_id: int) -> bool:
         mailing.save(update_fields=["status", "started_at", "updated_at"])
         transaction.on_commit(lambda: send_mailing_batch.enqueue(mailing.pk))
     return True
-
-
-class _Pace:
-    """No faster than `per_second` messages a second (0: no limit)."""
-
-    def __init__(self, per_second: float):
-        self.gap = 1 / per_second if per_second > 0 else 0
-        self.next_at = time.monotonic()
-
-    def wait(self) -> None:
-        if self.gap:
-            delay = self.next_at - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            self.next_at = max(self.next_at, time.monotonic()) + self.gap
-
-
-def _standing(person) -> str:
-    """Why a person may no longer get the mailing (a recipient status), or "" if they may."""
-    if addresses_suppressed([person.email]):
-        return Recipient.Status.SUPPRESSED
-    if not campaign_email_consents_standing(person).exists():
-        return Recipient.Status.UNSUBSCRIBED
-    return ""
-
-
-def mailing_send_batch(*, mailing_id: int) -> bool:
-    """Send the next MAILING_BATCH_SIZE messages of a sending mailing; True if more are left.
-
-    Before each message, the mailing must still be sending and the person's consent must still
-    stand (and their address not be suppressed). Each is marked "sending" before the mail
-    server gets it and "sent" once it took it, each mark committed at once: a worker killed in
-    between leaves one message "sending", which the next batch marks interrupted and never
-    sends again. If the mail server cannot be reached, the batch stops and is tried again.
-    """
-    from actionhub.mailings.tasks import send_mailing_batch
-
-    mailing = Mailing.objects.select_related("campaign").filter(pk=mailing_id).first()
-    if mailing is None or mailing.status != Mailing.Status.SENDING:
-        return False
-    mailing.recipients.filter(status=Recipient.Status.SENDING).update(
-        status=Recipient.Status.INTERRUPTED
-    )
-    batch = list(
-        mailing.recipients.filter(status=Recipient.Status.QUEUED)
-        .select_related("person").order_by("pk")[: settings.MAILING_BATCH_SIZE]
-    )  # fmt: skip
-    if not batch:
-        Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).update(
-            status=Mailing.Status.SENT, finished_at=timezone.now(), updated_at=timezone.now()
-        )
-        return False
-    rendered = mailing_render(mailing)
-    pace = _Pace(settings.MAILING_MESSAGES_PER_SECOND)
-    connection = get_connection()
-    try:
-        connection.open()
-        for recipient in batch:
-            if not Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).exists():
-                return False  # cancelled: the cancellation marked the rest
-            if not _send_one(mailing, rendered, recipient, connection, pace):
-                _retry_later(mailing)
-                return True
-    except (smtplib.SMTPException, OSError) as error:
-        _note_error(mailing, error)
-        _retry_later(mailing)
-        return True
-    finally:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            connection.close()
-    transaction.on_commit(lambda: send_mailing_batch.enqueue(mailing.pk))
-    return True
-
-
-def _send_one(mailing, rendered, recipient: Recipient, connection, pace: _Pace) -> bool:
-    """Send one recipient's message; False if the mail server is away (the message waits)."""
-    person = recipient.person
-    if person is None:  # erased since the mailing started
-        Recipient.objects.filter(pk=recipient.pk).update(status=Recipient.Status.CANCELLED)
-        return True
-    not_now = _standing(person)
-    if not_now:
-        Recipient.objects.filter(pk=recipient.pk).update(status=not_now)
-        return True
-    message_id = message_id_for(mailing_id=mailing.pk, person_id=person.pk)
-    claimed = Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.QUEUED).update(
-        status=Recipient.Status.SENDING, message_id=message_id
-    )
-    if not claimed:  # another worker took it
-        return True
-    pace.wait()
-    message = message_for_person(rendered, mailing_id=mailing.pk, person=person,
-                                 connection=connection)  # fmt: skip
-    try:
-        message.send()
-    except smtplib.SMTPRecipientsRefused as refused:
-        code, answer = next(iter(refused.recipients.values()))
-        if 400 <= code < 500:  # "try again later": the message waits for the next try
-            Recipient.objects.filter(pk=recipient.pk).update(status=Recipient.Status.QUEUED)
-            _note_error(mailing, refused)
-            return False
-        detail = f"{code} {answer.decode(errors='replace')}"
-        Recipient.objects.filter(pk=recipient.pk).update(
-            status=Recipient.Status.BOUNCED, error=detail[:2000]
-        )
-        address_suppress(address=person.email, reason=SuppressedAddress.Reason.BOUNCED,
-                         detail=detail)  # fmt: skip
-        return True
-    except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError):
-        Recipient.objects.filter(pk=recipient.pk).update(status=Recipient.Status.QUEUED)
-        raise
-    except smtplib.SMTPException as error:
-        Recipient.objects.filter(pk=recipient.pk).update(
-            status=Recipient.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
-        )
-        return True
-    Recipient.objects.filter(pk=recipient.pk).update(
-        status=Recipient.Status.SENT, sent_at=timezone.now()
-    )
-    return True
-
-
-def _note_error(mailing: Mailing, error: Exception) -> None:
-    stamp = timezone.localtime().strftime("%-d %B %Y %H:%M")
-    Mailing.objects.filter(pk=mailing.pk).update(
-        last_error=f"{stamp}: {type(error).__name__}: {error}"[:2000]
-    )
-
-
-def _retry_later(mailing: Mailing) -> None:
-    from actionhub.mailings.tasks import send_mailing_batch
-
-    if task_backends["default"].supports_defer:
-        run_after = timezone.now() + settings.EMAIL_RETRY_DELAYS[0]
-        send_mailing_batch.using(run_after=run_after).enqueue(mailing.pk)
 
 
 def mailing_figures(mailing: Mailing) -> dict[str, int]:

@@ -3,8 +3,8 @@ from datetime import timedelta
 from django_tasks import task
 
 from actionhub.core.periodic import periodic
+from actionhub.mailings.sending import mailing_send_batch
 from actionhub.mailings.services import (
-    mailing_send_batch,
     mailing_start,
     mailings_recipients_forget,
     mailings_start_due,

@@ -13,10 +13,10 @@ from actionhub.core.models import OutboundEmail, SuppressedAddress
 from actionhub.core.tests.reports import complaint_report, delivery_status_report
 from actionhub.mailings.content import message_id_for
 from actionhub.mailings.models import Mailing, Recipient
+from actionhub.mailings.sending import mailing_send_batch
 from actionhub.mailings.services import (
     mailing_cancel,
     mailing_figures,
-    mailing_send_batch,
     mailing_send_request,
     mailing_start,
     mailing_test_send,

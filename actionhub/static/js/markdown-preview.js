@@ -68,7 +68,15 @@
   }
 
   // Not the admin's hidden template for "Add another" rows, which is copied as it stands.
-  document
-    .querySelectorAll("textarea[data-markdown-preview]:not([name*='__prefix__'])")
-    .forEach(attach);
+  function attachAll() {
+    document
+      .querySelectorAll("textarea[data-markdown-preview]:not([name*='__prefix__'])")
+      .forEach(attach);
+  }
+  // The admin loads this in the page's head, before the fields exist.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", attachAll);
+  } else {
+    attachAll();
+  }
 })();
