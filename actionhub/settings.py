@@ -312,6 +312,10 @@ MAILING_NEEDS_SECOND_APPROVAL = env_bool("MAILING_NEEDS_SECOND_APPROVAL", True)
 MAILING_APPROVAL_ABOVE = env_int("MAILING_APPROVAL_ABOVE", 500)
 MAILING_MESSAGES_PER_SECOND = float(env("MAILING_MESSAGES_PER_SECOND", "") or 14)
 MAILING_BATCH_SIZE = env_int("MAILING_BATCH_SIZE", 500)
+# How long a batch holds a mailing before another may take it over (its worker having died);
+# renewed as it sends. Well under TASK_STALLED_AFTER, after which a dead worker's batch is
+# queued again.
+MAILING_LEASE = timedelta(seconds=env_int("MAILING_LEASE_SECONDS", 120))
 # Emails sent to one address in a day only because someone typed it into a form (confirmation
 # links, "you have already signed"), across every form; beyond this none are sent.
 SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = env_int("SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY", 6)

@@ -191,6 +191,7 @@ from actionhub.mailings.models import Mailing
 organiser = get_user_model().objects.get(username="sender")
 mailing = Mailing.objects.create(campaign=Campaign.objects.get(is_default=True),
                                  subject={SUBJECT!r}, body={BODY!r}, created_by=organiser)
+Mailing.objects.filter(pk=mailing.pk).update(tested_at=mailing.updated_at)  # as after a test
 print(mailing.pk)
 """,
     )

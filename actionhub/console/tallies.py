@@ -17,7 +17,7 @@ from actionhub.campaigns.models import LetterTemplate, Pledge
 from actionhub.console.models import DailyCount, Tally
 from actionhub.letters.models import Letter
 from actionhub.pledges.models import Signature
-from actionhub.supporters.models import Consent
+from actionhub.supporters.selectors import campaign_email_consents_standing
 
 Measure = DailyCount.Measure
 LETTERS_WRITTEN = [Letter.Status.QUEUED, Letter.Status.SENT, Letter.Status.HANDED_OVER,
@@ -99,12 +99,7 @@ def daily_counts_refresh(*, now=None, everything: bool = False) -> int:
 
 def tallies_refresh(*, now=None) -> None:
     """The supporters who agreed to hear about the campaign and have not withdrawn."""
-    hearing_more = (
-        Consent.objects.filter(purpose=Consent.Purpose.CAMPAIGN_EMAILS, withdrawn_at=None)
-        .values("person")
-        .distinct()
-        .count()
-    )
+    hearing_more = campaign_email_consents_standing().values("person").distinct().count()
     Tally.objects.update_or_create(
         name=HEARING_MORE, defaults={"value": hearing_more, "counted_at": now or timezone.now()}
     )

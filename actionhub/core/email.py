@@ -97,7 +97,7 @@ def email_deliver(*, email_id: int) -> None:
         email.last_error = f"{type(error).__name__}: {error}"[:2000]
         delays = settings.EMAIL_RETRY_DELAYS
         again = (
-            _worth_another_try(error)
+            email_worth_another_try(error)
             and email.attempts <= len(delays)
             and task_backends["default"].supports_defer
         )
@@ -152,7 +152,7 @@ def address_suppress(*, address: str, reason: str, detail: str = "") -> Suppress
     return suppressed
 
 
-def _worth_another_try(error: Exception) -> bool:
+def email_worth_another_try(error: Exception) -> bool:
     """The mail server could not be reached, or answered 4xx ("try again later"). A 5xx answer
     (an address refused for good) or a fault in the message itself will not change."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):

@@ -21,6 +21,7 @@ from actionhub.supporters.confirmation import (
     supporter_email_send,
 )
 from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING, Consent, Person
+from actionhub.supporters.selectors import campaign_email_consents_standing
 from actionhub.supporters.services import people_delete_unattached, person_get_or_create
 
 RSVP_KIND = "rsvp"
@@ -496,9 +497,7 @@ def rsvps_apply_retention(*, now=None) -> int:
     Subscription.objects.filter(
         status=Subscription.Status.STOPPED, updated_at__lt=now - KEPT_AFTER_DATE
     ).delete()
-    still_hearing = Consent.objects.filter(
-        person=OuterRef("person"), purpose=Consent.Purpose.CAMPAIGN_EMAILS, withdrawn_at=None
-    )
+    still_hearing = campaign_email_consents_standing(OuterRef("person"))
     Rsvp.objects.filter(
         personal_data_erased_at=None, occurrence__ends_at__lt=now - KEPT_AFTER_DATE
     ).exclude(Q(hear_more=True) & Exists(still_hearing)).update(

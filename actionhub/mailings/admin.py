@@ -24,19 +24,17 @@ from actionhub.mailings.services import (
     APPROVE,
     OPEN,
     SEND,
+    UNTESTED,
     mailing_approve,
     mailing_cancel,
     mailing_figures,
     mailing_needs_approval,
     mailing_send_request,
     mailing_test_send,
+    mailing_tested,
 )
 
 SAMPLE_LINK = "#"
-UNTESTED = (
-    "You have not sent yourself a test of this version yet: send one from the preview first, "
-    "to read it as supporters will."
-)
 STARTED = [Mailing.Status.SENDING, Mailing.Status.SENT, Mailing.Status.CANCELLED]
 FIGURES_SHOWN = [
     (Recipient.Status.QUEUED, "Queued"),
@@ -68,7 +66,7 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
         (
             "Who it goes to",
             {
-                "fields": ["action", "constituency", "source", "since", "until"],
+                "fields": ["action", "occurrence", "constituency", "source", "since", "until"],
                 "description": "Only people who agreed to hear more, and have not withdrawn "
                 "since, ever get a campaign email. Narrow it down here, or leave these blank "
                 "for all of them.",
@@ -244,7 +242,7 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
             "Everyone's consent is checked again as their message goes: anyone who "
             "unsubscribes before then is left out.",
         ]
-        if mailing.tested_at is None or mailing.tested_at < mailing.updated_at:
+        if not mailing_tested(mailing):
             explanation.insert(0, UNTESTED)
         if approval:
             explanation.append(

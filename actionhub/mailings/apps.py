@@ -9,8 +9,9 @@ class MailingsConfig(AppConfig):
     def ready(self):
         from actionhub.core.bounces import BOUNCE_HANDLERS
         from actionhub.mailings.models import Recipient
-        from actionhub.mailings.services import recipient_report_handle
-        from actionhub.supporters.services import NOT_A_USE
+        from actionhub.mailings.services import recipient_report_handle, recipients_forget_for
+        from actionhub.supporters.services import ERASE_STEPS, NOT_A_USE
 
         NOT_A_USE.add(Recipient)
+        ERASE_STEPS.append(recipients_forget_for)
         BOUNCE_HANDLERS.append(recipient_report_handle)

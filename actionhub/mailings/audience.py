@@ -16,23 +16,37 @@ from actionhub.supporters.selectors import campaign_email_consents_standing, peo
 LETTER_WRITTEN = [Letter.Status.QUEUED, Letter.Status.SENT, Letter.Status.HANDED_OVER]
 
 
-def _actions(action: str) -> tuple[QuerySet, str] | None:
-    """The rows that show a person did `action`, and the field saying when."""
-    person = OuterRef("pk")
+def _actions(mailing: Mailing) -> tuple[QuerySet, str] | None:
+    """The rows of the mailing's campaign that show a person did its action, and the field
+    saying when."""
+    person, campaign = OuterRef("pk"), mailing.campaign_id
+    action = mailing.action
     if action == Mailing.Action.SIGNED:
-        return Signature.objects.filter(person=person, status=Signature.Status.CONFIRMED), (
-            "confirmed_at"
-        )
+        signatures = _signed().filter(person=person, pledge__campaign=campaign)
+        return signatures, "confirmed_at"
     if action in (Mailing.Action.WROTE_TO_MP, Mailing.Action.ASKED_BRAND):
         to_brand = action == Mailing.Action.ASKED_BRAND
-        letters = Letter.objects.filter(
-            person=person, status__in=LETTER_WRITTEN, brand__isnull=not to_brand
+        letters = _written().filter(
+            person=person, template__campaign=campaign, brand__isnull=not to_brand
         )
         return letters, "submitted_at"
     if action == Mailing.Action.RSVPED:
         coming = [Rsvp.Status.CONFIRMED, Rsvp.Status.WAITING]
-        return Rsvp.objects.filter(person=person, status__in=coming), "confirmed_at"
+        rsvps = Rsvp.objects.filter(
+            person=person, status__in=coming, occurrence__series__campaign=campaign
+        )
+        if mailing.occurrence_id:
+            rsvps = rsvps.filter(occurrence_id=mailing.occurrence_id)
+        return rsvps, "confirmed_at"
     return None
+
+
+def _signed() -> QuerySet:
+    return Signature.objects.filter(status=Signature.Status.CONFIRMED)
+
+
+def _written() -> QuerySet:
+    return Letter.objects.filter(status__in=LETTER_WRITTEN)
 
 
 def _day_start(day: date) -> datetime:
@@ -50,7 +64,7 @@ def _within(rows: QuerySet, field: str, since: date | None, until: date | None) 
 def audience_people(mailing: Mailing) -> QuerySet[Person]:
     """The people `mailing` would go to now."""
     people = people_hearing_more()
-    actions = _actions(mailing.action)
+    actions = _actions(mailing)
     if actions is None:
         agreed = campaign_email_consents_standing(OuterRef("pk"))
         if mailing.since or mailing.until:
@@ -63,16 +77,12 @@ def audience_people(mailing: Mailing) -> QuerySet[Person]:
     if mailing.constituency_id:
         place = mailing.constituency_id
         people = people.filter(
-            Exists(Signature.objects.filter(person=OuterRef("pk"), constituency_id=place))
-            | Exists(Letter.objects.filter(person=OuterRef("pk"), constituency_id=place))
+            Exists(_signed().filter(person=OuterRef("pk"), constituency_id=place))
+            | Exists(_written().filter(person=OuterRef("pk"), constituency_id=place))
         )
     if mailing.source:
         people = people.filter(
-            Exists(
-                Signature.objects.filter(
-                    person=OuterRef("pk"), source=mailing.source, status=Signature.Status.CONFIRMED
-                )
-            )
+            Exists(_signed().filter(person=OuterRef("pk"), source=mailing.source))
         )
     return people
 
@@ -86,6 +96,8 @@ def audience_describe(mailing: Mailing) -> str:
     parts = ["Everyone who agreed to hear more"]
     if mailing.action:
         parts = [f"Everyone who agreed to hear more and {mailing.get_action_display().lower()}"]
+        if mailing.action == Mailing.Action.RSVPED and mailing.occurrence_id:
+            parts[0] += f" on {mailing.occurrence.local_starts_at:%A %-d %B %Y}"
     if mailing.constituency_id:
         parts.append(f"in {mailing.constituency}")
     if mailing.source:

@@ -97,7 +97,8 @@ def message_id_for(*, mailing_id: int, person_id: int) -> str:
     return f"<mailing.{digest.hexdigest()[:32]}@{message_id_domain()}>"
 
 
-def _with_links(text: str, links: dict[str, str]) -> str:
+def links_put_in(text: str, links: dict[str, str]) -> str:
+    """The rendered text with one person's links (or sample ones) in their slots."""
     return text.replace(UNSUBSCRIBE_SLOT, links["unsubscribe"]).replace(ERASE_SLOT, links["erase"])
 
 
@@ -106,7 +107,7 @@ def message_build(
 ):
     return email_message_build(
         to=[to], subject=rendered.subject, from_email=rendered.from_email,
-        body=_with_links(rendered.text, links), html=_with_links(rendered.html, links),
+        body=links_put_in(rendered.text, links), html=links_put_in(rendered.html, links),
         headers={"Message-ID": message_id,
                  **list_unsubscribe_headers(unsubscribe_url=links["unsubscribe"])},
         connection=connection,

@@ -1,15 +1,21 @@
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 
+from actionhub.events.models import Occurrence
 from actionhub.mailings.content import body_clean, subject_clean
 from actionhub.mailings.models import Mailing
+
+# The dates offered: those still to come, and those of the last month (to follow one up).
+RECENT_DATES = timedelta(days=31)
 
 
 class MailingForm(forms.ModelForm):
     class Meta:
         model = Mailing
-        fields = ["campaign", "subject", "body", "action", "constituency", "source", "since",
-                  "until"]  # fmt: skip
+        fields = ["campaign", "subject", "body", "action", "occurrence", "constituency", "source",
+                  "since", "until"]  # fmt: skip
         labels = {"campaign": "From"}
         help_texts = {
             "campaign": "The campaign whose name the email is sent under.",
@@ -18,6 +24,13 @@ class MailingForm(forms.ModelForm):
         error_messages = {"subject": {"required": "Enter a subject: it is the first thing "
                                                   "people see."},
                           "body": {"required": "Write the email: its body is empty."}}  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "occurrence" in self.fields:  # not on a read-only page
+            recent = timezone.now() - RECENT_DATES
+            dates = Occurrence.objects.filter(ends_at__gte=recent).select_related("series")
+            self.fields["occurrence"].queryset = dates.order_by("starts_at")
 
     def clean_subject(self):
         return subject_clean(self.cleaned_data.get("subject", ""))
@@ -33,6 +46,12 @@ class MailingForm(forms.ModelForm):
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             self.add_error("until", "The last day must be on or after the first day.")
+        if cleaned.get("occurrence") and cleaned.get("action") != Mailing.Action.RSVPED:
+            self.add_error(
+                "occurrence",
+                "A date narrows down who is coming: choose “Said they are coming to a "
+                "demonstration” under “Who did”, or leave the date blank.",
+            )
         return cleaned
 
 

@@ -32,6 +32,11 @@ class Mailing(BaseModel):
     action = models.CharField(
         "who did", max_length=16, choices=Action.choices, blank=True, default=Action.ANY
     )
+    occurrence = models.ForeignKey(
+        "events.Occurrence", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="demonstration date",
+        help_text="Only people coming on this date (with “Said they are coming”).",
+    )  # fmt: skip
     constituency = models.ForeignKey(
         Constituency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         help_text="Only people who gave a postcode in this constituency (signing or writing).",
@@ -70,6 +75,12 @@ class Mailing(BaseModel):
     finished_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(
         blank=True, help_text="Why the mail server did not take messages, the last time it did not."
+    )
+    # One worker sends a mailing at a time: it holds the lease while its batch runs.
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    next_batch_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next batch was queued to run."
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
@@ -121,13 +132,17 @@ class Recipient(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     message_id = models.CharField(max_length=255, blank=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, help_text="What the mail server answered, if not OK.")
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Tries the mail server answered “try again later”."
+    )
+    retry_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["mailing", "person"], name="one_message_per_person")
         ]
-        indexes = [models.Index(fields=["mailing", "status"])]
+        indexes = [models.Index(fields=["mailing", "status", "retry_after"])]
 
     def __str__(self):
         return f"{self.mailing} to person {self.person_id}: {self.get_status_display()}"

@@ -20,9 +20,8 @@ from actionhub.core.models import SuppressedAddress
 from actionhub.core.text import counted
 from actionhub.mailings.audience import audience_count, audience_describe, audience_people
 from actionhub.mailings.content import (
-    ERASE_SLOT,
-    UNSUBSCRIBE_SLOT,
     body_clean,
+    links_put_in,
     mailing_render,
     subject_clean,
 )
@@ -60,10 +59,7 @@ def mailing_test_send(*, actor, mailing: Mailing, request=None):
     rendered = mailing_render(mailing)
     sample = settings.SITE_URL + reverse("supporter-erase-request")
     links = {"unsubscribe": sample, "erase": sample}
-    replace = {UNSUBSCRIBE_SLOT: links["unsubscribe"], ERASE_SLOT: links["erase"]}
-    text, html = rendered.text, rendered.html
-    for slot, link in replace.items():
-        text, html = text.replace(slot, link), html.replace(slot, link)
+    text, html = links_put_in(rendered.text, links), links_put_in(rendered.html, links)
     email = email_send(
         to=[actor.email], subject=f"[Test] {rendered.subject}", body=text, html=html,
         sender_name=mailing.campaign.name,
@@ -72,6 +68,17 @@ def mailing_test_send(*, actor, mailing: Mailing, request=None):
     audit_record(action="mailing.tested", actor=actor, obj=mailing, request=request,
                  summary=f"Sent a test of “{mailing}” to their own address")  # fmt: skip
     return email
+
+
+UNTESTED = (
+    "Send yourself a test of this version first (Preview and send a test), to read it as "
+    "supporters will: it has changed since the last test, or has never had one."
+)
+
+
+def mailing_tested(mailing: Mailing) -> bool:
+    """A test went to an organiser after the last change to the words or the audience."""
+    return mailing.tested_at is not None and mailing.tested_at >= mailing.updated_at
 
 
 def senders() -> int:
@@ -105,6 +112,8 @@ def mailing_send_request(
             f"Only a draft can be sent: this email is {mailing.get_status_display().lower()}."
         )
     _content_check(mailing)
+    if not mailing_tested(mailing):
+        raise ValidationError(UNTESTED)
     now = timezone.now()
     if send_at is not None and send_at <= now:
         raise ValidationError("Choose a time in the future, or send it now.")
@@ -193,7 +202,11 @@ def mailings_start_due(*, now=None) -> int:
 
 
 def mailing_start(*, mailing_id: int) -> bool:
-    """Make a scheduled mailing's recipients (the audience at this moment) and start sending."""
+    """Make a scheduled mailing's recipients (the audience at this moment) and start sending.
+
+    The audience may have grown since sending was asked for: if it now needs a second
+    organiser's approval it has not had (or has grown by more than a tenth since it was
+    approved), it goes back to wait for one, and nothing is sent."""
     from actionhub.mailings.tasks import send_mailing_batch
 
     with transaction.atomic():
@@ -201,15 +214,34 @@ def mailing_start(*, mailing_id: int) -> bool:
         if mailing is None or mailing.status != Mailing.Status.SCHEDULED:
             return False
         people = list(audience_people(mailing).order_by("pk").values_list("pk", flat=True))
+        if _needs_approval_again(mailing, len(people)):
+            mailing.status = Mailing.Status.AWAITING_APPROVAL
+            mailing.approved_by, mailing.approved_at = None, None
+            mailing.audience_counted = len(people)
+            mailing.save()
+            audit_record(
+                action="mailing.approval_needed", obj=mailing,
+                summary=f"“{mailing}” now goes to {counted(len(people), 'person', 'people')}: "
+                "it waits for a second organiser's approval again",
+            )  # fmt: skip
+            return False
         Recipient.objects.bulk_create(
             (Recipient(mailing=mailing, person_id=pk) for pk in people),
             batch_size=RECIPIENT_CHUNK, ignore_conflicts=True,
         )  # fmt: skip
         mailing.status = Mailing.Status.SENDING
-        mailing.started_at = timezone.now()
-        mailing.save(update_fields=["status", "started_at", "updated_at"])
+        mailing.started_at = mailing.next_batch_at = timezone.now()
+        mailing.save(update_fields=["status", "started_at", "next_batch_at", "updated_at"])
         transaction.on_commit(lambda: send_mailing_batch.enqueue(mailing.pk))
     return True
+
+
+def _needs_approval_again(mailing: Mailing, count: int) -> bool:
+    if not mailing_needs_approval(count=count):
+        return False
+    if mailing.approved_by_id is None:
+        return True
+    return count > (mailing.audience_counted or 0) * 1.1
 
 
 def mailing_figures(mailing: Mailing) -> dict[str, int]:
@@ -251,8 +283,14 @@ def mailings_recipients_forget(*, now=None) -> int:
     cutoff = now - RECIPIENTS_KEPT
     finished = Mailing.objects.filter(Q(finished_at__lt=cutoff) | Q(cancelled_at__lt=cutoff))
     return Recipient.objects.filter(mailing__in=finished, person__isnull=False).update(
-        person=None, message_id=""
+        person=None, message_id="", error=""
     )
+
+
+def recipients_forget_for(*, person) -> None:
+    """Erasing a supporter: what the mail server said about their messages can hold their
+    address (a supporters.services erase step)."""
+    Recipient.objects.filter(person=person).update(message_id="", error="")
 
 
 def recipient_report_handle(report) -> str | None:

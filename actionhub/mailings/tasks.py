@@ -3,7 +3,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from actionhub.core.periodic import periodic
-from actionhub.mailings.sending import mailing_send_batch
+from actionhub.mailings.sending import mailing_send_batch, mailings_resume_stalled
 from actionhub.mailings.services import (
     mailing_start,
     mailings_recipients_forget,
@@ -24,6 +24,7 @@ def send_mailing_batch(mailing_id: int) -> None:
 @periodic(every=timedelta(minutes=1))
 def start_due_mailings():
     mailings_start_due()
+    mailings_resume_stalled()
 
 
 @periodic(every=timedelta(days=1))

@@ -143,6 +143,8 @@ Consent.objects.bulk_create(
 organiser = get_user_model().objects.create_superuser("sender", "sender@example.org", "x")
 mailing = Mailing.objects.create(campaign=Campaign.objects.get(is_default=True),
                                  subject="Demonstrate on Sunday", body="Join us at **2pm**.")
+Mailing.objects.filter(pk=mailing.pk).update(tested_at=mailing.updated_at)  # as after a test
+mailing.refresh_from_db()
 with transaction.atomic():
     mailing_send_request(actor=organiser, mailing=mailing)
 """,

@@ -95,7 +95,8 @@ def test_a_worker_killed_mid_mailing_resumes_and_nobody_gets_it_twice(site_datab
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     env = {**site_database, "EMAIL_PORT": str(controller.port),
-           "MAILING_MESSAGES_PER_SECOND": "0", "MAILING_BATCH_SIZE": "50"}  # fmt: skip
+           "MAILING_MESSAGES_PER_SECOND": "0", "MAILING_BATCH_SIZE": "50",
+           "MAILING_LEASE_SECONDS": "1"}  # fmt: skip
     manage(env, "load_campaign", str(DEFAULT_PACK))
     queue_mailing(env, MAILING)
 

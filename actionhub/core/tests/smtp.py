@@ -30,6 +30,7 @@ class MailServer(Message):
         self.refuse_recipients = set()
         self.refusal = "550 5.1.1 No such mailbox"
         self.temporary_failures = 0
+        self.refuse_data = ""  # an answer to every message's DATA, such as "554 5.7.1 Spam"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse_recipients:
@@ -38,6 +39,8 @@ class MailServer(Message):
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refuse_data:
+            return self.refuse_data
         if self.temporary_failures:
             self.temporary_failures -= 1
             return "451 4.3.0 Try again later"

@@ -6,9 +6,10 @@ import pytest
 from django.utils import timezone
 
 from actionhub.brands.tests.factories import BrandFactory
+from actionhub.campaigns.models import Campaign
 from actionhub.core.email import address_suppress
 from actionhub.core.models import SuppressedAddress
-from actionhub.events.tests.factories import RsvpFactory
+from actionhub.events.tests.factories import OccurrenceFactory, RsvpFactory
 from actionhub.letters.tests.factories import LetterFactory
 from actionhub.mailings.audience import audience_describe, audience_people
 from actionhub.mailings.models import Mailing
@@ -27,12 +28,18 @@ def audience(**choices):
     return set(audience_people(MailingFactory(**choices)))
 
 
+def signed(person, **fields):
+    """A signature of the default campaign's pledge."""
+    pledge = Campaign.objects.get(is_default=True).pledges.first()
+    return SignatureFactory(person=person, pledge=pledge, **fields)
+
+
 def test_everyone_who_agreed_and_has_not_withdrawn_and_no_one_else(campaign):
     stays = hearing_more()
     withdrew = hearing_more()
     consent_withdraw(person=withdrew, purpose=Consent.Purpose.CAMPAIGN_EMAILS)
     signed_only = PersonFactory()
-    SignatureFactory(person=signed_only)
+    signed(signed_only)
     bounced = hearing_more()
     address_suppress(address=bounced.email.upper(), reason=SuppressedAddress.Reason.BOUNCED)
     assert audience() == {stays}
@@ -40,8 +47,8 @@ def test_everyone_who_agreed_and_has_not_withdrawn_and_no_one_else(campaign):
 
 def test_narrowed_by_what_they_did(campaign):
     signer, writer, asker, coming, nothing = (hearing_more() for _ in range(5))
-    SignatureFactory(person=signer)
-    SignatureFactory(person=hearing_more(), status=Signature.Status.PENDING)
+    signed(signer)
+    signed(hearing_more(), status=Signature.Status.PENDING)
     LetterFactory(person=writer)
     brand = BrandFactory()
     LetterFactory(person=asker, brand=brand, mp=None, constituency=None, mp_name=brand.name,
@@ -58,9 +65,9 @@ def test_narrowed_by_what_they_did(campaign):
 def test_narrowed_by_constituency_and_source_code(campaign):
     here, there = ConstituencyFactory(), ConstituencyFactory()
     signed_here, wrote_here, elsewhere = hearing_more(), hearing_more(), hearing_more()
-    SignatureFactory(person=signed_here, constituency=here, source="shul-north")
+    signed(signed_here, constituency=here, source="shul-north")
     LetterFactory(person=wrote_here, mp__constituency=here)
-    SignatureFactory(person=elsewhere, constituency=there, source="youth")
+    signed(elsewhere, constituency=there, source="youth")
 
     assert audience(constituency=here) == {signed_here, wrote_here}
     assert audience(source="shul-north") == {signed_here}
@@ -70,15 +77,31 @@ def test_narrowed_by_constituency_and_source_code(campaign):
 def test_narrowed_by_date_in_uk_days(campaign):
     now = timezone.now()
     early, late = hearing_more(), hearing_more()
-    SignatureFactory(person=early, confirmed_at=now - timedelta(days=10))
-    SignatureFactory(person=late, confirmed_at=now)
+    signed(early, confirmed_at=now - timedelta(days=10))
+    signed(late, confirmed_at=now)
     today = timezone.localdate()
 
-    signed = Mailing.Action.SIGNED
-    assert audience(action=signed, since=today) == {late}
-    assert audience(action=signed, until=today - timedelta(days=1)) == {early}
-    assert audience(action=signed, since=today - timedelta(days=10), until=today) == {early, late}
+    signers = Mailing.Action.SIGNED
+    assert audience(action=signers, since=today) == {late}
+    assert audience(action=signers, until=today - timedelta(days=1)) == {early}
+    assert audience(action=signers, since=today - timedelta(days=10), until=today) == {early, late}
     assert audience(since=today + timedelta(days=1)) == set(), "agreed to hear more today"
+
+
+def test_only_what_people_did_for_this_mailings_campaign_counts(campaign):
+    elsewhere = hearing_more()
+    SignatureFactory(person=elsewhere)  # another campaign's pledge
+    assert audience(action=Mailing.Action.SIGNED) == set()
+
+
+def test_narrowed_to_the_people_coming_on_one_date(campaign):
+    first = OccurrenceFactory()
+    second = OccurrenceFactory(series=first.series, date=first.date + timedelta(days=7))
+    coming_first, coming_second = hearing_more(), hearing_more()
+    RsvpFactory(person=coming_first, occurrence=first)
+    RsvpFactory(person=coming_second, occurrence=second)
+    chosen = audience(action=Mailing.Action.RSVPED, occurrence=second)
+    assert chosen == {coming_second}
 
 
 def test_the_audience_in_words(campaign):

@@ -273,15 +273,47 @@ def test_the_dashboard_tells_the_other_organiser_a_mailing_waits_for_approval(
     assert "waiting for your approval" not in client.get("/admin/").content.decode()
 
 
-def test_the_send_page_says_when_no_test_was_sent_of_this_version(writer, campaign):
+def test_a_mailing_is_sent_only_after_a_test_of_its_words_as_they_are(writer, campaign):
     client, _ = writer
     hearing_more()
-    mailing = MailingFactory()
-    assert "You have not sent yourself a test" in client.get(url(mailing, "send/")).content.decode()
+    mailing = MailingFactory(tested=False)
+    untested = "Send yourself a test of this version first"
+    assert untested in client.get(url(mailing, "send/")).content.decode()
+    refused = client.post(url(mailing, "send/"), {"when": "now"})
+    assert refused.status_code == 400 and untested in refused.content.decode()
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.DRAFT
+
     client.post(url(mailing, "test/"))
-    assert (
-        "You have not sent yourself a test"
-        not in client.get(url(mailing, "send/")).content.decode()
-    )
+    assert untested not in client.get(url(mailing, "send/")).content.decode()
     client.post(url(mailing, "change/"), {**DRAFT, "campaign": campaign.pk, "subject": "New words"})
-    assert "You have not sent yourself a test" in client.get(url(mailing, "send/")).content.decode()
+    assert untested in client.post(url(mailing, "send/"), {"when": "now"}).content.decode()
+
+    client.post(url(mailing, "test/"))
+    assert client.post(url(mailing, "send/"), {"when": "now"}).status_code == 303
+
+
+def test_the_organiser_who_asked_cannot_approve_their_own_by_posting(writer, campaign, settings):
+    settings.MAILING_APPROVAL_ABOVE = 0
+    client, _ = writer
+    hearing_more()
+    organiser_in_role("second")
+    mailing = MailingFactory()
+    client.post(url(mailing, "send/"), {"when": "now"})
+    response = client.post(url(mailing, "approve/"), {"confirm": "yes"}, follow=True)
+    assert "Another organiser must approve your email, not you." in response.content.decode()
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.AWAITING_APPROVAL
+
+
+def test_a_date_without_choosing_people_coming_is_refused(writer, campaign):
+    from actionhub.events.tests.factories import OccurrenceFactory
+
+    client, _ = writer
+    date = OccurrenceFactory()
+    response = client.post(ADD, {**DRAFT, "campaign": campaign.pk, "occurrence": date.pk})
+    assert "A date narrows down who is coming" in response.content.decode()
+    assert not Mailing.objects.exists()
+    client.post(ADD, {**DRAFT, "campaign": campaign.pk, "occurrence": date.pk,
+                      "action": Mailing.Action.RSVPED})  # fmt: skip
+    assert Mailing.objects.get().occurrence == date

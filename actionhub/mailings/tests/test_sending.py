@@ -277,3 +277,161 @@ def test_a_supporter_erased_or_withdrawn_is_not_kept_on_file_by_a_mailing(
     people_delete_unattached()
     assert not Person.objects.exists(), "being sent a mailing is no reason to keep anyone"
     assert mailing_figures(mailing)[Recipient.Status.SENT] == 2
+
+
+def test_the_check_before_each_message_agrees_with_the_audience(
+    smtp, transactional_db, campaign, organiser
+):
+    from actionhub.core.email import address_suppress
+    from actionhub.mailings.audience import audience_people
+
+    stays, bounces, leaves = hearing_more(), hearing_more(), hearing_more()
+    mailing = MailingFactory()
+    mailing_send_request(actor=organiser, mailing=mailing)
+    mailing_start(mailing_id=mailing.pk)
+    address_suppress(address=bounces.email.upper(), reason=SuppressedAddress.Reason.BOUNCED)
+    consent_withdraw(person=leaves, purpose=Consent.Purpose.CAMPAIGN_EMAILS)
+    while mailing_send_batch(mailing_id=mailing.pk):
+        pass
+
+    assert set(audience_people(mailing)) == {stays}
+    statuses = {r.person: r.status for r in mailing.recipients.select_related("person")}
+    assert statuses == {stays: "sent", bounces: "suppressed", leaves: "unsubscribed"}
+
+
+def sent_through(mailing, batches=10):
+    """Run its batches as the worker would, until none is left or one waits for a retry."""
+    for _ in range(batches):
+        if not mailing_send_batch(mailing_id=mailing.pk):
+            break
+    mailing.refresh_from_db()
+    return mailing
+
+
+def started(mailing, organiser):
+    mailing_send_request(actor=organiser, mailing=mailing)
+    mailing_start(mailing_id=mailing.pk)
+    return mailing
+
+
+def test_a_message_the_server_refuses_for_good_fails_and_is_not_tried_again(
+    smtp, transactional_db, campaign, organiser
+):
+    hearing_more()
+    smtp.refuse_data = "554 5.7.1 Message refused as spam"
+    mailing = sent_through(started(MailingFactory(), organiser))
+    assert mailing.status == Mailing.Status.SENT
+    [recipient] = mailing.recipients.all()
+    assert (recipient.status, recipient.error) == ("failed", "554 5.7.1 Message refused as spam")
+    assert not SuppressedAddress.objects.exists(), "a refused message is not a dead address"
+
+
+def test_one_address_told_to_try_later_holds_back_only_its_own_message(
+    smtp, settings, transactional_db, time_machine, campaign, organiser
+):
+    from datetime import timedelta
+
+    from actionhub.core.tests.clock import SUITE_NOW
+
+    time_machine.move_to(SUITE_NOW, tick=False)
+    settings.EMAIL_RETRY_DELAYS = [timedelta(minutes=1)]
+    busy, others = hearing_more(), [hearing_more(), hearing_more()]
+    smtp.refuse_recipients.add(busy.email)
+    smtp.refusal = "450 4.2.1 Mailbox busy, try later"
+    mailing = sent_through(started(MailingFactory(), organiser))
+
+    assert sorted(m["To"] for m in smtp.messages) == sorted(p.email for p in others)
+    assert mailing.status == Mailing.Status.SENDING, "one message waits for its retry"
+    waiting = mailing.recipients.get(person=busy)
+    assert (waiting.status, waiting.attempts) == ("queued", 1)
+    assert busy.email not in mailing.last_error
+
+    smtp.refuse_recipients.clear()
+    time_machine.shift(timedelta(minutes=2))
+    mailing = sent_through(mailing)
+    assert mailing.status == Mailing.Status.SENT
+    assert len(smtp.to(busy.email)) == 1
+
+
+def test_an_address_still_busy_after_every_retry_is_failed(
+    smtp, settings, transactional_db, time_machine, campaign, organiser
+):
+    from datetime import timedelta
+
+    from actionhub.core.tests.clock import SUITE_NOW
+
+    time_machine.move_to(SUITE_NOW, tick=False)
+    settings.EMAIL_RETRY_DELAYS = [timedelta(minutes=1)]
+    busy = hearing_more()
+    smtp.refuse_recipients.add(busy.email)
+    smtp.refusal = "452 4.2.2 Mailbox full"
+    mailing = sent_through(started(MailingFactory(), organiser))
+    time_machine.shift(timedelta(minutes=2))
+    mailing = sent_through(mailing)
+    assert mailing.status == Mailing.Status.SENT
+    assert mailing.recipients.get().status == Recipient.Status.FAILED
+
+
+def test_a_second_worker_finds_the_mailing_taken_and_sends_nothing(
+    smtp, transactional_db, campaign, organiser
+):
+    from actionhub.mailings.sending import _lease_take
+
+    hearing_more()
+    mailing = started(MailingFactory(), organiser)
+    assert _lease_take(mailing) is not None, "the first worker's batch holds it"
+    assert mailing_send_batch(mailing_id=mailing.pk) is False
+    assert smtp.messages == []
+    assert mailing.recipients.get().status == Recipient.Status.QUEUED
+
+
+def test_a_mailing_whose_batch_was_lost_is_resumed(smtp, transactional_db, campaign, organiser):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from actionhub.mailings.sending import mailings_resume_stalled
+
+    hearing_more()
+    started(MailingFactory(), organiser)
+    DBTaskResult.objects.all().delete()  # the queued batch lost (its task failed)
+    assert mailings_resume_stalled() == 0, "not yet: its batch is only just due"
+    assert mailings_resume_stalled(now=timezone.now() + timedelta(minutes=6)) == 1
+    assert DBTaskResult.objects.filter(task_path__endswith="send_mailing_batch").count() == 1
+
+
+def test_an_audience_grown_past_the_approval_limit_waits_for_approval_again(
+    smtp, settings, transactional_db, campaign, organiser
+):
+    from actionhub.staff.tests.factories import OrganiserFactory
+
+    OrganiserFactory(username="second")
+    settings.MAILING_APPROVAL_ABOVE = 2
+    hearing_more(), hearing_more()
+    mailing = MailingFactory()
+    mailing_send_request(actor=organiser, mailing=mailing)
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.SCHEDULED, "two people: no approval needed"
+    hearing_more()  # the audience grows before it starts
+
+    assert not mailing_start(mailing_id=mailing.pk)
+    mailing.refresh_from_db()
+    assert (mailing.status, mailing.audience_counted) == ("awaiting-approval", 3)
+    assert smtp.messages == [] and not mailing.recipients.exists()
+
+
+def test_erasing_a_supporter_clears_what_the_server_said_about_their_message(
+    smtp, transactional_db, campaign, organiser
+):
+    from actionhub.supporters.services import person_erase
+
+    gone = hearing_more()
+    smtp.refuse_recipients.add(gone.email)
+    smtp.refusal = f"550 5.1.1 <{gone.email}>: no such user"
+    mailing = sent_through(started(MailingFactory(), organiser))
+    assert gone.email in mailing.recipients.get().error
+    person_erase(person=gone)
+    recipient = mailing.recipients.get()
+    assert (recipient.person, recipient.error, recipient.message_id) == (None, "", "")
+    assert mailing_figures(mailing)[Recipient.Status.BOUNCED] == 1
