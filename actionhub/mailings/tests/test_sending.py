@@ -2,6 +2,7 @@
 
 import email
 from email import policy
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -435,3 +436,21 @@ def test_erasing_a_supporter_clears_what_the_server_said_about_their_message(
     recipient = mailing.recipients.get()
     assert (recipient.person, recipient.error, recipient.message_id) == (None, "", "")
     assert mailing_figures(mailing)[Recipient.Status.BOUNCED] == 1
+
+
+def test_the_mail_programs_one_click_unsubscribe_stops_every_later_mailing(
+    smtp, run_tasks, client, campaign, organiser
+):
+    leaving, staying = hearing_more(), hearing_more()
+    sent_now(MailingFactory(), organiser, run_tasks)
+    received = parsed(smtp.to(leaving.email)[0])
+    link = received["List-Unsubscribe"].strip().strip("<>")
+    path = urlsplit(link).path
+
+    # RFC 8058: the mail program POSTs this body, with no cookie and no CSRF token.
+    response = client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+
+    smtp.messages.clear()
+    sent_now(MailingFactory(subject="Next week"), organiser, run_tasks)
+    assert [m["To"] for m in smtp.messages] == [staying.email]
