@@ -3,6 +3,7 @@
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace, csp_update
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -88,6 +89,14 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
         if mailing.audience_counted is not None:
             return counted(mailing.audience_counted, "person", "people")
         return "–"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The campaign, date and constituency are chosen here, never edited, added or deleted
+        from this form: no links beside them to do so."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget = field.widget.widget
+        return field
 
     def get_changeform_initial_data(self, request):
         default = Campaign.objects.filter(is_default=True).first()
