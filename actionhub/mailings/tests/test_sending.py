@@ -454,3 +454,20 @@ def test_the_mail_programs_one_click_unsubscribe_stops_every_later_mailing(
     smtp.messages.clear()
     sent_now(MailingFactory(subject="Next week"), organiser, run_tasks)
     assert [m["To"] for m in smtp.messages] == [staying.email]
+
+
+def test_messages_go_no_faster_than_the_rate_set(monkeypatch):
+    from actionhub.mailings import sending
+
+    clock = {"now": 100.0}
+    monkeypatch.setattr(sending.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(
+        sending.time, "sleep", lambda seconds: clock.__setitem__("now", clock["now"] + seconds)
+    )
+    pace = sending._Pace(per_second=4)
+    sent_at = []
+    for _ in range(5):
+        pace.wait()
+        sent_at.append(clock["now"])
+    assert sent_at == [100.0, 100.25, 100.5, 100.75, 101.0], "one every quarter second"
+    assert sending._Pace(per_second=0).gap == 0, "0: as fast as the mail server takes them"
