@@ -11,7 +11,7 @@ from actionhub.brands.selectors import (
     brands_tracker,
 )
 from actionhub.campaigns.selectors import campaign_get_default, campaign_part
-from actionhub.core.page_cache import public_page
+from actionhub.core.page_cache import for_visitor, public_page
 from actionhub.staff.selectors import staff_is_signed_in
 
 
@@ -41,6 +41,12 @@ def tracker(request):
         "sectors": brands_sectors(campaign=campaign),
         "statuses": Brand.Status.choices,
         "chosen": {"status": status, "sector": sector, "sort": sort, "descending": descending},
+        # A group's link lands here: a brand's letter, however the list is sorted or filtered
+        # first, keeps the link's source.
+        "source": for_visitor(request, "source"),
+        "source_disabled": for_visitor(request, "source-disabled"),
+        "source_query": for_visitor(request, "source-query"),
+        "source_query_and": for_visitor(request, "source-query-and"),
         "columns": [
             ("name", "Brand"),
             ("sector", "Sector"),
@@ -67,5 +73,6 @@ def brand_page(request, slug):
         "days_left": brand.days_left(today),
         "overdue": brand.is_overdue(today),
         "letter": brand_letter_template(brand=brand, today=today),
+        "source_query": for_visitor(request, "source-query"),
     }
     return render(request, "brands/brand.html", context)

@@ -6,7 +6,7 @@ from actionhub.campaigns.selectors import (
     campaign_get_default,
     campaign_part,
 )
-from actionhub.core.page_cache import public_page
+from actionhub.core.page_cache import for_visitor, public_page
 from actionhub.events.selectors import demonstration_next_date
 from actionhub.parliament.postcodes import normalise_postcode
 from actionhub.pledges.selectors import pledge_progress
@@ -49,6 +49,9 @@ def letters(request):
             "campaign": campaign,
             "letters": campaign.letters.filter(recipient=LetterTemplate.Recipient.MP),
             "postcode": normalise_postcode(request.GET.get("postcode", "")),
+            # A group's link lands here: the letter it leads to keeps the link's source.
+            "source_query": for_visitor(request, "source-query"),
+            "source_query_and": for_visitor(request, "source-query-and"),
         },
     )
 
@@ -57,7 +60,12 @@ def letters(request):
 def briefing(request, slug):
     campaign = campaign_get_default()
     letter = get_object_or_404(LetterTemplate, campaign=campaign, slug=slug)
-    return render(request, "campaigns/briefing.html", {"campaign": campaign, "letter": letter})
+    context = {
+        "campaign": campaign,
+        "letter": letter,
+        "source_query": for_visitor(request, "source-query"),
+    }
+    return render(request, "campaigns/briefing.html", context)
 
 
 @public_page

@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Site and audit log"
 
     def ready(self):
-        from actionhub.core import checks  # noqa: F401  (registers the deploy checks)
+        # The deploy checks; and the `source` visitor values (core.page_cache), which a page
+        # served from the shared cache may need before anything imports the forms that use them.
+        from actionhub.core import checks, sources  # noqa: F401

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from actionhub.campaigns.models import WEEKDAYS, Demonstration
+from actionhub.core.sources import source_clean
 from actionhub.core.text import person_name, single_line
 from actionhub.events.models import RSVP_WORDING, Series
 from actionhub.supporters.forms import email_field, refuse_disposable
@@ -59,6 +60,8 @@ class RsvpForm(forms.Form):
         error_messages={"required": "Tick the box so that we can keep your place."},
     )
     hear_more = forms.BooleanField(label=CAMPAIGN_EMAILS_WORDING, required=False)
+    # The `?source=` code of the link, in a plain field: odd content is dropped, never shown.
+    source = forms.Field(required=False, widget=forms.HiddenInput)
     website = forms.Field(
         label="Leave this empty",
         required=False,
@@ -80,6 +83,9 @@ class RsvpForm(forms.Form):
 
     def clean_guests(self):
         return self.cleaned_data.get("guests") or 0
+
+    def clean_source(self):
+        return source_clean(str(self.cleaned_data.get("source") or ""))
 
     def clean_website(self):
         return str(self.cleaned_data.get("website") or "")

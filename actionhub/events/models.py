@@ -208,6 +208,7 @@ class Subscription(BaseModel):
     remind_day_before = models.BooleanField(default=True)
     remind_two_hours = models.BooleanField(default=False)
     hear_more = models.BooleanField(default=False)
+    source = models.CharField(max_length=40, blank=True, help_text="From ?source= on the link.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     confirmation_nonce = models.CharField(max_length=32, blank=True)
     submitted_at = models.DateTimeField()
@@ -246,6 +247,7 @@ class Rsvp(BaseModel):
     remind_day_before = models.BooleanField(default=True)
     remind_two_hours = models.BooleanField(default=False)
     hear_more = models.BooleanField(default=False)
+    source = models.CharField(max_length=40, blank=True, help_text="From ?source= on the link.")
     confirmation_nonce = models.CharField(max_length=32, blank=True)
     submitted_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -266,7 +268,10 @@ class Rsvp(BaseModel):
                 name="one_rsvp_per_person_per_date",
             )
         ]
-        indexes = [models.Index(fields=["status", "occurrence"])]
+        indexes = [
+            models.Index(fields=["status", "occurrence"]),
+            models.Index(fields=["occurrence", "source"]),
+        ]
 
     def __str__(self):
         return f"{self.display_name} – {self.get_status_display()}"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
+from actionhub.core.sources import source_clean
 from actionhub.events.calendar import occurrence_calendar
 from actionhub.events.models import RSVP_WORDING, Occurrence, Rsvp, Series, Subscription
 from actionhub.supporters.confirmation import (
@@ -69,7 +70,7 @@ def rsvp_submit(*, occurrence: Occurrence, data: dict, ip_address: str | None) -
                 return Rsvp.objects.get(occurrence=occurrence, email_normalised=normalised)
         else:
             rsvp = existing
-            for name, value in fields.items():
+            for name, value in _resubmitted(fields).items():
                 setattr(rsvp, name, value)
             rsvp.save()
         rsvp_email(
@@ -107,7 +108,15 @@ def _rsvp_fields(data: dict) -> dict:
         "remind_day_before": bool(data.get("remind_day_before")),
         "remind_two_hours": bool(data.get("remind_two_hours")),
         "hear_more": bool(data.get("hear_more")),
+        "source": source_clean(data.get("source")),
     }
+
+
+def _resubmitted(fields: dict) -> dict:
+    """What a new submission changes on the row it replaces (pending, cancelled or stopped):
+    everything, but the link's source code only when this one came with one (the form sent
+    again from a page reached some other way still counts for the link that brought them)."""
+    return fields if fields["source"] else {k: v for k, v in fields.items() if k != "source"}
 
 
 def rsvp_confirmation_token(rsvp: Rsvp) -> str:
@@ -290,7 +299,7 @@ def subscription_submit(*, series: Series, data: dict, ip_address: str | None):
                             "You are already coming every week")  # fmt: skip
         return subscription
     with transaction.atomic():
-        for name, value in fields.items():
+        for name, value in _resubmitted(fields).items():
             setattr(subscription, name, value)
         subscription.status = Subscription.Status.PENDING
         subscription.confirmation_nonce = confirmation_nonce()
@@ -356,6 +365,7 @@ def subscription_rsvps_fill(*, subscription: Subscription) -> int:
         if withdrawn is not None:  # stopped earlier and started again: the same row comes back
             with transaction.atomic():
                 withdrawn.subscription, withdrawn.cancelled_at = subscription, None
+                withdrawn.source = subscription.source or withdrawn.source
                 _rsvp_place(withdrawn)
             made += 1
             continue
@@ -367,7 +377,8 @@ def subscription_rsvps_fill(*, subscription: Subscription) -> int:
                     first_name=subscription.first_name, last_name=subscription.last_name,
                     guests=subscription.guests, remind_day_before=subscription.remind_day_before,
                     remind_two_hours=subscription.remind_two_hours,
-                    hear_more=subscription.hear_more, submitted_at=subscription.submitted_at,
+                    hear_more=subscription.hear_more, source=subscription.source,
+                    submitted_at=subscription.submitted_at,
                 )  # fmt: skip
                 _rsvp_place(rsvp)
             made += 1

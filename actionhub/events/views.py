@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from actionhub.campaigns.selectors import campaign_get_default, campaign_part
 from actionhub.core.ip import client_ip
-from actionhub.core.page_cache import public_page
+from actionhub.core.page_cache import for_visitor, public_page
 from actionhub.events.calendar import (
     google_calendar_url,
     occurrence_calendar,
@@ -98,6 +98,7 @@ def _date_label(occurrence) -> str:
 def _page_with_form(request, series, template, open_dates, context):
     choices = [(o.date.isoformat(), _date_label(o)) for o in open_dates]
     initial = {"when": choices[0][0]} if len(choices) == 1 else {}
+    initial["source"] = for_visitor(request, "source")
     form = RsvpForm(request.POST or None, dates=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,6 +116,7 @@ def _page_with_form(request, series, template, open_dates, context):
         "form": form,
         "feed_path": f"/events/{series.slug}/calendar.ics",
         "webcal_url": _webcal(request, series),
+        "source_query": for_visitor(request, "source-query"),
     }
     return render(request, template, context, status=400 if form.errors else 200)
 

@@ -15,7 +15,13 @@ from actionhub.letters.compose import letter_prefill, personal_share
 from actionhub.letters.forms import BrandLetterDetailsForm, BrandLetterEditForm
 from actionhub.letters.models import Letter
 from actionhub.letters.services import LettersRateLimited, letter_submit
-from actionhub.letters.views import after_submit, draft_get, draft_save, see_other
+from actionhub.letters.views import (
+    after_submit,
+    draft_get,
+    draft_save,
+    draft_take_source,
+    see_other,
+)
 from actionhub.supporters.views import remembered_address
 
 
@@ -41,7 +47,7 @@ def _context(brand, template, form, **extra):
 def brand_letter_write(request, slug):
     brand, template = _brand_and_template(slug)
     key = _draft_key(slug, template)
-    draft = draft_get(request, key)
+    draft = draft_take_source(request, key, draft_get(request, key))
     prefill = letter_prefill(template_body=template.body, mp_name=brand.name)
     if request.method == "POST":
         form = BrandLetterEditForm(request.POST, template_body=template.body)
@@ -74,6 +80,7 @@ def brand_letter_details(request, slug):
                 letter = letter_submit(
                     template=template, brand=brand, subject=draft["subject"], body=draft["body"],
                     details=form.cleaned_data, ip_address=client_ip(request),
+                    source=draft.get("source", ""),
                 )  # fmt: skip
             except LettersRateLimited as limited:
                 form.add_error(None, str(limited))

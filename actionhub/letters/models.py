@@ -21,7 +21,7 @@ class Letter(BaseModel):
     """One constituent's letter to their MP, from the template they chose and edited.
 
     The personal fields are blanked by the retention task; what remains (letter, constituency,
-    MP, how personal, delivery, reply) feeds the organisers' reports.
+    MP, how personal, delivery, reply, the link's source code) feeds the organisers' reports.
     """
 
     class Delivery(models.TextChoices):
@@ -74,6 +74,7 @@ class Letter(BaseModel):
     delivery = models.CharField(max_length=12, choices=Delivery.choices)
     status = models.CharField(max_length=24, choices=Status.choices)
     campaign_emails = models.BooleanField(default=False)
+    source = models.CharField(max_length=40, blank=True, help_text="From ?source= on the link.")
     submitted_at = models.DateTimeField(default=timezone.now)
     confirmation_nonce = models.CharField(max_length=32, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -95,6 +96,7 @@ class Letter(BaseModel):
         indexes = [
             models.Index(fields=["status", "sent_at"]),
             models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["template", "source"]),
         ]
         permissions = [("view_letter_report", "Can view the letters report")]
 

@@ -18,6 +18,7 @@ from actionhub.brands.models import Brand
 from actionhub.campaigns.models import LetterTemplate
 from actionhub.core.email import from_address, message_id_new
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
+from actionhub.core.sources import source_clean
 from actionhub.letters.compose import letter_prefill, personal_share, signature_block
 from actionhub.letters.models import (
     MP_CONSENT_WORDING,
@@ -62,9 +63,10 @@ class Confirmation:
 
 def letter_submit(
     *, template: LetterTemplate, subject: str, body: str, details: dict, ip_address: str | None,
-    placement: Placement | None = None, brand: Brand | None = None,
+    placement: Placement | None = None, brand: Brand | None = None, source: str = "",
 ) -> Letter | None:  # fmt: skip
-    """Record a letter the supporter has finished, to their MP (placement) or to a brand.
+    """Record a letter the supporter has finished, to their MP (placement) or to a brand,
+    with the `?source=` code of the link it was started from.
     Site delivery waits for email confirmation; the other ways hand the letter over at once."""
     if details.get("website"):
         return None  # a robot filled the hidden field
@@ -103,6 +105,7 @@ def letter_submit(
         delivery=details["delivery"],
         status=Letter.Status.AWAITING_CONFIRMATION if site else Letter.Status.HANDED_OVER,
         campaign_emails=bool(details.get("campaign_emails")) and bool(email),
+        source=source_clean(source),
         ip_address=ip_address,
     )
     if site or letter.campaign_emails:

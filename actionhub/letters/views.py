@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from actionhub.campaigns.selectors import campaign_get_default
 from actionhub.core.ip import client_ip
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
+from actionhub.core.sources import source_clean
 from actionhub.letters.compose import letter_prefill, mailto_url, personal_share
 from actionhub.letters.documents import letter_docx, letter_pdf, pdf_can_print
 from actionhub.letters.forms import LetterDetailsForm, LetterEditForm, PostcodeForm, ReplyForm
@@ -60,6 +61,16 @@ def draft_save(request, slug, draft: dict | None) -> None:
     request.session[DRAFTS] = drafts
 
 
+def draft_take_source(request, key, draft: dict) -> dict:
+    """The draft, with the `?source=` code of the link the letter was started from, kept in the
+    session until the letter is sent. A later request without a code keeps the one it has."""
+    source = source_clean(request.GET.get("source"))
+    if source and draft.get("source") != source:
+        draft = draft | {"source": source}
+        draft_save(request, key, draft)
+    return draft
+
+
 def _placement(draft):
     """Where the draft's postcode is, looked up again so a changed MP is never written to."""
     try:
@@ -71,14 +82,15 @@ def _placement(draft):
 
 def letter_start(request, slug):
     template = _template(slug)
-    draft = draft_get(request, slug)
+    draft = draft_take_source(request, slug, draft_get(request, slug))
     if request.method == "POST":
         form = PostcodeForm(request.POST)
         if form.is_valid():
             placement = _look_up(request, form)
             if placement is not None:
                 if draft.get("postcode") != placement.postcode:
-                    draft = {}  # a different MP: start the letter afresh
+                    # A different MP: start the letter afresh, from the same link.
+                    draft = {"source": draft["source"]} if draft.get("source") else {}
                 draft_save(request, slug, draft | {"postcode": placement.postcode})
                 return see_other("letter-write", slug)
     else:
@@ -164,6 +176,7 @@ def letter_details(request, slug):
                     body=draft["body"],
                     details=form.cleaned_data,
                     ip_address=client_ip(request),
+                    source=draft.get("source", ""),
                 )
             except LettersRateLimited as limited:
                 form.add_error(None, str(limited))

@@ -3,7 +3,7 @@ choices (what they did, where, through which link, when)."""
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from actionhub.events.models import Rsvp
@@ -31,10 +31,7 @@ def _actions(mailing: Mailing) -> tuple[QuerySet, str] | None:
         )
         return letters, "submitted_at"
     if action == Mailing.Action.RSVPED:
-        coming = [Rsvp.Status.CONFIRMED, Rsvp.Status.WAITING]
-        rsvps = Rsvp.objects.filter(
-            person=person, status__in=coming, occurrence__series__campaign=campaign
-        )
+        rsvps = _coming().filter(person=person, occurrence__series__campaign=campaign)
         if mailing.occurrence_id:
             rsvps = rsvps.filter(occurrence_id=mailing.occurrence_id)
         return rsvps, "confirmed_at"
@@ -47,6 +44,27 @@ def _signed() -> QuerySet:
 
 def _written() -> QuerySet:
     return Letter.objects.filter(status__in=LETTER_WRITTEN)
+
+
+def _coming() -> QuerySet:
+    return Rsvp.objects.filter(status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITING])
+
+
+def _source(mailing: Mailing) -> str:
+    return mailing.source.lower()  # codes are kept in lower case
+
+
+def _through_source(mailing: Mailing) -> Q:
+    """People whose signature, letter or RSVP for the mailing's campaign came through a link
+    with the mailing's source code."""
+    person, campaign, source = OuterRef("pk"), mailing.campaign_id, _source(mailing)
+    return (
+        Exists(_signed().filter(person=person, pledge__campaign=campaign, source=source))
+        | Exists(_written().filter(person=person, template__campaign=campaign, source=source))
+        | Exists(
+            _coming().filter(person=person, occurrence__series__campaign=campaign, source=source)
+        )
+    )
 
 
 def _day_start(day: date) -> datetime:
@@ -73,6 +91,8 @@ def audience_people(mailing: Mailing) -> QuerySet[Person]:
             )
     else:
         rows, field = actions
+        if mailing.source:  # that action, done through the link
+            rows = rows.filter(source=_source(mailing))
         people = people.filter(Exists(_within(rows, field, mailing.since, mailing.until)))
     if mailing.constituency_id:
         place = mailing.constituency_id
@@ -80,10 +100,8 @@ def audience_people(mailing: Mailing) -> QuerySet[Person]:
             Exists(_signed().filter(person=OuterRef("pk"), constituency_id=place))
             | Exists(_written().filter(person=OuterRef("pk"), constituency_id=place))
         )
-    if mailing.source:
-        people = people.filter(
-            Exists(_signed().filter(person=OuterRef("pk"), source=mailing.source))
-        )
+    if mailing.source and actions is None:
+        people = people.filter(_through_source(mailing))
     return people
 
 
@@ -101,7 +119,8 @@ def audience_describe(mailing: Mailing) -> str:
     if mailing.constituency_id:
         parts.append(f"in {mailing.constituency}")
     if mailing.source:
-        parts.append(f"through links with the source code “{mailing.source}”")
+        did = "" if mailing.action else "who signed, wrote or said they are coming "
+        parts.append(f"{did}through links with the source code “{_source(mailing)}”")
     if mailing.since and mailing.until:
         parts.append(f"between {mailing.since:%-d %B %Y} and {mailing.until:%-d %B %Y}")
     elif mailing.since:

@@ -39,7 +39,7 @@ class MailingForm(forms.ModelForm):
         return body_clean(self.cleaned_data.get("body", ""))
 
     def clean_source(self):
-        return " ".join(self.cleaned_data.get("source", "").split())
+        return " ".join(self.cleaned_data.get("source", "").split()).lower()
 
     def clean(self):
         cleaned = super().clean()

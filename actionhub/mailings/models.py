@@ -43,7 +43,8 @@ class Mailing(BaseModel):
     )  # fmt: skip
     source = models.CharField(
         "source code", max_length=40, blank=True,
-        help_text="Only people who signed through a link with this ?source= code.",
+        help_text="Only people who signed, wrote or said they are coming through a link with "
+        "this ?source= code; with “Who did”, only those who did that through it.",
     )  # fmt: skip
     since = models.DateField(
         "on or after", null=True, blank=True,

@@ -1,4 +1,3 @@
-import re
 import time
 
 from django import forms
@@ -6,19 +5,15 @@ from django.conf import settings
 from django.core import signing
 
 from actionhub.core.page_cache import visitor_value
+from actionhub.core.sources import source_clean
 from actionhub.core.text import person_name
 from actionhub.parliament.postcodes import normalise_postcode
 from actionhub.pledges.models import SHOW_NAME_WORDING, SIGN_WORDING
 from actionhub.supporters.forms import email_field, refuse_disposable
 from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING
 
-SOURCE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 TIMING_SALT = "pledge-form-started"
 FORM_MAX_AGE = 24 * 60 * 60
-
-
-def clean_source(value: str | None) -> str:
-    return value if value and SOURCE_CODE.fullmatch(value) else ""
 
 
 def form_started_token() -> str:
@@ -28,11 +23,6 @@ def form_started_token() -> str:
 @visitor_value("pledge-started")
 def _form_started_for_visitor(request) -> str:
     return form_started_token()
-
-
-@visitor_value("source")
-def _source_for_visitor(request) -> str:
-    return clean_source(request.GET.get("source"))
 
 
 def form_started_at(token) -> float | None:
@@ -112,7 +102,7 @@ class SignatureForm(forms.Form):
         return refuse_disposable(email, "we cannot accept addresses from temporary email services.")
 
     def clean_source(self):
-        return clean_source(str(self.cleaned_data.get("source") or ""))
+        return source_clean(str(self.cleaned_data.get("source") or ""))
 
     def clean(self):
         data = super().clean()

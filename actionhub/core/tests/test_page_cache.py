@@ -115,6 +115,28 @@ def test_a_shared_links_source_and_trackers_do_not_split_the_kept_page(pledge):
     assert b"<script>alert" not in hostile.content
 
 
+@pytest.mark.parametrize(
+    "path", ["/pledge/{slug}/", "/demonstration/", "/write-to-your-mp/", "/brands/",
+             "/brands/threadwell/", "/briefings/general/"],
+)  # fmt: skip
+def test_a_kept_page_never_gives_one_visitors_source_code_to_another(
+    pledge, path, django_assert_num_queries
+):
+    BrandFactory(name="Threadwell", slug="threadwell", status=Brand.Status.ASKED)
+    url = path.format(slug=pledge.slug)
+    first = Client().get(url + "?source=Shul-Newsletter")
+
+    with django_assert_num_queries(0):  # served from the kept page
+        second = Client().get(url)
+        third = Client().get(url + "?source=youth-club")
+
+    assert b"shul-newsletter" in first.content
+    assert b"shul-newsletter" not in second.content
+    assert b"shul-newsletter" not in third.content
+    assert b"youth-club" in third.content
+    assert PLACEHOLDER_PREFIX.encode() not in second.content + third.content
+
+
 def test_parameters_that_change_a_page_are_kept_apart(campaign):
     BrandFactory(name="Asked Brand", status=Brand.Status.ASKED)
     BrandFactory(name="Committed Brand", status=Brand.Status.COMMITTED)

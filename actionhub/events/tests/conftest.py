@@ -42,3 +42,9 @@ def link(message, kind) -> str:
 
 def last_to(address):
     return [message for message in mail.outbox if address in message.to][-1]
+
+
+def hidden_source(page) -> str:
+    """The source code the page's form sends, as a browser would send it."""
+    found = re.search(r'name="source"(?: value="([^"]*)")?', page.content.decode())
+    return found[1] or ""

@@ -10,7 +10,7 @@ from django.core import mail
 from actionhub.events.models import Rsvp, Subscription
 from actionhub.events.schedule import occurrences_generate
 from actionhub.events.services import subscriptions_fill_all
-from actionhub.events.tests.conftest import last_to, link
+from actionhub.events.tests.conftest import hidden_source, last_to, link
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -116,3 +116,29 @@ def test_every_week_uses_the_name_given_on_its_own_form(client, series, rsvp):
         client.post(link(mail.outbox[-1], "every-week/confirm"))
 
     assert {rsvp.display_name for rsvp in Rsvp.objects.all()} == {"Miri C."}
+
+
+def test_every_week_from_a_groups_link_gives_each_date_its_source_code(client, series, rsvp):
+    with time_machine.travel(MONDAY, tick=False):
+        page = client.get("/events/weekly/?source=Shul-Newsletter")
+        rsvp("/events/weekly/", "every-week", source=hidden_source(page))
+        rsvp("/events/weekly/", "every-week", source="")  # sent again, from a plain link
+        client.post(link(mail.outbox[-1], "every-week/confirm"))
+
+    assert Subscription.objects.get().source == "shul-newsletter"
+    assert Rsvp.objects.count() == 10
+    assert set(Rsvp.objects.values_list("source", flat=True)) == {"shul-newsletter"}
+
+
+@pytest.mark.parametrize("source", ["%3Cscript%3E", "a" * 41, ""])
+def test_every_week_from_a_link_with_a_bad_source_code_is_kept_without_one(
+    client, series, rsvp, source
+):
+    with time_machine.travel(MONDAY, tick=False):
+        page = client.get(f"/events/weekly/?source={source}")
+        response = rsvp("/events/weekly/", "every-week", source=hidden_source(page))
+        client.post(link(mail.outbox[-1], "every-week/confirm"))
+
+    assert response.status_code == 303
+    assert Subscription.objects.get().source == ""
+    assert set(Rsvp.objects.values_list("source", flat=True)) == {""}

@@ -62,7 +62,7 @@ def test_an_end_date_stops_the_dates(campaign):
 
 
 def test_rsvp_details_are_erased_30_days_after_the_date_unless_they_asked_to_hear_more(campaign):
-    rsvp = RsvpFactory(attended_at=datetime(2026, 12, 1, 18, tzinfo=UTC))
+    rsvp = RsvpFactory(attended_at=datetime(2026, 12, 1, 18, tzinfo=UTC), source="shul")
     stays = RsvpFactory(occurrence=rsvp.occurrence, hear_more=True)
     consent_record(
         person=stays.person, purpose=Consent.Purpose.CAMPAIGN_EMAILS, wording="Email me",
@@ -87,6 +87,7 @@ def test_rsvp_details_are_erased_30_days_after_the_date_unless_they_asked_to_hea
     assert rsvp.first_name == rsvp.last_name == rsvp.email_normalised == ""
     assert rsvp.person is None
     assert rsvp.attended_at is not None  # attendance is still counted
+    assert rsvp.source == "shul"  # and what each link brought: no one's personal data
     stays.refresh_from_db()
     assert stays.first_name and stays.person is not None
     stopped.refresh_from_db()

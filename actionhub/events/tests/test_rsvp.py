@@ -9,7 +9,7 @@ from django.core import mail
 from icalendar import Calendar
 
 from actionhub.events.models import Occurrence, Rsvp, Series
-from actionhub.events.tests.conftest import last_to, link
+from actionhub.events.tests.conftest import hidden_source, last_to, link
 from actionhub.supporters.models import Consent
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
@@ -204,3 +204,46 @@ def test_access_is_described_only_as_far_as_organisers_know_it(
             assert "<dt>Accessibility</dt>" not in page, url
         else:
             assert f"<dt>Accessibility</dt><dd>{shown}</dd>" in page, url
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_an_rsvp_from_a_groups_link_to_the_demonstration_keeps_its_source_code(
+    client, campaign, rsvp
+):
+    page = client.get("/demonstration/?source=Shul-Newsletter")
+    assert hidden_source(page) == "shul-newsletter"
+    on = "/events/weekly-demonstration/2026-12-08/?source=shul-newsletter"
+    assert f'href="{on}"' in page.content.decode()  # a date's own page keeps it too
+    assert hidden_source(client.get(on)) == "shul-newsletter"
+
+    response = rsvp("/demonstration/", "2026-12-01", source=hidden_source(page))
+
+    assert response.status_code == 303
+    assert Rsvp.objects.get().source == "shul-newsletter"
+
+
+@time_machine.travel(MONDAY, tick=False)
+@pytest.mark.parametrize("source", ["%3Cscript%3E", "a" * 41, ""])
+def test_an_rsvp_from_a_link_with_a_bad_source_code_is_kept_without_one(
+    client, campaign, rsvp, source
+):
+    page = client.get(f"/demonstration/?source={source}")
+    assert hidden_source(page) == ""
+
+    response = rsvp("/demonstration/", "2026-12-01", source=hidden_source(page))
+    tampered = rsvp("/demonstration/", "2026-12-08", source="<script>", email="ruth@example.org")
+
+    assert response.status_code == tampered.status_code == 303
+    assert list(Rsvp.objects.values_list("source", flat=True)) == ["", ""]
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_saying_again_before_confirming_keeps_the_source_code_unless_a_new_one_comes(
+    client, series, rsvp
+):
+    rsvp("/events/weekly/", "2026-12-01", source="shul-newsletter")
+    rsvp("/events/weekly/", "2026-12-01", source="", guests="1")
+    assert Rsvp.objects.values_list("source", "guests").get() == ("shul-newsletter", 1)
+
+    rsvp("/events/weekly/", "2026-12-01", source="Youth-Club")
+    assert Rsvp.objects.get().source == "youth-club"

@@ -221,3 +221,34 @@ def test_the_letter_to_a_brand_does_not_promise_an_address_it_never_asks_for(cli
 
     send = client.get("/brands/threadwell/ask/send/", follow=True).content.decode()
     assert "Postal address" not in send
+
+
+def test_a_brand_letter_from_a_groups_link_to_the_brands_keeps_its_source_code(client, ask):
+    tracker = client.get("/brands/?source=Shul-Newsletter").content.decode()
+    assert 'href="/brands/threadwell/?source=shul-newsletter"' in tracker
+    assert "&amp;sort=name&amp;order=desc&amp;source=shul-newsletter" in tracker  # sorted too
+    assert 'name="source" value="shul-newsletter" >' in tracker  # and filtered
+    brand_page = client.get("/brands/threadwell/?source=shul-newsletter").content.decode()
+    assert 'href="/brands/threadwell/ask/?source=shul-newsletter"' in brand_page
+
+    client.get("/brands/threadwell/ask/?source=shul-newsletter")
+    response = ask()  # its pages are opened again without the code
+
+    assert response["Location"] == "/brands/threadwell/ask/check-your-email/"
+    client.post(confirmation_link(mail.outbox[0]))
+    letter = Letter.objects.get()
+    assert (letter.source, letter.status) == ("shul-newsletter", Letter.Status.SENT)
+
+
+@pytest.mark.parametrize("source", ["%3Cscript%3E", "a" * 41, ""])
+def test_a_brand_letter_from_a_link_with_a_bad_source_code_is_sent_without_one(client, ask, source):
+    tracker = client.get(f"/brands/?source={source}").content.decode()
+    assert 'href="/brands/threadwell/"' in tracker
+    assert "source=" not in tracker  # no empty code on its links, nor from its form
+    assert '<input type="hidden" name="source" value="" disabled>' in tracker
+
+    client.get(f"/brands/threadwell/ask/?source={source}")
+    response = ask()
+
+    assert response["Location"] == "/brands/threadwell/ask/check-your-email/"
+    assert Letter.objects.get().source == ""

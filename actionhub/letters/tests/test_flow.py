@@ -295,3 +295,33 @@ def test_a_letter_template_supporters_used_cannot_be_removed_from_the_pack(
 
     assert "general cannot be removed: supporters have used it" in str(refused.value.problems)
     assert Letter.objects.get().template.slug == "general"
+
+
+def test_a_letter_started_from_a_groups_link_keeps_its_source_code(client, write, template):
+    listing = client.get("/write-to-your-mp/?source=Shul-Newsletter").content.decode()
+    start = f"/write-to-your-mp/{template.slug}/?source=shul-newsletter"
+    assert f'href="{start}"' in listing
+    briefing = client.get(f"/briefings/{template.slug}/?source=shul-newsletter").content.decode()
+    assert f'href="{start}"' in briefing
+
+    client.get(start)
+    client.get(f"/write-to-your-mp/{template.slug}/")  # back to the start without the code
+    response = write()
+
+    assert response.status_code == 303
+    assert Letter.objects.get().source == "shul-newsletter"
+
+
+@pytest.mark.parametrize("source", ["%3Cscript%3E", "a" * 41, ""])
+def test_a_letter_from_a_link_with_a_bad_source_code_is_sent_without_one(
+    client, write, template, source
+):
+    listing = client.get(f"/write-to-your-mp/?source={source}").content.decode()
+    assert f'href="/write-to-your-mp/{template.slug}/"' in listing
+    assert "source=" not in listing
+
+    client.get(f"/write-to-your-mp/{template.slug}/?source={source}")
+    response = write(delivery="download", email="", pass_to_mp=None)
+
+    assert response.status_code == 303
+    assert Letter.objects.get().source == ""

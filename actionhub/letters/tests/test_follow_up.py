@@ -117,6 +117,7 @@ def test_retention_removes_unconfirmed_letters_and_blanks_details_later(client, 
     with time_machine.travel(sent_at, tick=False):
         write(email="someone@example.org")  # never confirmed
         write(delivery="download", email="", pass_to_mp=None)
+    Letter.objects.update(source="shul")  # as if written from a group's link
 
     with time_machine.travel(sent_at + timedelta(days=8), tick=False):
         letters_apply_retention()
@@ -137,6 +138,7 @@ def test_retention_removes_unconfirmed_letters_and_blanks_details_later(client, 
     assert sent.person is None
     assert sent.status == Letter.Status.SENT
     assert sent.mp_name == "Alex Example"
+    assert sent.source == handed_over.source == "shul"  # what each link brought: not personal
     assert not Person.objects.filter(email="ruth@example.org").exists()
 
 

@@ -9,7 +9,9 @@ from actionhub.brands.tests.factories import BrandFactory
 from actionhub.campaigns.models import Campaign
 from actionhub.core.email import address_suppress
 from actionhub.core.models import SuppressedAddress
+from actionhub.events.models import Rsvp
 from actionhub.events.tests.factories import OccurrenceFactory, RsvpFactory
+from actionhub.letters.models import Letter
 from actionhub.letters.tests.factories import LetterFactory
 from actionhub.mailings.audience import audience_describe, audience_people
 from actionhub.mailings.models import Mailing
@@ -74,6 +76,39 @@ def test_narrowed_by_constituency_and_source_code(campaign):
     assert audience(constituency=there, source="shul-north") == set()
 
 
+def test_a_source_code_counts_whatever_people_did_through_the_link(campaign):
+    signer, writer, asker, coming, elsewhere, other_code = (hearing_more() for _ in range(6))
+    signed(signer, source="shul-north")
+    LetterFactory(person=writer, source="shul-north")
+    brand = BrandFactory()
+    LetterFactory(person=asker, brand=brand, mp=None, constituency=None, mp_name=brand.name,
+                  mp_party="", source="shul-north")  # fmt: skip
+    RsvpFactory(person=coming, source="shul-north")
+    RsvpFactory(person=hearing_more(), source="shul-north", status=Rsvp.Status.CANCELLED)
+    LetterFactory(person=hearing_more(), source="shul-north",
+                  status=Letter.Status.AWAITING_CONFIRMATION)  # fmt: skip
+    SignatureFactory(person=elsewhere, source="shul-north")  # another campaign's pledge
+    signed(other_code, source="youth")
+    LetterFactory(person=other_code, source="")
+
+    assert audience(source="shul-north") == {signer, writer, asker, coming}
+    assert audience(source="Shul-North") == {signer, writer, asker, coming}, "as typed"
+    assert audience(action=Mailing.Action.WROTE_TO_MP, source="shul-north") == {writer}
+    assert audience(action=Mailing.Action.ASKED_BRAND, source="shul-north") == {asker}
+    assert audience(action=Mailing.Action.RSVPED, source="shul-north") == {coming}
+    assert audience(action=Mailing.Action.SIGNED, source="shul-north") == {signer}
+
+
+def test_with_what_they_did_a_source_code_counts_only_that_done_through_the_link(campaign):
+    signed_elsewhere = hearing_more()
+    signed(signed_elsewhere, source="")
+    RsvpFactory(person=signed_elsewhere, source="shul-north")
+
+    assert audience(source="shul-north") == {signed_elsewhere}
+    assert audience(action=Mailing.Action.SIGNED, source="shul-north") == set()
+    assert audience(action=Mailing.Action.RSVPED, source="shul-north") == {signed_elsewhere}
+
+
 def test_narrowed_by_date_in_uk_days(campaign):
     now = timezone.now()
     early, late = hearing_more(), hearing_more()
@@ -113,4 +148,13 @@ def test_the_audience_in_words(campaign):
     words = audience_describe(mailing)
     assert words.startswith("Everyone who agreed to hear more and signed the pledge")
     assert "in Hampstead and Highgate" in words
-    assert "“shul-north”" in words
+    assert (
+        "signed the pledge, in Hampstead and Highgate, through links with the source code “shul-north”"
+        in words
+    )
+
+    anything = audience_describe(MailingFactory(source="Shul-North"))
+    assert anything == (
+        "Everyone who agreed to hear more, who signed, wrote or said they are coming through "
+        "links with the source code “shul-north”"
+    )

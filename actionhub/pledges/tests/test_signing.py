@@ -80,6 +80,32 @@ def test_a_bad_source_code_is_dropped_not_stored(pledge, sign):
     assert Signature.objects.get().source == ""
 
 
+def test_a_source_code_is_kept_in_lower_case_from_the_pledges_short_link(client, pledge, sign):
+    landing = client.get("/pledge/?source=Shul-Newsletter", follow=True)
+    assert landing.redirect_chain[-1][0] == f"/pledge/{pledge.slug}/?source=Shul-Newsletter"
+    assert 'name="source" value="shul-newsletter"' in landing.content.decode()
+
+    sign(source="Shul-Newsletter")
+    assert Signature.objects.get().source == "shul-newsletter"
+
+
+def test_the_migration_puts_the_source_codes_kept_before_in_lower_case(pledge):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from actionhub.pledges.tests.factories import SignatureFactory
+
+    migration = import_module("actionhub.pledges.migrations.0005_signature_source_lower_case")
+    mixed, lower, none = (SignatureFactory(pledge=pledge, source=source)
+                          for source in ("Shul-Newsletter", "youth_club", ""))  # fmt: skip
+    migration.lower_case_sources(apps, None)
+
+    assert [Signature.objects.get(pk=one.pk).source for one in (mixed, lower, none)] == [
+        "shul-newsletter", "youth_club", "",
+    ]  # fmt: skip
+
+
 def test_each_choice_is_recorded_as_its_own_consent_once_confirmed(client, pledge, sign, last_link):
     sign(show_name="on", campaign_emails="on")
     assert not Consent.objects.exists(), "nothing is agreed until the mailbox owner confirms"
