@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "actionhub.events",
     "actionhub.brands",
     "actionhub.mailings",
+    "actionhub.groups",
     "actionhub.console",
     "django.forms",
 ]
@@ -316,6 +317,8 @@ MAILING_BATCH_SIZE = env_int("MAILING_BATCH_SIZE", 500)
 # renewed as it sends. Well under TASK_STALLED_AFTER, after which a dead worker's batch is
 # queued again.
 MAILING_LEASE = timedelta(seconds=env_int("MAILING_LEASE_SECONDS", 120))
+# Community groups registered, co-leaders invited or page links asked for from one connection.
+GROUP_RATE_LIMITS = [(env_int("GROUP_ACTIONS_PER_DAY_PER_IP", 10), 24 * 60 * 60)]
 # Emails sent to one address in a day only because someone typed it into a form (confirmation
 # links, "you have already signed"), across every form; beyond this none are sent.
 SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = env_int("SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY", 6)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("actionhub.letters.urls")),
     path("", include("actionhub.events.urls")),
     path("", include("actionhub.brands.urls")),
+    path("", include("actionhub.groups.urls")),
     path("", include("actionhub.campaigns.urls")),
 ]

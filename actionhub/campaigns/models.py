@@ -36,6 +36,7 @@ WEEKDAYS = {
 RESERVED_PAGE_SLUGS = {
     "admin", "organisers", "pledge", "write-to-your-mp", "briefings", "demonstration", "brands",
     "appeal", "get-involved", "static", "media", "robots-txt", "favicon-ico", "supporters",
+    "groups", "g", "events", "screening",
 }  # fmt: skip
 
 

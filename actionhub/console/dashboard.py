@@ -23,6 +23,7 @@ from actionhub.core.models import OutboundEmail
 from actionhub.core.text import counted
 from actionhub.events.models import Occurrence, Rsvp, Series
 from actionhub.events.selectors import NOTES_AHEAD_DAYS, occurrences_without_notes
+from actionhub.groups.models import Group
 from actionhub.letters.models import Letter
 from actionhub.mailings.models import Mailing
 from actionhub.pledges.models import Signature
@@ -276,6 +277,13 @@ def attention_for(*, user, now: datetime) -> list[Attention]:
             items.append(Attention(
                 f"{counted(awaiting.count(), 'campaign email')} waiting for your approval",
                 _changelist("mailings_mailing", status__exact="awaiting-approval"),
+            ))  # fmt: skip
+    if user.has_perm("groups.approve_group"):
+        awaiting_groups = Group.objects.filter(status=Group.Status.AWAITING_APPROVAL).count()
+        if awaiting_groups:
+            items.append(Attention(
+                f"{counted(awaiting_groups, 'community group')} waiting for approval",
+                _changelist("groups_group", status__exact="awaiting-approval"),
             ))  # fmt: skip
     if user.has_perm("letters.view_letter"):
         month_ago = now - timedelta(days=30)

@@ -5,12 +5,10 @@ House of Commons, a bold subject line, and the body exactly as the supporter edi
 """
 
 import datetime
-import functools
 import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
@@ -22,16 +20,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from actionhub.core.pdf_fonts import RIGHT_TO_LEFT, pdf_fonts
 
 HOUSE_OF_COMMONS = ("House of Commons", "London", "SW1A 0AA")
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-DEJAVU_FONTS = Path("/usr/share/fonts/truetype/dejavu")
-RIGHT_TO_LEFT = {"R", "AL", "AN", "RLE", "RLO", "RLI"}
 FONT_SIZE = 11
 LINE_HEIGHT = 14.5
 
@@ -152,25 +149,12 @@ def letter_docx(letter: PrintableLetter) -> bytes:
     return buffer.getvalue()
 
 
-@functools.cache
-def _pdf_fonts() -> tuple[str, ...]:
-    """Register a Unicode TTF pair once: DejaVu Sans if installed, else reportlab's own Vera."""
-    regular, bold = DEJAVU_FONTS / "DejaVuSans.ttf", DEJAVU_FONTS / "DejaVuSans-Bold.ttf"
-    if regular.is_file() and bold.is_file():
-        fonts = {"DejaVuSans": str(regular), "DejaVuSans-Bold": str(bold)}
-    else:
-        fonts = {"Vera": "Vera.ttf", "VeraBd": "VeraBd.ttf"}
-    for name, file in fonts.items():
-        pdfmetrics.registerFont(TTFont(name, file))
-    return tuple(fonts)
-
-
 def pdf_can_print(letter: PrintableLetter) -> bool:
     """Whether the PDF shows every character of the letter as typed. Its font has no Chinese
     characters, and the PDF is laid out left to right without joining letters, so a name or
     words in Chinese, Arabic, Uyghur or Hebrew script would come out wrong: the Word document,
     which the reader's own fonts draw, shows them as typed."""
-    regular, _ = _pdf_fonts()
+    regular, _ = pdf_fonts()
     covered = pdfmetrics.getFont(regular).face.charToGlyph
     text = "".join(
         (letter.sender_name, letter.sender_address, letter.sender_email, letter.mp_name,
@@ -185,7 +169,7 @@ def pdf_can_print(letter: PrintableLetter) -> bool:
 
 def letter_pdf(letter: PrintableLetter) -> bytes:
     """The letter as an A4 PDF with the subject as its title."""
-    regular, bold = _pdf_fonts()
+    regular, bold = pdf_fonts()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,

@@ -44,6 +44,8 @@ ORGANISER_PERMISSIONS = {
     *_model("mailings", "mailing", *ALL),
     "mailings.send_mailing",
     "mailings.approve_mailing",
+    *_model("groups", "group", "view", "change"),
+    "groups.approve_group",
 }
 
 # At the demonstration: the dates, and the check-in page for one of them.

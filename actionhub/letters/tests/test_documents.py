@@ -7,6 +7,7 @@ import pypdf
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from actionhub.core import pdf_fonts
 from actionhub.letters import documents
 from actionhub.letters.documents import PrintableLetter, letter_date, letter_docx, letter_pdf
 
@@ -22,8 +23,8 @@ BODY = (
     "Yours sincerely,\n"
     "Ruth Cohen"
 )
-HAS_DEJAVU = (documents.DEJAVU_FONTS / "DejaVuSans.ttf").is_file() and (
-    documents.DEJAVU_FONTS / "DejaVuSans-Bold.ttf"
+HAS_DEJAVU = (pdf_fonts.DEJAVU_FONTS / "DejaVuSans.ttf").is_file() and (
+    pdf_fonts.DEJAVU_FONTS / "DejaVuSans-Bold.ttf"
 ).is_file()
 
 
@@ -182,12 +183,12 @@ def test_accents_curly_quotes_and_dashes_survive_in_the_pdf():
 
 
 def test_without_dejavu_the_pdf_falls_back_to_vera(monkeypatch, tmp_path):
-    monkeypatch.setattr(documents, "DEJAVU_FONTS", tmp_path)
-    documents._pdf_fonts.cache_clear()
+    monkeypatch.setattr(pdf_fonts, "DEJAVU_FONTS", tmp_path)
+    pdf_fonts.pdf_fonts.cache_clear()
     try:
         reader = pypdf.PdfReader(io.BytesIO(letter_pdf(make_letter())))
     finally:
-        documents._pdf_fonts.cache_clear()
+        pdf_fonts.pdf_fonts.cache_clear()
 
     fonts = {
         str(font.get_object()["/BaseFont"])
