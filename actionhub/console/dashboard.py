@@ -23,7 +23,7 @@ from actionhub.core.models import OutboundEmail
 from actionhub.core.text import counted
 from actionhub.events.models import Occurrence, Rsvp, Series
 from actionhub.events.selectors import NOTES_AHEAD_DAYS, occurrences_without_notes
-from actionhub.groups.models import Group
+from actionhub.groups.models import EventProposal, Group
 from actionhub.letters.models import Letter
 from actionhub.mailings.models import Mailing
 from actionhub.pledges.models import Signature
@@ -284,6 +284,12 @@ def attention_for(*, user, now: datetime) -> list[Attention]:
             items.append(Attention(
                 f"{counted(awaiting_groups, 'community group')} waiting for approval",
                 _changelist("groups_group", status__exact="awaiting-approval"),
+            ))  # fmt: skip
+        proposed = EventProposal.objects.filter(status=EventProposal.Status.PROPOSED).count()
+        if proposed:
+            items.append(Attention(
+                f"{counted(proposed, 'event')} proposed by groups, waiting for approval",
+                _changelist("groups_eventproposal", status__exact="proposed"),
             ))  # fmt: skip
     if user.has_perm("letters.view_letter"):
         month_ago = now - timedelta(days=30)

@@ -30,7 +30,7 @@ def series_sync_from_demonstration(*, demonstration: Demonstration) -> Series:
         series = Series(
             campaign=demonstration.campaign,
             demonstration=demonstration,
-            slug=_free_slug("weekly-demonstration"),
+            slug=series_slug_free("weekly-demonstration"),
             first_date=timezone.localdate(),
             **values,
         )
@@ -46,7 +46,7 @@ def series_sync_from_demonstration(*, demonstration: Demonstration) -> Series:
     return series
 
 
-def _free_slug(base: str) -> str:
+def series_slug_free(base: str) -> str:
     slug, number = base, 1
     while Series.objects.filter(slug=slug).exists():
         number += 1

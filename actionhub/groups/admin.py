@@ -1,4 +1,9 @@
-"""Community groups in the console: approve or decline registrations, see totals, remove."""
+"""Community groups in the console: approve or decline registrations and events, see totals,
+remove a group. Each operation is a confirmation page, then the service, which checks the
+permission and writes the audit entry."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -8,16 +13,81 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from actionhub.core.admin import AuditedModelAdmin
-from actionhub.groups.models import Group, Leader
+from actionhub.groups.models import EventProposal, Group, Leader
 from actionhub.groups.selectors import ACTIONS, groups_totals
-from actionhub.groups.services import group_approve, group_decline, group_remove
+from actionhub.groups.services import (
+    event_approve,
+    event_decline,
+    group_approve,
+    group_decline,
+    group_remove,
+)
 from actionhub.pledges.models import Signature
 
-OPERATIONS = {
-    "approve": (group_approve, "Approve", "Approved: its leaders have been emailed their link."),
-    "decline": (group_decline, "Decline", "Declined: the registration is deleted."),
-    "remove": (group_remove, "Remove", "Removed: its code still counts, as a removed group."),
-}
+APPROVE = "groups.approve_group"
+
+
+@dataclass(frozen=True)
+class Operation:
+    run: Callable  # (actor, obj, request)
+    button: str
+    done: str
+    explain: Callable  # obj -> list of paragraphs
+    dangerous: bool = True
+    deletes: bool = False
+
+
+class OperationsAdmin(AuditedModelAdmin):
+    """Adds `operations` to a model's console page, each offered where `offered` allows it."""
+
+    operations: dict[str, Operation] = {}
+
+    def offered(self, obj) -> list[str]:
+        raise NotImplementedError
+
+    def _offered(self, request, obj) -> list[str]:
+        return self.offered(obj) if request.user.has_perm(APPROVE) else []
+
+    def _url(self, name: str, *args) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}", args=args)
+
+    def operation_links(self, request, obj) -> list[tuple[str, str]]:
+        return [(self._url(name, obj.pk), self.operations[name].button)
+                for name in self._offered(request, obj)]  # fmt: skip
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.operation_view)
+        opts = self.model._meta
+        return [
+            *(path(f"<int:pk>/{name}/", view, {"operation": name},
+                   name=f"{opts.app_label}_{opts.model_name}_{name}")
+              for name in self.operations),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def operation_view(self, request, pk, operation):
+        obj = get_object_or_404(self.model, pk=pk)
+        if operation not in self._offered(request, obj):
+            raise PermissionDenied
+        chosen = self.operations[operation]
+        change_url = self._url("change", obj.pk)
+        if request.method == "POST" and request.POST.get("confirm"):
+            chosen.run(request.user, obj, request)
+            self.message_user(request, chosen.done, messages.SUCCESS)
+            response = HttpResponseRedirect(self._url("changelist") if chosen.deletes
+                                            else change_url)  # fmt: skip
+            response.status_code = 303
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{chosen.button} “{obj}”", "opts": self.model._meta,
+            "explanation": chosen.explain(obj), "form": None, "hidden": [],
+            "form_action": request.get_full_path(), "button": chosen.button,
+            "dangerous": chosen.dangerous, "back_url": change_url, "back_label": str(obj),
+            "back_text": "Go back without changing anything", "body_class": "app-groups",
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/confirm.html", context)
 
 
 class LeaderInline(admin.TabularInline):
@@ -31,8 +101,30 @@ class LeaderInline(admin.TabularInline):
         return False
 
 
+def _explain_approve(group: Group) -> list[str]:
+    return [
+        f"{group.name} ({group.get_kind_display().lower()}, {group.area}), code {group.code}.",
+        "Once approved, its leaders are emailed the private link to its page, and it is listed "
+        "on the groups page if it chose to be.",
+    ]
+
+
+def _explain_decline(group: Group) -> list[str]:
+    return ["The registration and its leader’s details are deleted, and the leader is told by "
+            "email. Its code is free again."]  # fmt: skip
+
+
+def _explain_remove(group: Group) -> list[str]:
+    return [
+        "Its page closes, it leaves the list, and its leaders are told by email; their details "
+        "are then deleted.",
+        f"Signatures, letters and RSVPs that came through its code ({group.code}) are kept and "
+        "still count, as a removed group. Its short link still works.",
+    ]
+
+
 @admin.register(Group)
-class GroupAdmin(AuditedModelAdmin):
+class GroupAdmin(OperationsAdmin):
     list_display = ["name", "kind", "area", "code", "status_shown", "actions_total"]
     list_filter = ["status", "kind", "listed"]
     search_fields = ["name", "area", "code"]
@@ -41,7 +133,34 @@ class GroupAdmin(AuditedModelAdmin):
     readonly_fields = ["code", "status", "confirmed_at", "approved_at", "approved_by",
                        "removed_at"]  # fmt: skip
     inlines = [LeaderInline]
-    change_form_template = "admin/groups/group/change_form.html"
+    change_form_template = "admin/groups/change_form.html"
+    operations = {
+        "approve": Operation(
+            run=lambda actor, group, request: group_approve(
+                actor=actor, group=group, request=request),
+            button="Approve the group", done="Approved: its leaders have been emailed their link.",
+            explain=_explain_approve, dangerous=False,
+        ),
+        "decline": Operation(
+            run=lambda actor, group, request: group_decline(
+                actor=actor, group=group, request=request),
+            button="Decline the group", done="Declined: the registration is deleted.",
+            explain=_explain_decline, deletes=True,
+        ),
+        "remove": Operation(
+            run=lambda actor, group, request: group_remove(
+                actor=actor, group=group, request=request),
+            button="Remove the group", done="Removed: its code still counts, as a removed group.",
+            explain=_explain_remove,
+        ),
+    }  # fmt: skip
+
+    def offered(self, group) -> list[str]:
+        return {
+            Group.Status.UNCONFIRMED: ["decline"],
+            Group.Status.AWAITING_APPROVAL: ["approve", "decline"],
+            Group.Status.APPROVED: ["remove"],
+        }.get(group.status, [])
 
     def has_add_permission(self, request):
         return False  # groups register themselves, and confirm by email
@@ -60,9 +179,9 @@ class GroupAdmin(AuditedModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_shown(self, group):
-        return (
-            "Removed group" if group.status == Group.Status.REMOVED else group.get_status_display()
-        )
+        if group.status == Group.Status.REMOVED:
+            return "Removed group"
+        return group.get_status_display()
 
     @admin.display(description="Actions taken through it")
     def actions_total(self, group):
@@ -76,77 +195,60 @@ class GroupAdmin(AuditedModelAdmin):
             totals = groups_totals([group])[group.pk]
             extra = {
                 "totals": [(ACTIONS[action], count) for action, count in totals.items()],
+                "totals_heading": f"Through its code, {group.code}",
                 "claimed_before": Signature.objects.filter(
                     source=group.code, confirmed_at__lt=group.created_at
                 ).count(),
-                "operations": [
-                    (reverse(f"admin:groups_group_{name}", args=[group.pk]), label)
-                    for name, label in self._operations_for(request, group)
-                ],
+                "operations": self.operation_links(request, group),
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
-    def _operations_for(self, request, group) -> list[tuple[str, str]]:
-        if not request.user.has_perm("groups.approve_group"):
-            return []
-        names = {
-            Group.Status.UNCONFIRMED: ["decline"],
-            Group.Status.AWAITING_APPROVAL: ["approve", "decline"],
-            Group.Status.APPROVED: ["remove"],
-        }.get(group.status, [])
-        return [(name, OPERATIONS[name][1]) for name in names]
 
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.operation_view)
-        return [
-            *(path(f"<int:pk>/{name}/", view, {"operation": name},
-                   name=f"groups_group_{name}") for name in OPERATIONS),
-            *super().get_urls(),
-        ]  # fmt: skip
-
-    def operation_view(self, request, pk, operation):
-        group = get_object_or_404(Group, pk=pk)
-        if operation not in dict(self._operations_for(request, group)):
-            raise PermissionDenied
-        function, button, done = OPERATIONS[operation]
-        change_url = reverse("admin:groups_group_change", args=[group.pk])
-        if request.method == "POST" and request.POST.get("confirm"):
-            function(actor=request.user, group=group, request=request)
-            self.message_user(request, done, messages.SUCCESS)
-            after = (
-                change_url if operation != "decline" else reverse("admin:groups_group_changelist")
-            )
-            response = HttpResponseRedirect(after)
-            response.status_code = 303
-            return response
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{button} “{group.name}”",
-            "opts": self.model._meta,
-            "explanation": _explanation(operation, group),
-            "form": None, "hidden": [], "form_action": request.get_full_path(),
-            "button": f"{button} the group", "dangerous": operation != "approve",
-            "back_url": change_url, "back_label": group.name,
-            "back_text": "Go back without changing anything", "body_class": "app-groups",
-        }  # fmt: skip
-        return TemplateResponse(request, "admin/confirm.html", context)
-
-
-def _explanation(operation: str, group: Group) -> list[str]:
-    if operation == "approve":
-        return [
-            f"{group.name} ({group.get_kind_display().lower()}, {group.area}), code {group.code}.",
-            "Once approved, its leaders are emailed the private link to its page, and it is "
-            "listed on the groups page if it chose to be.",
-        ]
-    if operation == "decline":
-        return [
-            "The registration and its leader’s details are deleted, and the leader is told "
-            "by email. Its code is free again.",
-        ]
+def _explain_event(proposal: EventProposal) -> list[str]:
     return [
-        "Its page closes, it leaves the list, and its leaders are told by email; their details "
-        "are then deleted.",
-        f"Signatures, letters and RSVPs that came through its code ({group.code}) are kept and "
-        "still count, as a removed group.",
+        f"{proposal.group.name} proposes {proposal.get_kind_display().lower()}, "
+        f"“{proposal.title}”, on {proposal.date:%A %-d %B %Y} at {proposal.start_time:%H:%M}, "
+        f"at {proposal.venue_name}, {proposal.street}, {proposal.town} {proposal.postcode}.",
+        proposal.summary,
+        "Once approved, it has its own page on the site and takes RSVPs, and the group’s "
+        "leaders are emailed its link.",
     ]
+
+
+@admin.register(EventProposal)
+class EventProposalAdmin(OperationsAdmin):
+    list_display = ["title", "group", "date", "status"]
+    list_filter = ["status"]
+    fields = ["group", "kind", "title", "summary", "date", "start_time", "duration_minutes",
+              "venue_name", "street", "town", "postcode", "capacity", "accessibility", "status",
+              "series", "decided_at", "decided_by"]  # fmt: skip
+    readonly_fields = fields
+    change_form_template = "admin/groups/change_form.html"
+    operations = {
+        "approve": Operation(
+            run=lambda actor, proposal, request: event_approve(
+                actor=actor, proposal=proposal, request=request),
+            button="Approve the event", done="Approved: it takes RSVPs on its own page.",
+            explain=_explain_event, dangerous=False,
+        ),
+        "decline": Operation(
+            run=lambda actor, proposal, request: event_decline(
+                actor=actor, proposal=proposal, request=request),
+            button="Do not approve", done="Not approved: the group’s leaders have been told.",
+            explain=lambda proposal: ["The group’s leaders are told by email."],
+        ),
+    }  # fmt: skip
+
+    def offered(self, proposal) -> list[str]:
+        return ["approve", "decline"] if proposal.status == EventProposal.Status.PROPOSED else []
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        proposal = self.get_object(request, object_id)
+        extra = {"operations": self.operation_links(request, proposal)} if proposal else {}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})

@@ -5,6 +5,7 @@ from django.db import models
 
 from actionhub.campaigns.models import Campaign, EngagementStep
 from actionhub.core.models import BaseModel
+from actionhub.events.models import Series
 from actionhub.supporters.models import Person
 
 # The words a leader agrees to when registering a group, recorded with the consent.
@@ -64,6 +65,7 @@ class Group(BaseModel):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = "community group"
         permissions = [("approve_group", "Can approve and remove community groups")]
 
     def __str__(self):
@@ -114,3 +116,52 @@ class StepDone(BaseModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "step"], name="one_tick_per_step")]
+
+
+class EventProposal(BaseModel):
+    """A one-off event a group proposes (a talk, a letter-writing evening). Once an organiser
+    approves it, it becomes an event series of one date, taking RSVPs like the demonstration."""
+
+    class Kind(models.TextChoices):
+        TALK = "talk", "A talk"
+        LETTER_WRITING = "letter-writing", "A letter-writing evening"
+        STALL = "stall", "A stall or information table"
+        OTHER = "other", "Another kind of event"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for an organiser's approval"
+        APPROVED = "approved", "Approved: taking RSVPs"
+        DECLINED = "declined", "Not approved"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="event_proposals")
+    proposed_by = models.ForeignKey(
+        Leader, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=120)
+    summary = models.TextField(max_length=600, help_text="What it is, in a few sentences.")
+    date = models.DateField()
+    start_time = models.TimeField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    venue_name = models.CharField(max_length=200)
+    street = models.CharField(max_length=200)
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=10)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    accessibility = models.CharField(max_length=16, choices=Series.Access.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    series = models.OneToOneField(
+        Series, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposal"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        verbose_name = "event a group proposes"
+        verbose_name_plural = "events groups propose"
+
+    def __str__(self):
+        return f"{self.title} ({self.group}, {self.date:%d %b %Y})"

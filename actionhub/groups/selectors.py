@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from actionhub.campaigns.models import LetterTemplate
 from actionhub.events.models import Rsvp
-from actionhub.groups.models import Group, StepDone
+from actionhub.groups.models import EventProposal, Group, StepDone
 from actionhub.letters.models import Letter
 from actionhub.pledges.models import Signature
 
@@ -162,4 +163,15 @@ def group_by_typed_code(typed: str) -> Group | None:
     return (
         Group.objects.filter(code_key=key)
         .filter(status__in=[Group.Status.APPROVED, Group.Status.REMOVED]).first()
+    )  # fmt: skip
+
+
+def group_events_upcoming(*, campaign) -> list[EventProposal]:
+    """Approved events of approved groups, from today on, soonest first."""
+    return list(
+        EventProposal.objects.filter(
+            group__campaign=campaign, group__status=Group.Status.APPROVED,
+            status=EventProposal.Status.APPROVED, date__gte=timezone.localdate(),
+            series__isnull=False,
+        ).select_related("group", "series")
     )  # fmt: skip

@@ -14,12 +14,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from actionhub.campaigns.models import Campaign, EngagementStep
 from actionhub.core.audit import audit_record
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
+from actionhub.events.models import Series
+from actionhub.events.schedule import occurrences_generate, series_slug_free
 from actionhub.groups.codes import CodeProblem, code_check, code_key, code_normalise, code_suggest
-from actionhub.groups.models import LEADER_WORDING, Group, Leader, StepDone
+from actionhub.groups.models import LEADER_WORDING, EventProposal, Group, Leader, StepDone
 from actionhub.supporters.confirmation import (
     LinkInvalid,
     confirmation_nonce,
@@ -333,3 +336,73 @@ def groups_forget_unconfirmed(*, now=None) -> int:
     Leader.objects.filter(confirmed_at__isnull=True, submitted_at__lt=cutoff).delete()
     people_delete_unattached()
     return groups
+
+
+def event_propose(*, group: Group, by: Leader, data: dict) -> EventProposal:
+    """A leader proposes a one-off event; the organisers are shown it to approve."""
+    proposal = EventProposal(group=group, proposed_by=by, **data)
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def event_approve(*, actor, proposal: EventProposal, request=None) -> Series:
+    """An organiser approves a group's event: it becomes a one-off event taking RSVPs, and
+    the group's leaders are sent its page with the group's own link to it."""
+    _must_approve(actor)
+    proposal = EventProposal.objects.select_for_update().select_related("group").get(pk=proposal.pk)
+    if proposal.status != EventProposal.Status.PROPOSED or proposal.date <= timezone.localdate():
+        raise PermissionDenied
+    group = proposal.group
+    series = Series(
+        campaign=group.campaign, slug=series_slug_free(slugify(proposal.title)[:40] or "event"),
+        title=proposal.title, summary=proposal.summary,
+        description=f"Organised by {group.name}, {group.area}.",
+        venue_name=proposal.venue_name, street=proposal.street, town=proposal.town,
+        postcode=proposal.postcode, first_date=proposal.date, start_time=proposal.start_time,
+        duration_minutes=proposal.duration_minutes, capacity=proposal.capacity,
+        accessibility=proposal.accessibility,
+    )  # fmt: skip
+    series.full_clean()
+    series.save()
+    occurrences_generate(series=series)
+    proposal.status, proposal.series = EventProposal.Status.APPROVED, series
+    proposal.decided_at, proposal.decided_by = timezone.now(), actor
+    proposal.save(update_fields=["status", "series", "decided_at", "decided_by", "updated_at"])
+    event_url = settings.SITE_URL + reverse("series", args=[series.slug])
+    for leader in group.leaders.filter(confirmed_at__isnull=False).select_related("person"):
+        supporter_email_send(
+            person=leader.person, sender=group.campaign.name,
+            subject=f"Your event is approved: {proposal.title}",
+            template="groups/email/event_approved.txt",
+            context={"group": group, "leader": leader, "proposal": proposal,
+                     "page_url": leader_page_url(leader),
+                     "event_url": event_url, "group_event_url": f"{event_url}?source={group.code}"},
+        )  # fmt: skip
+    audit_record(
+        action="group.event_approved", actor=actor, obj=series, request=request,
+        summary=f"Approved {group.name}'s event {proposal.title} on {proposal.date}.",
+    )  # fmt: skip
+    return series
+
+
+@transaction.atomic
+def event_decline(*, actor, proposal: EventProposal, request=None) -> EventProposal:
+    _must_approve(actor)
+    if proposal.status != EventProposal.Status.PROPOSED:
+        raise PermissionDenied
+    proposal.status, proposal.decided_at, proposal.decided_by = (
+        EventProposal.Status.DECLINED, timezone.now(), actor,
+    )  # fmt: skip
+    proposal.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    group = proposal.group
+    for leader in group.leaders.filter(confirmed_at__isnull=False).select_related("person"):
+        supporter_email_send(
+            person=leader.person, sender=group.campaign.name,
+            subject=f"Your event: {proposal.title}", template="groups/email/event_declined.txt",
+            context={"group": group, "proposal": proposal},
+        )  # fmt: skip
+    audit_record(action="group.event_declined", actor=actor, obj=proposal, request=request,
+                 summary=f"Did not approve {group.name}'s event {proposal.title}.")  # fmt: skip
+    return proposal

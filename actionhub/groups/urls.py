@@ -13,6 +13,7 @@ urlpatterns = [
     path("groups/page/<str:token>/steps/", views.page_steps, name="group-page-steps"),
     path("groups/page/<str:token>/listing/", views.page_listing, name="group-page-listing"),
     path("groups/page/<str:token>/invite/", views.page_invite, name="group-page-invite"),
+    path("groups/page/<str:token>/event/", views.page_event, name="group-page-event"),
     path("groups/page/<str:token>/<str:name>", views.page_material, name="group-material"),
     path("g/<str:code>/", views.short_link, name="group-short"),
     path("g/<str:code>/<slug:action>/", views.short_link, name="group-link"),

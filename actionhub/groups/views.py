@@ -11,6 +11,7 @@ from actionhub.campaigns.selectors import campaign_get_default
 from actionhub.core.ip import client_ip
 from actionhub.groups.codes import CodeProblem
 from actionhub.groups.forms import (
+    EventProposalForm,
     InviteForm,
     LinkRequestForm,
     ListingForm,
@@ -22,11 +23,13 @@ from actionhub.groups.selectors import (
     ACTIONS,
     group_by_typed_code,
     group_counts,
+    group_events_upcoming,
     group_steps,
     groups_listed,
 )
 from actionhub.groups.services import (
     GroupsRateLimited,
+    event_propose,
     group_listing_set,
     group_register,
     group_steps_set,
@@ -79,7 +82,11 @@ def group_short_link(group: Group) -> str:
 
 def groups(request):
     campaign = campaign_get_default()
-    context = {"campaign": campaign, "listed": groups_listed(campaign=campaign)}
+    context = {
+        "campaign": campaign,
+        "listed": groups_listed(campaign=campaign),
+        "events": group_events_upcoming(campaign=campaign),
+    }
     return render(request, "groups/groups.html", context)
 
 
@@ -137,7 +144,7 @@ def _leader_or_failed(request, token):
 
 
 @never_cache
-def page(request, token, *, invite_form=None, status=200):
+def page(request, token, *, invite_form=None, event_form=None, status=200):
     leader, failed = _leader_or_failed(request, token)
     if failed:
         return failed
@@ -156,6 +163,8 @@ def page(request, token, *, invite_form=None, status=200):
         "listing_form": ListingForm(initial={"listed": group.listed,
                                              "show_totals": group.show_totals}),
         "invite_form": invite_form or InviteForm(),
+        "event_form": event_form or EventProposalForm(),
+        "proposals": group.event_proposals.select_related("series"),
         "leaders": group.leaders.filter(confirmed_at__isnull=False).select_related("person"),
         "links": group_links(group),
         "short_link": group_short_link(group),
@@ -204,6 +213,18 @@ def page_invite(request, token):
         else:
             return see_other(reverse("group-page", args=[token]) + "?saved=invite#leaders")
     return page(request, token, invite_form=form, status=400)
+
+
+@require_POST
+def page_event(request, token):
+    leader, failed = _leader_or_failed(request, token)
+    if failed:
+        return failed
+    form = EventProposalForm(request.POST)
+    if form.is_valid():
+        event_propose(group=leader.group, by=leader, data=form.cleaned_data)
+        return see_other(reverse("group-page", args=[token]) + "?saved=event#events")
+    return page(request, token, event_form=form, status=400)
 
 
 @never_cache

@@ -45,6 +45,7 @@ ORGANISER_PERMISSIONS = {
     "mailings.send_mailing",
     "mailings.approve_mailing",
     *_model("groups", "group", "view", "change"),
+    *_model("groups", "eventproposal", "view"),
     "groups.approve_group",
 }
 

@@ -69,7 +69,7 @@ def test_register_confirm_approve_and_open_the_groups_page(campaign, page, run_t
     page.get_by_role("link", name="Hampstead youth group").click()
     check_current_page(page, "the group in the console")
     shot(page, "console-group", width)
-    page.get_by_role("link", name="Approve…").click()
+    page.get_by_role("link", name="Approve the group…").click()
     page.get_by_role("button", name="Approve the group").click()
     expect(page.get_by_text("Approved: its leaders have been emailed their link.")).to_be_visible()
     assert Group.objects.get().status == Group.Status.APPROVED

@@ -30,7 +30,7 @@ CONTENT = {"campaigns.campaign", "campaigns.pledge", "campaigns.appeal", "campai
 ORGANISER_LISTS = {"events.series", "events.occurrence", "brands.brand", "brands.entitylist",
                    "brands.screeninglink", "brands.screeningrun", "parliament.constituency",
                    "parliament.mp", "pledges.signature", "pledges.invalidationbatch",
-                   "mailings.mailing", "groups.group"}  # fmt: skip
+                   "mailings.mailing", "groups.group", "groups.eventproposal"}  # fmt: skip
 CHANGELISTS = {
     ORGANISER: CONTENT | ORGANISER_LISTS,
     VOLUNTEER: {"events.occurrence"},

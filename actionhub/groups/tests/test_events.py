@@ -1,0 +1,131 @@
+"""A group proposes a one-off event; once approved it takes RSVPs like the demonstration."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from actionhub.events.models import Occurrence, Series
+from actionhub.groups.models import EventProposal
+from actionhub.groups.services import leader_page_url
+from actionhub.groups.tests.factories import LeaderFactory
+
+pytestmark = pytest.mark.usefixtures("immediate_tasks")
+
+
+def in_days(days: int) -> date:
+    return timezone.localdate() + timedelta(days=days)
+
+
+def proposal_form(**changes) -> dict:
+    return {
+        "kind": "talk", "title": "Why we signed", "summary": "A talk after the service.",
+        "date": in_days(14).isoformat(), "start_time": "19:30", "duration_minutes": "60",
+        "venue_name": "Hampstead Synagogue hall", "street": "1 Dennington Park Road",
+        "town": "London", "postcode": "nw6 1aw", "capacity": "", "accessibility": "accessible",
+        **changes,
+    }  # fmt: skip
+
+
+def page_path(leader) -> str:
+    return leader_page_url(leader).removeprefix("http://127.0.0.1:8000")
+
+
+def test_a_proposed_event_once_approved_takes_rsvps_with_the_groups_code(
+    client, campaign, organiser_client
+):
+    leader = LeaderFactory(group__code="hampstead-shul")
+    path = page_path(leader)
+
+    response = client.post(path + "event/", proposal_form())
+
+    assert response.status_code == 303
+    proposal = EventProposal.objects.get()
+    assert (proposal.status, proposal.postcode, proposal.capacity) == ("proposed", "NW6 1AW", None)
+    assert not Series.objects.filter(title="Why we signed").exists()
+    assert "1 event proposed by groups, waiting for approval" in (
+        organiser_client.get("/admin/").content.decode()
+    )
+    assert "Why we signed" in client.get(path).content.decode()
+
+    organiser_client.post(f"/admin/groups/eventproposal/{proposal.pk}/approve/",
+                          {"confirm": "yes"})  # fmt: skip
+
+    proposal.refresh_from_db()
+    series = proposal.series
+    assert proposal.status == EventProposal.Status.APPROVED
+    assert (series.recurrence, series.first_date) == ("", in_days(14))
+    [occurrence] = Occurrence.objects.filter(series=series)
+    assert occurrence.date == in_days(14)
+    approved = mail.outbox[-1]
+    assert approved.subject == "Your event is approved: Why we signed"
+    assert f"/events/{series.slug}/?source=hampstead-shul" in approved.body
+    event_page = client.get(f"/events/{series.slug}/?source=hampstead-shul").content.decode()
+    assert "Organised by " + leader.group.name in event_page
+    assert 'name="source" value="hampstead-shul"' in event_page
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "Enter the event’s title."),
+        ({"kind": ""}, "Choose what kind of event it is."),
+        ({"summary": ""}, "Say in a few sentences what the event is."),
+        ({"date": ""}, "Enter the date."),
+        ({"date": "31/02/2027"}, "Enter a date like 24/12/2026."),
+        ({"date": 0}, "Choose a date after today."),
+        ({"date": 71}, "Choose a date within the next 10 weeks"),
+        ({"start_time": "25:00"}, "Enter a time like 19:30."),
+        ({"duration_minutes": "7"}, "Select a valid choice"),
+        ({"postcode": "nowhere"}, "Enter a UK postcode, like NW3 7UX."),
+        ({"capacity": "0"}, "Enter at least 1 place, or leave it blank."),
+        ({"capacity": "many"}, "Enter the number of places, like 40."),
+        ({"accessibility": ""}, "Say whether it is accessible."),
+    ],
+)
+def test_a_proposal_with_bad_input_says_why_and_keeps_what_was_typed(
+    client, campaign, changes, message
+):
+    leader = LeaderFactory()
+    if isinstance(changes.get("date"), int):  # days from the suite's today, not collection's
+        changes = {"date": in_days(changes["date"]).isoformat()}
+    response = client.post(page_path(leader) + "event/", proposal_form(**changes))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert 'value="Hampstead Synagogue hall"' in page
+    assert not EventProposal.objects.exists()
+
+
+def test_a_declined_event_is_never_public_and_the_leaders_are_told(
+    client, campaign, organiser_client
+):
+    leader = LeaderFactory()
+    client.post(page_path(leader) + "event/", proposal_form())
+    proposal = EventProposal.objects.get()
+    organiser_client.post(f"/admin/groups/eventproposal/{proposal.pk}/decline/",
+                          {"confirm": "yes"})  # fmt: skip
+    proposal.refresh_from_db()
+    assert proposal.status == EventProposal.Status.DECLINED and proposal.series is None
+    assert mail.outbox[-1].subject == "Your event: Why we signed"
+    again = organiser_client.post(f"/admin/groups/eventproposal/{proposal.pk}/approve/",
+                                  {"confirm": "yes"})  # fmt: skip
+    assert again.status_code == 403
+
+
+def test_the_groups_page_lists_approved_events_to_come_with_the_groups_link(
+    client, campaign, organiser_client
+):
+    leader = LeaderFactory(group__code="hampstead-shul")
+    client.post(page_path(leader) + "event/", proposal_form())
+    client.post(page_path(leader) + "event/", proposal_form(title="Not yet approved"))
+    first = EventProposal.objects.get(title="Why we signed")
+    assert "Why we signed" not in client.get("/groups/").content.decode()
+    organiser_client.post(f"/admin/groups/eventproposal/{first.pk}/approve/", {"confirm": "yes"})
+
+    page = client.get("/groups/").content.decode()
+
+    first.refresh_from_db()
+    assert f'href="/events/{first.series.slug}/?source=hampstead-shul">Why we signed</a>' in page
+    assert "Not yet approved" not in page
