@@ -285,11 +285,25 @@ def attention_for(*, user, now: datetime) -> list[Attention]:
                 f"{counted(awaiting_groups, 'community group')} waiting for approval",
                 _changelist("groups_group", status__exact="awaiting-approval"),
             ))  # fmt: skip
-        proposed = EventProposal.objects.filter(status=EventProposal.Status.PROPOSED).count()
+        proposed = EventProposal.objects.filter(
+            status=EventProposal.Status.PROPOSED, group__status=Group.Status.APPROVED,
+            date__gt=timezone.localdate(now),
+        ).count()  # fmt: skip
         if proposed:
             items.append(Attention(
                 f"{counted(proposed, 'event')} proposed by groups, waiting for approval",
                 _changelist("groups_eventproposal", status__exact="proposed"),
+            ))  # fmt: skip
+        leaderless = (
+            Group.objects.filter(status=Group.Status.APPROVED)
+            .exclude(leaders__confirmed_at__isnull=False)
+            .count()
+        )
+        if leaderless:
+            items.append(Attention(
+                f"{counted(leaderless, 'community group')} with no leader any more (they "
+                "erased their details): remove it, or ask the group to register again",
+                _changelist("groups_group", status__exact="approved"),
             ))  # fmt: skip
     if user.has_perm("letters.view_letter"):
         month_ago = now - timedelta(days=30)

@@ -44,3 +44,13 @@ def render_markdown_uncached(text: str, heading_offset: int = 0) -> SafeString:
             lambda m: f"<{m[1]}h{min(6, int(m[2]) + heading_offset)}>", cleaned
         )
     return mark_safe(cleaned)  # noqa: S308  (sanitised by nh3 above)
+
+
+# Python-Markdown's backslash escapes; "<" and "&" become entities, or they would be HTML.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>|])")
+
+
+def markdown_escape(text: str) -> str:
+    """Text someone typed, to put into Markdown so that it shows exactly as typed."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -6,6 +6,7 @@ line) and Arabic letters into their joined forms before it is drawn.
 """
 
 import functools
+import re
 import unicodedata
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 DEJAVU_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+# Control characters, and the two noncharacters XML cannot hold (a pasted U+FFFE or U+FFFF,
+# which show nothing, would stop a Word document being made): taken out of printed text.
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 RIGHT_TO_LEFT = {"R", "AL", "AN", "RLE", "RLO", "RLI"}
 _ARABIC_LETTER = "AL"
 

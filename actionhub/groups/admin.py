@@ -6,17 +6,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from actionhub.core.admin import AuditedModelAdmin
 from actionhub.groups.models import EventProposal, Group, Leader
 from actionhub.groups.selectors import ACTIONS, groups_totals
 from actionhub.groups.services import (
     event_approve,
+    event_can_be_decided,
     event_decline,
     group_approve,
     group_decline,
@@ -73,12 +75,13 @@ class OperationsAdmin(AuditedModelAdmin):
         chosen = self.operations[operation]
         change_url = self._url("change", obj.pk)
         if request.method == "POST" and request.POST.get("confirm"):
-            chosen.run(request.user, obj, request)
+            try:
+                chosen.run(request.user, obj, request)
+            except ValidationError as problem:
+                self.message_user(request, " ".join(problem.messages), messages.ERROR)
+                return _see_other(change_url)
             self.message_user(request, chosen.done, messages.SUCCESS)
-            response = HttpResponseRedirect(self._url("changelist") if chosen.deletes
-                                            else change_url)  # fmt: skip
-            response.status_code = 303
-            return response
+            return _see_other(self._url("changelist") if chosen.deletes else change_url)
         context = {
             **self.admin_site.each_context(request),
             "title": f"{chosen.button} “{obj}”", "opts": self.model._meta,
@@ -88,6 +91,12 @@ class OperationsAdmin(AuditedModelAdmin):
             "back_text": "Go back without changing anything", "body_class": "app-groups",
         }  # fmt: skip
         return TemplateResponse(request, "admin/confirm.html", context)
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
 
 
 class LeaderInline(admin.TabularInline):
@@ -125,13 +134,14 @@ def _explain_remove(group: Group) -> list[str]:
 
 @admin.register(Group)
 class GroupAdmin(OperationsAdmin):
-    list_display = ["name", "kind", "area", "code", "status_shown", "actions_total"]
+    list_display = ["name", "kind", "area", "code", "status_shown"]
     list_filter = ["status", "kind", "listed"]
     search_fields = ["name", "area", "code"]
     fields = ["name", "kind", "area", "code", "status", "listed", "show_totals",
               "confirmed_at", "approved_at", "approved_by", "removed_at"]  # fmt: skip
-    readonly_fields = ["code", "status", "confirmed_at", "approved_at", "approved_by",
-                       "removed_at"]  # fmt: skip
+    # The group's words and choices are its leaders' own (an organiser listing a group that
+    # chose not to be listed would out it): the console shows them and changes none.
+    readonly_fields = fields
     inlines = [LeaderInline]
     change_form_template = "admin/groups/change_form.html"
     operations = {
@@ -171,22 +181,11 @@ class GroupAdmin(OperationsAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("campaign")
 
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        if hasattr(response, "context_data") and "cl" in response.context_data:
-            self._totals = groups_totals(response.context_data["cl"].result_list)
-        return response
-
     @admin.display(description="Status", ordering="status")
     def status_shown(self, group):
         if group.status == Group.Status.REMOVED:
             return "Removed group"
         return group.get_status_display()
-
-    @admin.display(description="Actions taken through it")
-    def actions_total(self, group):
-        totals = getattr(self, "_totals", {}).get(group.pk) or groups_totals([group])[group.pk]
-        return sum(totals.values())
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         group = self.get_object(request, object_id)
@@ -197,7 +196,10 @@ class GroupAdmin(OperationsAdmin):
                 "totals": [(ACTIONS[action], count) for action, count in totals.items()],
                 "totals_heading": f"Through its code, {group.code}",
                 "claimed_before": Signature.objects.filter(
-                    source=group.code, confirmed_at__lt=group.created_at
+                    pledge__campaign=group.campaign,
+                    source=group.code,
+                    status=Signature.Status.CONFIRMED,
+                    confirmed_at__lt=group.created_at,
                 ).count(),
                 "operations": self.operation_links(request, group),
             }
@@ -240,7 +242,11 @@ class EventProposalAdmin(OperationsAdmin):
     }  # fmt: skip
 
     def offered(self, proposal) -> list[str]:
-        return ["approve", "decline"] if proposal.status == EventProposal.Status.PROPOSED else []
+        if not event_can_be_decided(proposal):
+            return []
+        if proposal.date <= timezone.localdate():
+            return ["decline"]  # too late to approve; turning it down tells the group
+        return ["approve", "decline"]
 
     def has_add_permission(self, request):
         return False

@@ -17,7 +17,8 @@ CODE_MIN, CODE_MAX = 3, 30
 SUGGESTION_MAX = 24
 # Neither 0, 1, i, l nor o: none of them can be misread as another.
 UNAMBIGUOUS = "abcdefghjkmnpqrstuvwxyz23456789"
-LOOK_ALIKES = [("rn", "m"), ("vv", "w"), ("o", "0"), ("i", "1"), ("l", "1"), ("_", ""), ("-", "")]
+# Hyphens go first, so that "r-n" is as like "m" as "rn" is.
+LOOK_ALIKES = [("_", ""), ("-", ""), ("rn", "m"), ("vv", "w"), ("o", "0"), ("i", "1"), ("l", "1")]
 RESERVED = {"admin", "groups", "pledge", "static", "test", "removed-group"}
 
 

@@ -33,6 +33,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer
 from actionhub.campaigns.models import Campaign, EngagementPlan, Pledge
 from actionhub.core.markdown import render_markdown
 from actionhub.core.pdf_fonts import (
+    UNPRINTABLE,
     has_right_to_left,
     pdf_fonts,
     pdf_mono_font,
@@ -48,7 +49,6 @@ QR_ERROR = "q"  # a quarter of the code can be scuffed or covered and it still s
 QR_BORDER = 4  # the quiet zone, in modules, that scanners need around the code
 LEADING = 1.25
 _LINK_BREAKS = re.compile(r"(?<=[/?&#])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 # -- The campaign's words --------------------------------------------------------------------
@@ -87,7 +87,7 @@ def _steps(campaign: Campaign) -> tuple[str, list[tuple[str, str]]]:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(_CONTROL.sub("", text or "").split())
+    return " ".join(UNPRINTABLE.sub("", text or "").split())
 
 
 class _PlainText(HTMLParser):

@@ -1,31 +1,31 @@
-"""What a group brought in, as counts that can never point at one person.
+"""What a group brought in, as counts of people that can never point at one person.
 
-Every figure is a count of at least PRIVACY_THRESHOLD: months are merged, oldest first, until
-each range holds that many, and a last range with fewer joins the one before it. A group with
-fewer in all sees "fewer than 5", never a number, for that action.
+Each person counts once per action, in the month they first did it through the group's code
+(five letters to brands, or an "every week" sign-up's RSVPs, are one person). Every figure is a
+count of at least PRIVACY_THRESHOLD: months are merged, oldest first, until each range holds
+that many, and a last range with fewer joins the one before it. A group with fewer in all sees
+"fewer than 5", never a number, for that action.
 """
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import BigIntegerField, F, Min, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from actionhub.campaigns.models import LetterTemplate
-from actionhub.events.models import Rsvp
+from actionhub.events.models import Occurrence, Rsvp
 from actionhub.groups.models import EventProposal, Group, StepDone
 from actionhub.letters.models import Letter
 from actionhub.pledges.models import Signature
 
 PRIVACY_THRESHOLD = 5
 ACTIONS = {
-    "pledge": "Signatures of the pledge",
-    "letters": "Letters to MPs",
-    "demonstration": "RSVPs to events",
-    "brands": "Letters to brands",
+    "pledge": "People who signed the pledge",
+    "letters": "People who wrote to their MP",
+    "demonstration": "People who said they are coming to an event",
+    "brands": "People who wrote to a brand",
 }
 
 
@@ -52,6 +52,11 @@ class ActionCounts:
     ranges: list[Range]
 
 
+def _someone():
+    """Who did it: the person, or (their details erased) the row itself, never another's id."""
+    return Coalesce("person_id", Value(0) - F("pk"), output_field=BigIntegerField())
+
+
 def _actions(*, campaign, codes: list[str]) -> dict:
     """For each action: its rows that came through `codes`, and the moment each was done."""
     letters = Letter.objects.filter(template__campaign=campaign, source__in=codes).exclude(
@@ -68,24 +73,30 @@ def _actions(*, campaign, codes: list[str]) -> dict:
         "letters": (letters.filter(to_mps), when_written),
         "demonstration": (
             Rsvp.objects.filter(occurrence__series__campaign=campaign, source__in=codes,
-                                confirmed_at__isnull=False),
+                                confirmed_at__isnull=False)
+            .exclude(status=Rsvp.Status.CANCELLED),
             "confirmed_at",
         ),
         "brands": (letters.exclude(to_mps), when_written),
     }  # fmt: skip
 
 
-def _months(queryset, when) -> list[tuple[date, int]]:
-    zone = ZoneInfo(settings.TIME_ZONE)
-    rows = (
-        queryset.annotate(month=TruncMonth(when, tzinfo=zone))
-        .values("month").annotate(count=Count("pk")).order_by("month")
-    )  # fmt: skip
-    return [(_as_date(row["month"]), row["count"]) for row in rows if row["month"]]
+def _firsts(queryset, when) -> list:
+    """When each person first did it: one moment per person."""
+    return [
+        row["first"]
+        for row in queryset.values(someone=_someone()).annotate(first=Min(when)).order_by()
+        if row["first"] is not None
+    ]
 
 
-def _as_date(value) -> date:
-    return value.date() if hasattr(value, "date") else value
+def _months(moments) -> list[tuple[date, int]]:
+    """How many moments fall in each UK month, oldest first."""
+    counts: dict[date, int] = {}
+    for moment in moments:
+        month = timezone.localtime(moment).date().replace(day=1)
+        counts[month] = counts.get(month, 0) + 1
+    return sorted(counts.items())
 
 
 def ranges_private(months: list[tuple[date, int]]) -> list[Range]:
@@ -105,10 +116,10 @@ def ranges_private(months: list[tuple[date, int]]) -> list[Range]:
 
 
 def group_counts(group: Group) -> list[ActionCounts]:
-    """Each action's total and ranges over time, under the privacy rule."""
+    """Each action's people and their ranges over time, under the privacy rule."""
     counts = []
     for action, (queryset, when) in _actions(campaign=group.campaign, codes=[group.code]).items():
-        ranges = ranges_private(_months(queryset, when))
+        ranges = ranges_private(_months(_firsts(queryset, when)))
         total = sum(r.count for r in ranges) or None
         counts.append(ActionCounts(action=action, label=ACTIONS[action], total=total,
                                    ranges=ranges))  # fmt: skip
@@ -116,7 +127,7 @@ def group_counts(group: Group) -> list[ActionCounts]:
 
 
 def groups_totals(groups) -> dict[int, dict[str, int]]:
-    """For the console: each group's plain totals per action (organisers may see any count)."""
+    """For the console: each group's people per action (organisers may see any count)."""
     groups = list(groups)
     totals: dict[int, dict[str, int]] = {group.pk: dict.fromkeys(ACTIONS, 0) for group in groups}
     by_code = {group.code: group.pk for group in groups}
@@ -125,21 +136,19 @@ def groups_totals(groups) -> dict[int, dict[str, int]]:
         by_campaign.setdefault(group.campaign_id, (group.campaign, []))[1].append(group.code)
     for campaign, codes in by_campaign.values():
         for action, (queryset, _) in _actions(campaign=campaign, codes=codes).items():
-            for row in queryset.values("source").annotate(count=Count("pk")).order_by():
-                totals[by_code[row["source"]]][action] = row["count"]
+            people = queryset.values("source", someone=_someone()).distinct().order_by()
+            for row in people:
+                totals[by_code[row["source"]]][action] += 1
     return totals
 
 
 def groups_listed(*, campaign) -> list[tuple[Group, int | None]]:
-    """Approved groups that chose to be listed, with their total (where they agreed to show
-    it, and only if at least PRIVACY_THRESHOLD) across every action."""
-    groups = list(campaign.groups.filter(status=Group.Status.APPROVED, listed=True))
-    totals = groups_totals(groups)
+    """Approved groups that chose to be listed, with their total where they agreed to show it:
+    the sum of the totals their own page shows, so nothing hidden there can be worked out."""
     listed = []
-    for group in groups:
-        total = sum(totals[group.pk].values())
-        shown = total if group.show_totals and total >= PRIVACY_THRESHOLD else None
-        listed.append((group, shown))
+    for group in campaign.groups.filter(status=Group.Status.APPROVED, listed=True):
+        total = sum(c.total or 0 for c in group_counts(group)) if group.show_totals else 0
+        listed.append((group, total or None))
     return listed
 
 
@@ -166,12 +175,14 @@ def group_by_typed_code(typed: str) -> Group | None:
     )  # fmt: skip
 
 
-def group_events_upcoming(*, campaign) -> list[EventProposal]:
-    """Approved events of approved groups, from today on, soonest first."""
-    return list(
-        EventProposal.objects.filter(
-            group__campaign=campaign, group__status=Group.Status.APPROVED,
-            status=EventProposal.Status.APPROVED, date__gte=timezone.localdate(),
-            series__isnull=False,
-        ).select_related("group", "series")
-    )  # fmt: skip
+def group_events_upcoming(*, campaign) -> list[tuple[EventProposal, Occurrence]]:
+    """Approved events of approved groups still to come, soonest first, as the event's own
+    date says (moved or cancelled in the console, it follows)."""
+    occurrences = Occurrence.objects.filter(
+        series__proposal__group__campaign=campaign,
+        series__proposal__group__status=Group.Status.APPROVED,
+        series__proposal__status=EventProposal.Status.APPROVED,
+        starts_at__gte=timezone.now(),
+    ).exclude(status=Occurrence.Status.CANCELLED)
+    occurrences = occurrences.select_related("series__proposal__group").order_by("starts_at")
+    return [(occurrence.series.proposal, occurrence) for occurrence in occurrences]

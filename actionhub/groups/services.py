@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,11 +18,20 @@ from django.utils.text import slugify
 
 from actionhub.campaigns.models import Campaign, EngagementStep
 from actionhub.core.audit import audit_record
+from actionhub.core.markdown import markdown_escape
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
-from actionhub.events.models import Series
+from actionhub.events.models import Occurrence, Series
 from actionhub.events.schedule import occurrences_generate, series_slug_free
+from actionhub.events.services import occurrence_mark_cancelled
 from actionhub.groups.codes import CodeProblem, code_check, code_key, code_normalise, code_suggest
-from actionhub.groups.models import LEADER_WORDING, EventProposal, Group, Leader, StepDone
+from actionhub.groups.models import (
+    LEADER_WORDING,
+    EventProposal,
+    Group,
+    Leader,
+    StepDone,
+    new_link_key,
+)
 from actionhub.supporters.confirmation import (
     LinkInvalid,
     confirmation_nonce,
@@ -34,7 +43,11 @@ from actionhub.supporters.confirmation import (
 from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.links import LinkExpired
 from actionhub.supporters.models import Consent
-from actionhub.supporters.services import people_delete_unattached, person_get_or_create
+from actionhub.supporters.services import (
+    consent_withdraw,
+    people_delete_unattached,
+    person_get_or_create,
+)
 
 CONFIRM_KIND = "group-leader"
 PAGE_SALT = "group-page"
@@ -94,7 +107,7 @@ def group_register(*, campaign: Campaign, data: dict, ip_address: str | None) ->
                 last_name=data.get("last_name", ""), email=data["email"],
             )  # fmt: skip
             _email_confirmation(leader, template="groups/email/confirm_registration.txt",
-                                subject=f"Confirm your group: {group.name}")  # fmt: skip
+                                subject="Confirm your group’s registration")  # fmt: skip
     except IntegrityError:  # the same code was taken a moment ago
         raise CodeTaken("Another group took that code a moment ago: choose another.") from None
     return group
@@ -111,13 +124,14 @@ def _leader_add(*, group, role, first_name, last_name, email) -> Leader:
     return leader
 
 
-def _email_confirmation(leader: Leader, *, template: str, subject: str, context=None) -> None:
+def _email_confirmation(leader: Leader, *, template: str, subject: str) -> None:
+    """Sent only because someone typed the address, so it carries no words anyone typed: the
+    page the link opens shows the group's details."""
     token = confirmation_token(kind=CONFIRM_KIND, pk=leader.pk, nonce=leader.confirmation_nonce)
     supporter_email_send(
         person=leader.person, sender=leader.group.campaign.name, subject=subject,
         template=template, unconfirmed=True,
-        context={"group": leader.group, "leader": leader, **(context or {}),
-                 "confirm_url": settings.SITE_URL + reverse("group-confirm", args=[token])},
+        context={"confirm_url": settings.SITE_URL + reverse("group-confirm", args=[token])},
     )  # fmt: skip
 
 
@@ -164,7 +178,7 @@ def leader_confirm(*, token: str) -> Leader:
     return leader
 
 
-def leader_invite(*, group: Group, by: Leader, data: dict, ip_address: str | None) -> Leader:
+def leader_invite(*, group: Group, data: dict, ip_address: str | None) -> Leader:
     """A leader invites a co-leader, who confirms by the link emailed to them."""
     if rate_limit_exceeded(
         key=f"group-invite:{rate_limit_key(ip_address)}", limits=settings.GROUP_RATE_LIMITS
@@ -185,8 +199,7 @@ def leader_invite(*, group: Group, by: Leader, data: dict, ip_address: str | Non
         )  # fmt: skip
     _email_confirmation(
         leader, template="groups/email/invite.txt",
-        subject=f"{by.person.first_name} invites you to help lead {group.name}",
-        context={"inviter": by.person.first_name},
+        subject="You are invited to help lead a community group",
     )  # fmt: skip
     return leader
 
@@ -217,12 +230,18 @@ def leader_from_page_token(*, token: str) -> Leader:
     return leader
 
 
-def _email_page_link(leader: Leader, *, template: str, subject: str) -> None:
+def _email_leaders(group: Group, *, subject: str, template: str, **context) -> None:
+    """Email each confirmed leader of the group, with their own link to its page."""
+    for leader in group.leaders.filter(confirmed_at__isnull=False).select_related("person"):
+        _email_page_link(leader, template=template, subject=subject, **context)
+
+
+def _email_page_link(leader: Leader, *, template: str, subject: str, **context) -> None:
     supporter_email_send(
         person=leader.person, sender=leader.group.campaign.name, subject=subject,
         template=template,
         context={"group": leader.group, "leader": leader, "page_url": leader_page_url(leader),
-                 "link_days": PAGE_LINK_MAX_AGE.days},
+                 "link_days": PAGE_LINK_MAX_AGE.days, **context},
     )  # fmt: skip
 
 
@@ -238,6 +257,8 @@ def page_link_send(*, email: str, ip_address: str | None) -> None:
         group__status=Group.Status.APPROVED,
     )  # fmt: skip
     for leader in leaders:
+        leader.link_key = new_link_key()  # a new link ends the old one, wherever it was sent
+        leader.save(update_fields=["link_key", "updated_at"])
         supporter_email_send(
             person=leader.person, sender=leader.group.campaign.name,
             subject=f"Your link to {leader.group.name}’s page",
@@ -273,13 +294,14 @@ def group_approve(*, actor, group: Group, request=None) -> Group:
     group = Group.objects.select_for_update().get(pk=group.pk)
     if group.status != Group.Status.AWAITING_APPROVAL:
         raise PermissionDenied
+    if not group.leaders.filter(confirmed_at__isnull=False).exists():
+        raise ValidationError("The group has no leader any more (they erased their details), "
+                              "so nobody would get its link: decline it instead.")  # fmt: skip
     group.status, group.approved_at, group.approved_by = (
         Group.Status.APPROVED, timezone.now(), actor,
     )  # fmt: skip
     group.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])
-    for leader in group.leaders.filter(confirmed_at__isnull=False).select_related("person"):
-        _email_page_link(leader, template="groups/email/approved.txt",
-                         subject=f"{group.name} is approved")  # fmt: skip
+    _email_leaders(group, subject=f"{group.name} is approved", template="groups/email/approved.txt")
     audit_record(action="group.approved", actor=actor, obj=group, request=request,
                  summary=f"Approved the group {group.name} (code {group.code}).")  # fmt: skip
     return group
@@ -291,16 +313,12 @@ def group_decline(*, actor, group: Group, request=None) -> None:
     _must_approve(actor)
     if group.status not in (Group.Status.UNCONFIRMED, Group.Status.AWAITING_APPROVAL):
         raise PermissionDenied
-    for leader in group.leaders.filter(confirmed_at__isnull=False).select_related("person"):
-        supporter_email_send(
-            person=leader.person, sender=group.campaign.name,
-            subject=f"Your group registration: {group.name}",
-            template="groups/email/declined.txt", context={"group": group},
-        )  # fmt: skip
+    _email_leaders(group, subject=f"Your group registration: {group.name}",
+                   template="groups/email/declined.txt")  # fmt: skip
     audit_record(action="group.declined", actor=actor, obj=group, request=request,
                  summary=f"Declined the group registration {group.name}.")  # fmt: skip
+    _leaders_let_go(group)
     group.delete()
-    people_delete_unattached()
 
 
 @transaction.atomic
@@ -313,18 +331,52 @@ def group_remove(*, actor, group: Group, request=None) -> Group:
         raise PermissionDenied
     group.status, group.removed_at, group.listed = Group.Status.REMOVED, timezone.now(), False
     group.save(update_fields=["status", "removed_at", "listed", "updated_at"])
-    for leader in group.leaders.filter(confirmed_at__isnull=False).select_related("person"):
-        supporter_email_send(
-            person=leader.person, sender=group.campaign.name, subject=f"{group.name}: removed",
-            template="groups/email/removed.txt", context={"group": group},
-        )  # fmt: skip
-    group.leaders.all().delete()
-    people_delete_unattached()
+    _email_leaders(group, subject=f"{group.name}: removed", template="groups/email/removed.txt")
+    _leaders_let_go(group)
+    _events_end(group)
     audit_record(
         action="group.removed", actor=actor, obj=group, request=request,
         summary=f"Removed the group {group.name}; its code {group.code} still counts.",
     )  # fmt: skip
     return group
+
+
+def _leaders_let_go(group: Group) -> None:
+    _leaderships_end(group.leaders.all())
+
+
+@transaction.atomic
+def co_leader_remove(*, group: Group, by: Leader, leader_id) -> bool:
+    """A leader removes a co-leader of their group (never its leader): that link ends."""
+    leaders = group.leaders.filter(pk=leader_id, role=Leader.Role.CO_LEADER).exclude(pk=by.pk)
+    return _leaderships_end(leaders) > 0
+
+
+def _leaderships_end(leaders) -> int:
+    """These leaders stop being leaders: their consent is withdrawn unless they lead another
+    group, and anyone with no other use for their details is deleted."""
+    people = [leader.person for leader in leaders.select_related("person")]
+    leaders.delete()
+    for person in people:
+        if not person.group_leaderships.exists():
+            consent_withdraw(person=person, purpose=Consent.Purpose.GROUP_LEADER)
+    people_delete_unattached()
+    return len(people)
+
+
+def _events_end(group: Group) -> None:
+    """A removed group's events: proposals waiting are turned down, dates to come cancelled
+    (everyone coming is told)."""
+    group.event_proposals.filter(status=EventProposal.Status.PROPOSED).update(
+        status=EventProposal.Status.DECLINED, decided_at=timezone.now()
+    )
+    upcoming = Occurrence.objects.filter(
+        series__proposal__group=group, starts_at__gte=timezone.now()
+    ).exclude(status=Occurrence.Status.CANCELLED)
+    for occurrence in upcoming:
+        occurrence_mark_cancelled(
+            occurrence=occurrence, reason="This event is no longer part of the campaign."
+        )
 
 
 def groups_forget_unconfirmed(*, now=None) -> int:
@@ -346,19 +398,28 @@ def event_propose(*, group: Group, by: Leader, data: dict) -> EventProposal:
     return proposal
 
 
+def event_can_be_decided(proposal: EventProposal) -> bool:
+    return (
+        proposal.status == EventProposal.Status.PROPOSED
+        and proposal.group.status == Group.Status.APPROVED
+    )
+
+
 @transaction.atomic
 def event_approve(*, actor, proposal: EventProposal, request=None) -> Series:
     """An organiser approves a group's event: it becomes a one-off event taking RSVPs, and
     the group's leaders are sent its page with the group's own link to it."""
     _must_approve(actor)
     proposal = EventProposal.objects.select_for_update().select_related("group").get(pk=proposal.pk)
-    if proposal.status != EventProposal.Status.PROPOSED or proposal.date <= timezone.localdate():
+    if not event_can_be_decided(proposal):
         raise PermissionDenied
+    if proposal.date <= timezone.localdate():
+        raise ValidationError("Its date has passed: it cannot be approved any more.")
     group = proposal.group
     series = Series(
         campaign=group.campaign, slug=series_slug_free(slugify(proposal.title)[:40] or "event"),
         title=proposal.title, summary=proposal.summary,
-        description=f"Organised by {group.name}, {group.area}.",
+        description=f"Organised by {markdown_escape(group.name)}, {markdown_escape(group.area)}.",
         venue_name=proposal.venue_name, street=proposal.street, town=proposal.town,
         postcode=proposal.postcode, first_date=proposal.date, start_time=proposal.start_time,
         duration_minutes=proposal.duration_minutes, capacity=proposal.capacity,
@@ -371,15 +432,11 @@ def event_approve(*, actor, proposal: EventProposal, request=None) -> Series:
     proposal.decided_at, proposal.decided_by = timezone.now(), actor
     proposal.save(update_fields=["status", "series", "decided_at", "decided_by", "updated_at"])
     event_url = settings.SITE_URL + reverse("series", args=[series.slug])
-    for leader in group.leaders.filter(confirmed_at__isnull=False).select_related("person"):
-        supporter_email_send(
-            person=leader.person, sender=group.campaign.name,
-            subject=f"Your event is approved: {proposal.title}",
-            template="groups/email/event_approved.txt",
-            context={"group": group, "leader": leader, "proposal": proposal,
-                     "page_url": leader_page_url(leader),
-                     "event_url": event_url, "group_event_url": f"{event_url}?source={group.code}"},
-        )  # fmt: skip
+    _email_leaders(
+        group, subject=f"Your event is approved: {proposal.title}",
+        template="groups/email/event_approved.txt", proposal=proposal, event_url=event_url,
+        group_event_url=f"{event_url}?source={group.code}",
+    )  # fmt: skip
     audit_record(
         action="group.event_approved", actor=actor, obj=series, request=request,
         summary=f"Approved {group.name}'s event {proposal.title} on {proposal.date}.",
@@ -390,19 +447,15 @@ def event_approve(*, actor, proposal: EventProposal, request=None) -> Series:
 @transaction.atomic
 def event_decline(*, actor, proposal: EventProposal, request=None) -> EventProposal:
     _must_approve(actor)
-    if proposal.status != EventProposal.Status.PROPOSED:
+    if not event_can_be_decided(proposal):
         raise PermissionDenied
     proposal.status, proposal.decided_at, proposal.decided_by = (
         EventProposal.Status.DECLINED, timezone.now(), actor,
     )  # fmt: skip
     proposal.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
     group = proposal.group
-    for leader in group.leaders.filter(confirmed_at__isnull=False).select_related("person"):
-        supporter_email_send(
-            person=leader.person, sender=group.campaign.name,
-            subject=f"Your event: {proposal.title}", template="groups/email/event_declined.txt",
-            context={"group": group, "proposal": proposal},
-        )  # fmt: skip
+    _email_leaders(group, subject=f"Your event: {proposal.title}",
+                   template="groups/email/event_declined.txt", proposal=proposal)  # fmt: skip
     audit_record(action="group.event_declined", actor=actor, obj=proposal, request=request,
                  summary=f"Did not approve {group.name}'s event {proposal.title}.")  # fmt: skip
     return proposal

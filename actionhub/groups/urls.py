@@ -14,6 +14,11 @@ urlpatterns = [
     path("groups/page/<str:token>/listing/", views.page_listing, name="group-page-listing"),
     path("groups/page/<str:token>/invite/", views.page_invite, name="group-page-invite"),
     path("groups/page/<str:token>/event/", views.page_event, name="group-page-event"),
+    path(
+        "groups/page/<str:token>/leaders/<int:pk>/remove/",
+        views.page_leader_remove,
+        name="group-page-leader-remove",
+    ),
     path("groups/page/<str:token>/<str:name>", views.page_material, name="group-material"),
     path("g/<str:code>/", views.short_link, name="group-short"),
     path("g/<str:code>/<slug:action>/", views.short_link, name="group-link"),

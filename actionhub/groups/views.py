@@ -1,5 +1,7 @@
 """A group's pages: registering, confirming, its leaders' private page, and its short links."""
 
+import functools
+
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from actionhub.campaigns.selectors import campaign_get_default
 from actionhub.core.ip import client_ip
-from actionhub.groups.codes import CodeProblem
+from actionhub.core.sources import source_clean
+from actionhub.groups.codes import CodeProblem, code_normalise
 from actionhub.groups.forms import (
     EventProposalForm,
     InviteForm,
@@ -29,6 +32,7 @@ from actionhub.groups.selectors import (
 )
 from actionhub.groups.services import (
     GroupsRateLimited,
+    co_leader_remove,
     event_propose,
     group_listing_set,
     group_register,
@@ -59,6 +63,22 @@ MATERIALS = {
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ),
 }
+
+
+def private_link(view):
+    """For pages reached by a private link: never cached, never indexed, and the link (the
+    key to the page) is never sent on as the Referer, not even to this site's own logs: only
+    the site's address is. (Not "no-referrer": the browser would then send its forms with
+    `Origin: null`, which the CSRF check rightly refuses.)"""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "strict-origin"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return never_cache(wrapped)
 
 
 def see_other(*args):
@@ -117,7 +137,7 @@ def check_email(request):
     return render(request, "groups/check_email.html", context)
 
 
-@never_cache
+@private_link
 def confirm(request, token):
     """The link in the email opens a page with a button: only pressing it confirms."""
     campaign = campaign_get_default()
@@ -143,7 +163,7 @@ def _leader_or_failed(request, token):
         return None, render(request, "groups/page_link_failed.html", context, status=400)
 
 
-@never_cache
+@private_link
 def page(request, token, *, invite_form=None, event_form=None, status=200):
     leader, failed = _leader_or_failed(request, token)
     if failed:
@@ -175,18 +195,20 @@ def page(request, token, *, invite_form=None, event_form=None, status=200):
 
 
 @require_POST
+@private_link
 def page_steps(request, token):
     leader, failed = _leader_or_failed(request, token)
     if failed:
         return failed
-    steps, _ = group_steps(leader.group)
-    form = StepsForm(request.POST, steps=[step for step, _ in steps])
-    if form.is_valid():
-        group_steps_set(group=leader.group, step_ids=form.cleaned_data["steps"])
+    # Only the steps ticked count, whatever else a stale page sends: the service keeps those
+    # of this campaign's plan.
+    ticked = [int(value) for value in request.POST.getlist("steps") if value.isdigit()]
+    group_steps_set(group=leader.group, step_ids=ticked)
     return see_other(reverse("group-page", args=[token]) + "?saved=steps#steps")
 
 
 @require_POST
+@private_link
 def page_listing(request, token):
     leader, failed = _leader_or_failed(request, token)
     if failed:
@@ -199,6 +221,7 @@ def page_listing(request, token):
 
 
 @require_POST
+@private_link
 def page_invite(request, token):
     leader, failed = _leader_or_failed(request, token)
     if failed:
@@ -206,7 +229,7 @@ def page_invite(request, token):
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            leader_invite(group=leader.group, by=leader, data=form.cleaned_data,
+            leader_invite(group=leader.group, data=form.cleaned_data,
                           ip_address=client_ip(request))  # fmt: skip
         except GroupsRateLimited as limited:
             form.add_error(None, str(limited))
@@ -216,6 +239,17 @@ def page_invite(request, token):
 
 
 @require_POST
+@private_link
+def page_leader_remove(request, token, pk):
+    leader, failed = _leader_or_failed(request, token)
+    if failed:
+        return failed
+    co_leader_remove(group=leader.group, by=leader, leader_id=pk)
+    return see_other(reverse("group-page", args=[token]) + "?saved=removed#leaders")
+
+
+@require_POST
+@private_link
 def page_event(request, token):
     leader, failed = _leader_or_failed(request, token)
     if failed:
@@ -227,7 +261,7 @@ def page_event(request, token):
     return page(request, token, event_form=form, status=400)
 
 
-@never_cache
+@private_link
 def page_material(request, token, name):
     leader, failed = _leader_or_failed(request, token)
     if failed:
@@ -273,10 +307,11 @@ def link_sent(request):
 
 def short_link(request, code, action="pledge"):
     """/g/<code>/: the group's link as printed, forgiving case and look-alike characters. It
-    leads to the action with the group's code as its source."""
+    leads to the action with the group's code as its source. A code no approved group has
+    leads there just the same, as a plain source code, so the answer never tells whether a
+    group is taking part."""
     if action not in ACTION_PATHS:
         raise Http404("No such action.")
     group = group_by_typed_code(code)
-    if group is None:
-        raise Http404("No group has this code.")
-    return redirect(f"{reverse(ACTION_PATHS[action])}?source={group.code}")
+    source = group.code if group else source_clean(code_normalise(code))
+    return redirect(reverse(ACTION_PATHS[action]) + (f"?source={source}" if source else ""))

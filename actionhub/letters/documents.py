@@ -22,7 +22,7 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from actionhub.core.pdf_fonts import RIGHT_TO_LEFT, pdf_fonts
+from actionhub.core.pdf_fonts import RIGHT_TO_LEFT, UNPRINTABLE, pdf_fonts
 
 HOUSE_OF_COMMONS = ("House of Commons", "London", "SW1A 0AA")
 MONTHS = (
@@ -32,9 +32,6 @@ MONTHS = (
 FONT_SIZE = 11
 LINE_HEIGHT = 14.5
 
-# Control characters, and the two noncharacters XML cannot hold (a pasted U+FFFE or U+FFFF,
-# which show nothing, would stop the Word document being made).
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _BLANK_LINES = re.compile(r"\n{2,}")
 
 
@@ -64,7 +61,7 @@ def letter_date(date: datetime.date) -> str:
 
 
 def _clean_lines(text: str) -> list[str]:
-    text = _CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = UNPRINTABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     return [line.strip() for line in text.split("\n")]
 
 

@@ -27,6 +27,12 @@ def test_look_alike_codes_have_the_same_key(look_alike):
     assert code_key(code_normalise(look_alike)) == code_key("hampstead-shul")
 
 
+@pytest.mark.parametrize(("one", "other"), [("bar-new", "barn-ew"), ("r-n-shul", "m-shul"),
+                                           ("v-v-shul", "w-shul")])  # fmt: skip
+def test_hyphens_placed_anywhere_do_not_make_a_code_different(one, other):
+    assert code_key(one) == code_key(other)
+
+
 def test_different_codes_have_different_keys():
     assert code_key("hampstead-shul") != code_key("hendon-shul")
 

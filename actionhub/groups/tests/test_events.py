@@ -129,3 +129,70 @@ def test_the_groups_page_lists_approved_events_to_come_with_the_groups_link(
     first.refresh_from_db()
     assert f'href="/events/{first.series.slug}/?source=hampstead-shul">Why we signed</a>' in page
     assert "Not yet approved" not in page
+
+
+def propose(client, leader, **changes) -> EventProposal:
+    client.post(page_path(leader) + "event/", proposal_form(**changes))
+    return EventProposal.objects.latest("pk")
+
+
+def test_a_proposal_whose_date_has_passed_can_only_be_turned_down(
+    client, campaign, organiser_client
+):
+    proposal = propose(client, LeaderFactory())
+    EventProposal.objects.filter(pk=proposal.pk).update(date=in_days(0))  # the day has come
+
+    html = organiser_client.get(f"/admin/groups/eventproposal/{proposal.pk}/change/")
+    html = html.content.decode()
+
+    assert "Approve the event" not in html and "Do not approve" in html
+    assert organiser_client.post(f"/admin/groups/eventproposal/{proposal.pk}/approve/",
+                                 {"confirm": "yes"}).status_code == 403  # fmt: skip
+    proposal.refresh_from_db()
+    assert proposal.status == EventProposal.Status.PROPOSED
+    assert "waiting for approval" not in organiser_client.get("/admin/").content.decode()
+
+
+def test_removing_a_group_turns_down_its_proposals_and_cancels_its_events(
+    client, campaign, organiser_client
+):
+    leader = LeaderFactory()
+    approved = propose(client, leader)
+    waiting = propose(client, leader, title="Another evening")
+    organiser_client.post(f"/admin/groups/eventproposal/{approved.pk}/approve/",
+                          {"confirm": "yes"})  # fmt: skip
+    approved.refresh_from_db()
+    group = leader.group
+
+    organiser_client.post(f"/admin/groups/group/{group.pk}/remove/", {"confirm": "yes"})
+
+    waiting.refresh_from_db()
+    assert waiting.status == EventProposal.Status.DECLINED
+    [occurrence] = Occurrence.objects.filter(series=approved.series)
+    assert occurrence.status == Occurrence.Status.CANCELLED
+    assert "Another evening" not in client.get("/groups/").content.decode()
+    assert (
+        organiser_client.get(f"/admin/groups/eventproposal/{waiting.pk}/approve/").status_code
+        == 403
+    )
+
+
+def test_a_groups_name_shows_on_its_event_page_exactly_as_typed(client, campaign, organiser_client):
+    leader = LeaderFactory(group__name="[Donate](https://elsewhere.example) <b>now</b>")
+    proposal = propose(client, leader)
+    organiser_client.post(f"/admin/groups/eventproposal/{proposal.pk}/approve/",
+                          {"confirm": "yes"})  # fmt: skip
+    proposal.refresh_from_db()
+    page = client.get(f"/events/{proposal.series.slug}/").content.decode()
+    assert 'href="https://elsewhere.example"' not in page
+    assert "[Donate](https://elsewhere.example) &lt;b&gt;now&lt;/b&gt;" in page
+
+
+def test_an_organiser_in_the_organiser_role_approves_a_groups_event(client, campaign):
+    from actionhub.mailings.tests.test_console import organiser_in_role
+
+    proposal = propose(client, LeaderFactory())
+    organiser, _ = organiser_in_role("organiser-role")
+    organiser.post(f"/admin/groups/eventproposal/{proposal.pk}/approve/", {"confirm": "yes"})
+    proposal.refresh_from_db()
+    assert proposal.status == EventProposal.Status.APPROVED

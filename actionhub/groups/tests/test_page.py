@@ -128,7 +128,10 @@ def test_a_co_leader_is_invited_confirms_and_gets_their_own_link(client, campaig
     assert response.status_code == 303
     invitation = mail.outbox[-1]
     assert invitation.to == ["dina@example.org"]
-    assert f"invites you to help lead {leader.group.name}" in invitation.subject
+    assert invitation.subject == "You are invited to help lead a community group"
+    for typed in (leader.group.name, "Dina", leader.person.first_name):
+        assert typed not in invitation.body  # sent to an address anyone could type
+    assert leader.group.name in client.get(link_in(invitation, "/groups/confirm/")).content.decode()
     co_leader = Leader.objects.get(role=Leader.Role.CO_LEADER)
     assert not co_leader.is_confirmed
     link = link_in(invitation, "/groups/confirm/")
@@ -218,10 +221,11 @@ def test_a_short_link_forgives_case_and_look_alikes(client, campaign, typed, act
     assert response["Location"] == lands_on
 
 
-def test_a_short_link_for_no_group_or_a_waiting_one_is_not_found(client, campaign):
+def test_a_short_link_answers_alike_whether_or_not_a_group_has_the_code(client, campaign):
     GroupFactory(code="waiting", status=Group.Status.AWAITING_APPROVAL)
-    assert client.get("/g/nobody/").status_code == 404
-    assert client.get("/g/waiting/").status_code == 404
+    assert client.get("/g/nobody/")["Location"] == "/pledge/?source=nobody"
+    assert client.get("/g/Waiting/")["Location"] == "/pledge/?source=waiting"
+    assert client.get("/g/<script>/")["Location"] == "/pledge/"
     assert client.get("/g/waiting/nonsense/").status_code == 404
 
 
@@ -282,3 +286,100 @@ def test_the_slides_download_as_powerpoint_too(client, campaign):
 
 def test_an_unknown_material_is_not_found(client, campaign):
     assert client.get(page_path(LeaderFactory()) + "secrets.pdf").status_code == 404
+
+
+@pytest.mark.usefixtures("immediate_tasks")
+def test_a_leader_removes_a_co_leader_and_their_link_stops_working(client, campaign):
+    leader = LeaderFactory()
+    co_leader = LeaderFactory(group=leader.group, role=Leader.Role.CO_LEADER,
+                              person__first_name="Dina")  # fmt: skip
+    co_path = page_path(co_leader)
+    assert client.get(co_path).status_code == 200
+
+    client.post(page_path(leader) + f"leaders/{co_leader.pk}/remove/")
+
+    assert client.get(co_path).status_code == 400
+    assert "Dina" not in client.get(page_path(leader)).content.decode()
+    assert leader.group.leaders.count() == 1
+
+
+def test_a_co_leader_cannot_remove_the_leader(client, campaign):
+    leader = LeaderFactory()
+    co_leader = LeaderFactory(group=leader.group, role=Leader.Role.CO_LEADER)
+    client.post(page_path(co_leader) + f"leaders/{leader.pk}/remove/")
+    assert client.get(page_path(leader)).status_code == 200
+
+
+@pytest.mark.usefixtures("immediate_tasks")
+def test_a_new_link_ends_the_old_one(client, campaign):
+    leader = LeaderFactory(
+        person__email="ruth@example.org", person__email_normalised="ruth@example.org"
+    )
+    old = page_path(leader)
+    client.post("/groups/your-link/", {"email": "ruth@example.org"})
+    new = link_in(mail.outbox[-1], "/groups/page/")
+    assert client.get(old).status_code == 400
+    assert client.get(new).status_code == 200
+
+
+def test_the_private_page_never_sends_its_link_as_referrer_and_is_not_indexed(client, campaign):
+    response = client.get(page_path(LeaderFactory()))
+    assert response["Referrer-Policy"] == "strict-origin"
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_a_stale_page_ticking_a_deleted_step_still_saves_the_others(client, campaign):
+    leader = LeaderFactory()
+    step = campaign.engagement.steps.first()
+    client.post(page_path(leader) + "steps/", {"steps": [str(step.pk), "999999", "x"]})
+    assert list(leader.group.steps_done.values_list("step_id", flat=True)) == [step.pk]
+
+
+def test_one_person_counts_once_however_many_times_they_act(client, campaign):
+    from actionhub.events.models import Rsvp
+    from actionhub.supporters.tests.factories import PersonFactory
+
+    leader = LeaderFactory()
+    group = leader.group
+    brand_letters = LetterTemplate.objects.filter(recipient=LetterTemplate.Recipient.BRAND).first()
+    writer = PersonFactory()
+    for _ in range(5):
+        LetterFactory(template=brand_letters, person=writer, source=group.code,
+                      confirmed_at=month(2026, 10))  # fmt: skip
+    weekly = PersonFactory()
+    for _ in range(10):  # an "every week" sign-up's RSVPs
+        RsvpFactory(person=weekly, source=group.code)
+    for _ in range(5):
+        RsvpFactory(source=group.code, status=Rsvp.Status.CANCELLED)
+
+    counts = {c.action: c.total for c in group_counts(group)}
+
+    assert counts["brands"] is None and counts["demonstration"] is None
+
+
+def test_a_month_is_the_uk_month_in_summer_time(campaign):
+    leader = LeaderFactory()
+    utc = ZoneInfo("UTC")
+    signatures(leader.group, count=5, on=datetime(2026, 6, 30, 23, 30, tzinfo=utc))  # July in UK
+    [pledge] = [c for c in group_counts(leader.group) if c.action == "pledge"]
+    assert [r.label for r in pledge.ranges] == ["July 2026"]
+
+
+def test_the_public_total_never_reveals_a_count_the_page_hides(client, campaign):
+    group = GroupFactory(name="Hendon youth", listed=True, show_totals=True)
+    signatures(group, count=12, on=month(2026, 10))
+    mp_letters = LetterTemplate.objects.filter(recipient=LetterTemplate.Recipient.MP).first()
+    for _ in range(3):
+        LetterFactory(template=mp_letters, source=group.code, confirmed_at=month(2026, 10))
+
+    page = client.get("/groups/").content.decode()
+
+    assert "12 actions taken through the group" in page
+
+
+def test_the_console_shows_a_groups_words_and_choices_but_changes_none(organiser_client, campaign):
+    group = GroupFactory(name="Quiet society", listed=False)
+    organiser_client.post(f"/admin/groups/group/{group.pk}/change/",
+                          {"name": "Renamed", "listed": "on"})  # fmt: skip
+    group.refresh_from_db()
+    assert (group.name, group.listed) == ("Quiet society", False)

@@ -179,3 +179,44 @@ def test_an_organiser_without_the_permission_cannot_approve(register, confirm):
         group_approve(actor=volunteer, group=group)
     group.refresh_from_db()
     assert group.status == Group.Status.AWAITING_APPROVAL
+
+
+def test_the_confirmation_email_carries_no_words_the_registrant_typed(register):
+    register(name="Buy cheap watches at spam.example", area="Anywhere")
+    [message] = mail.outbox
+    assert message.subject == "Confirm your group’s registration"
+    assert "spam.example" not in message.body and "Ruth" not in message.body
+
+
+def test_a_group_whose_only_leader_erased_their_details_cannot_be_approved(
+    register, confirm, organiser_client
+):
+    from actionhub.supporters.services import person_erase
+
+    register()
+    confirm()
+    group = Group.objects.get()
+    person_erase(person=Person.objects.get())
+
+    response = organiser_client.post(f"/admin/groups/group/{group.pk}/approve/",
+                                     {"confirm": "yes"}, follow=True)  # fmt: skip
+
+    assert "The group has no leader any more" in response.content.decode()
+    group.refresh_from_db()
+    assert group.status == Group.Status.AWAITING_APPROVAL
+
+
+def test_a_declined_leader_kept_for_campaign_emails_has_their_leader_consent_withdrawn(
+    register, confirm, organiser_client
+):
+    from actionhub.supporters.services import consent_record
+
+    register()
+    confirm()
+    person = Person.objects.get()
+    consent_record(person=person, purpose=Consent.Purpose.CAMPAIGN_EMAILS, wording="Email me",
+                   method="test")  # fmt: skip
+    group = Group.objects.get()
+    organiser_client.post(f"/admin/groups/group/{group.pk}/decline/", {"confirm": "yes"})
+    leader_consent = Consent.objects.get(person=person, purpose=Consent.Purpose.GROUP_LEADER)
+    assert leader_consent.withdrawn_at is not None
