@@ -155,19 +155,25 @@ def confirm(request, token):
                                       "group": leader.group})  # fmt: skip
 
 
-def _leader_or_failed(request, token):
-    try:
-        return leader_from_page_token(token=token), None
-    except (LinkInvalid, LinkExpired) as problem:
-        context = {"campaign": campaign_get_default(), "expired": isinstance(problem, LinkExpired)}
-        return None, render(request, "groups/page_link_failed.html", context, status=400)
+def leader_page(view):
+    """A page or form of a group's private page, given the leader whose link it is; a link
+    that does not work gets the page saying so (and how to get a new one)."""
+
+    @functools.wraps(view)
+    def wrapped(request, token, *args, **kwargs):
+        try:
+            leader = leader_from_page_token(token=token)
+        except (LinkInvalid, LinkExpired) as problem:
+            context = {"campaign": campaign_get_default(),
+                       "expired": isinstance(problem, LinkExpired)}  # fmt: skip
+            return render(request, "groups/page_link_failed.html", context, status=400)
+        return view(request, token, leader, *args, **kwargs)
+
+    return private_link(wrapped)
 
 
-@private_link
-def page(request, token, *, invite_form=None, event_form=None, status=200):
-    leader, failed = _leader_or_failed(request, token)
-    if failed:
-        return failed
+@leader_page
+def page(request, token, leader, *, invite_form=None, event_form=None, status=200):
     group = leader.group
     steps, upcoming = group_steps(group)
     context = {
@@ -195,11 +201,8 @@ def page(request, token, *, invite_form=None, event_form=None, status=200):
 
 
 @require_POST
-@private_link
-def page_steps(request, token):
-    leader, failed = _leader_or_failed(request, token)
-    if failed:
-        return failed
+@leader_page
+def page_steps(request, token, leader):
     # Only the steps ticked count, whatever else a stale page sends: the service keeps those
     # of this campaign's plan.
     ticked = [int(value) for value in request.POST.getlist("steps") if value.isdigit()]
@@ -208,11 +211,8 @@ def page_steps(request, token):
 
 
 @require_POST
-@private_link
-def page_listing(request, token):
-    leader, failed = _leader_or_failed(request, token)
-    if failed:
-        return failed
+@leader_page
+def page_listing(request, token, leader):
     form = ListingForm(request.POST)
     form.is_valid()  # two checkboxes: always valid
     group_listing_set(group=leader.group, listed=form.cleaned_data["listed"],
@@ -221,11 +221,8 @@ def page_listing(request, token):
 
 
 @require_POST
-@private_link
-def page_invite(request, token):
-    leader, failed = _leader_or_failed(request, token)
-    if failed:
-        return failed
+@leader_page
+def page_invite(request, token, leader):
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
@@ -239,21 +236,15 @@ def page_invite(request, token):
 
 
 @require_POST
-@private_link
-def page_leader_remove(request, token, pk):
-    leader, failed = _leader_or_failed(request, token)
-    if failed:
-        return failed
+@leader_page
+def page_leader_remove(request, token, leader, pk):
     co_leader_remove(group=leader.group, by=leader, leader_id=pk)
     return see_other(reverse("group-page", args=[token]) + "?saved=removed#leaders")
 
 
 @require_POST
-@private_link
-def page_event(request, token):
-    leader, failed = _leader_or_failed(request, token)
-    if failed:
-        return failed
+@leader_page
+def page_event(request, token, leader):
     form = EventProposalForm(request.POST)
     if form.is_valid():
         event_propose(group=leader.group, by=leader, data=form.cleaned_data)
@@ -261,11 +252,8 @@ def page_event(request, token):
     return page(request, token, event_form=form, status=400)
 
 
-@private_link
-def page_material(request, token, name):
-    leader, failed = _leader_or_failed(request, token)
-    if failed:
-        return failed
+@leader_page
+def page_material(request, token, leader, name):
     if name not in MATERIALS:
         raise Http404("No such material.")
     from actionhub.groups import materials  # reportlab is loaded only when a file is asked for
