@@ -145,6 +145,7 @@ class GroupAdmin(OperationsAdmin):
     readonly_fields = fields
     inlines = [LeaderInline]
     change_form_template = "admin/groups/change_form.html"
+    change_list_template = "admin/groups/group/change_list.html"
     operations = {
         "approve": Operation(
             run=lambda actor, group, request: group_approve(
@@ -175,6 +176,12 @@ class GroupAdmin(OperationsAdmin):
 
     def has_add_permission(self, request):
         return False  # groups register themselves, and confirm by email
+
+    def changelist_view(self, request, extra_context=None):
+        """News for group leaders is a campaign email with its own audience."""
+        can_email = request.user.has_perm("mailings.add_mailing")
+        context = {"can_email_leaders": can_email, **(extra_context or {})}
+        return super().changelist_view(request, context)
 
     def has_delete_permission(self, request, obj=None):
         return False  # removing keeps the group's code counting: see "Remove"
@@ -227,6 +234,7 @@ class EventProposalAdmin(OperationsAdmin):
               "series", "decided_at", "decided_by"]  # fmt: skip
     readonly_fields = fields
     change_form_template = "admin/groups/change_form.html"
+    change_list_template = "admin/groups/group/change_list.html"
     operations = {
         "approve": Operation(
             run=lambda actor, proposal, request: event_approve(

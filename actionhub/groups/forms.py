@@ -10,6 +10,7 @@ from actionhub.groups.codes import CODE_MAX, CodeProblem, code_check, code_norma
 from actionhub.groups.models import (
     LEADER_WORDING,
     LISTED_WORDING,
+    NEWS_WORDING,
     TOTALS_WORDING,
     EventProposal,
     Group,
@@ -65,6 +66,7 @@ class RegistrationForm(forms.Form):
         label=LEADER_WORDING,
         error_messages={"required": "Tick the box to agree, so we can send you your group’s link."},
     )  # fmt: skip
+    news = forms.BooleanField(label=NEWS_WORDING, required=False)
     # A field people never see: only form-filling robots put anything in it.
     website = forms.Field(
         label="Leave this empty", required=False,
@@ -126,6 +128,12 @@ class StepsForm(forms.Form):
 class ListingForm(forms.Form):
     listed = forms.BooleanField(label=LISTED_WORDING, required=False)
     show_totals = forms.BooleanField(label=TOTALS_WORDING, required=False)
+
+
+class NewsForm(forms.Form):
+    """Asked of a co-leader as they confirm, and of any leader on the group's page."""
+
+    news = forms.BooleanField(label=NEWS_WORDING, required=False)
 
 
 class LinkRequestForm(forms.Form):

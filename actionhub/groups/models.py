@@ -10,9 +10,10 @@ from actionhub.supporters.models import Person
 
 # The words a leader agrees to when registering a group, recorded with the consent.
 LEADER_WORDING = (
-    "Keep my name and email address to run my group's page, and email me its private link "
-    "and news for group leaders"
+    "Keep my name and email address to run my group's page, and email me its private link"
 )
+# Asked separately, and optional: leading a group never depends on agreeing to news.
+NEWS_WORDING = "Email me the organisers' news for group leaders (stop any time)"
 LISTED_WORDING = "List our group on the site's page of groups taking part"
 TOTALS_WORDING = "Show our group's totals on that list"
 
@@ -89,6 +90,10 @@ class Leader(BaseModel):
     confirmation_nonce = models.CharField(max_length=32, blank=True)
     submitted_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    news_wanted = models.BooleanField(
+        default=False, help_text="Asked for news for group leaders: recorded as consent once "
+        "they confirm.",
+    )  # fmt: skip
     link_key = models.CharField(
         max_length=43, unique=True, default=new_link_key, editable=False,
         help_text="Random: the key in this leader's private link to the group's page.",

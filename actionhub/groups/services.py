@@ -26,6 +26,7 @@ from actionhub.events.services import occurrence_mark_cancelled
 from actionhub.groups.codes import CodeProblem, code_check, code_key, code_normalise, code_suggest
 from actionhub.groups.models import (
     LEADER_WORDING,
+    NEWS_WORDING,
     EventProposal,
     Group,
     Leader,
@@ -43,6 +44,7 @@ from actionhub.supporters.confirmation import (
 from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.links import LinkExpired
 from actionhub.supporters.models import Consent
+from actionhub.supporters.selectors import consents_standing
 from actionhub.supporters.services import (
     consent_withdraw,
     people_delete_unattached,
@@ -105,6 +107,7 @@ def group_register(*, campaign: Campaign, data: dict, ip_address: str | None) ->
             leader = _leader_add(
                 group=group, role=Leader.Role.LEADER, first_name=data["first_name"],
                 last_name=data.get("last_name", ""), email=data["email"],
+                news_wanted=bool(data.get("news")),
             )  # fmt: skip
             _email_confirmation(leader, template="groups/email/confirm_registration.txt",
                                 subject="Confirm your group’s registration")  # fmt: skip
@@ -113,11 +116,11 @@ def group_register(*, campaign: Campaign, data: dict, ip_address: str | None) ->
     return group
 
 
-def _leader_add(*, group, role, first_name, last_name, email) -> Leader:
+def _leader_add(*, group, role, first_name, last_name, email, news_wanted=False) -> Leader:
     person = person_get_or_create(email=email, first_name=first_name, last_name=last_name)
     leader = Leader(
         group=group, person=person, role=role, confirmation_nonce=confirmation_nonce(),
-        submitted_at=timezone.now(),
+        submitted_at=timezone.now(), news_wanted=news_wanted,
     )  # fmt: skip
     leader.full_clean(validate_unique=False, validate_constraints=False)
     leader.save()
@@ -146,9 +149,11 @@ def leader_for_confirmation(*, token: str) -> Leader:
     return leader
 
 
-def leader_confirm(*, token: str) -> Leader:
+def leader_confirm(*, token: str, news: bool = False) -> Leader:
     """The mailbox owner pressed the button: a registration goes to the organisers for
-    approval; a co-leader joins (and gets their link, if the group is approved)."""
+    approval; a co-leader joins (and gets their link, if the group is approved). `news`: a
+    co-leader ticked the box for news for group leaders as they confirmed (a leader chose
+    when registering)."""
     link = confirmation_read(kind=CONFIRM_KIND, token=token)
     with transaction.atomic():
         leader = (
@@ -163,8 +168,11 @@ def leader_confirm(*, token: str) -> Leader:
         now = timezone.now()
         leader.confirmed_at, leader.confirmation_nonce = now, ""
         leader.save(update_fields=["confirmed_at", "confirmation_nonce", "updated_at"])
+        choices = [(Consent.Purpose.GROUP_LEADER, LEADER_WORDING)]
+        if leader.news_wanted or news:
+            choices.append((Consent.Purpose.GROUP_NEWS, NEWS_WORDING))
         consents_record(
-            person=leader.person, choices=[(Consent.Purpose.GROUP_LEADER, LEADER_WORDING)],
+            person=leader.person, choices=choices,
             method=f"Group {leader.get_role_display().lower()}, confirmed by email link",
             given_at=now,
         )  # fmt: skip
@@ -277,6 +285,22 @@ def group_steps_set(*, group: Group, step_ids: list[int]) -> None:
             StepDone.objects.get_or_create(group=group, step=step)
 
 
+def leader_news_set(*, leader: Leader, wanted: bool) -> None:
+    """A leader asks for news for group leaders, or stops it, on their group's page."""
+    person = leader.person
+    if not wanted:
+        consent_withdraw(person=person, purpose=Consent.Purpose.GROUP_NEWS)
+    elif not leader_wants_news(leader):
+        consents_record(
+            person=person, choices=[(Consent.Purpose.GROUP_NEWS, NEWS_WORDING)],
+            method="Ticked on their group's private page", given_at=timezone.now(),
+        )  # fmt: skip
+
+
+def leader_wants_news(leader: Leader) -> bool:
+    return consents_standing(Consent.Purpose.GROUP_NEWS, leader.person).exists()
+
+
 def group_listing_set(*, group: Group, listed: bool, show_totals: bool) -> None:
     group.listed, group.show_totals = listed, listed and show_totals
     group.save(update_fields=["listed", "show_totals", "updated_at"])
@@ -360,6 +384,7 @@ def _leaderships_end(leaders) -> int:
     for person in people:
         if not person.group_leaderships.exists():
             consent_withdraw(person=person, purpose=Consent.Purpose.GROUP_LEADER)
+            consent_withdraw(person=person, purpose=Consent.Purpose.GROUP_NEWS)
     people_delete_unattached()
     return len(people)
 

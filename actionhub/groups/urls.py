@@ -12,6 +12,7 @@ urlpatterns = [
     path("groups/page/<str:token>/", views.page, name="group-page"),
     path("groups/page/<str:token>/steps/", views.page_steps, name="group-page-steps"),
     path("groups/page/<str:token>/listing/", views.page_listing, name="group-page-listing"),
+    path("groups/page/<str:token>/news/", views.page_news, name="group-page-news"),
     path("groups/page/<str:token>/invite/", views.page_invite, name="group-page-invite"),
     path("groups/page/<str:token>/event/", views.page_event, name="group-page-event"),
     path(

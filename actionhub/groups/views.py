@@ -18,10 +18,11 @@ from actionhub.groups.forms import (
     InviteForm,
     LinkRequestForm,
     ListingForm,
+    NewsForm,
     RegistrationForm,
     StepsForm,
 )
-from actionhub.groups.models import Group
+from actionhub.groups.models import LEADER_WORDING, Group
 from actionhub.groups.selectors import (
     ACTIONS,
     group_by_typed_code,
@@ -41,6 +42,8 @@ from actionhub.groups.services import (
     leader_for_confirmation,
     leader_from_page_token,
     leader_invite,
+    leader_news_set,
+    leader_wants_news,
     page_link_send,
 )
 from actionhub.supporters.confirmation import LinkExpired, LinkInvalid
@@ -143,7 +146,9 @@ def confirm(request, token):
     campaign = campaign_get_default()
     try:
         if request.method == "POST":
-            leader = leader_confirm(token=token)
+            news = NewsForm(request.POST)
+            news.is_valid()  # one checkbox: always valid
+            leader = leader_confirm(token=token, news=news.cleaned_data["news"])
         else:
             leader = leader_for_confirmation(token=token)
     except (LinkInvalid, LinkExpired) as problem:
@@ -152,7 +157,8 @@ def confirm(request, token):
                               again_label="Register your group again")  # fmt: skip
     template = "groups/confirmed.html" if leader.is_confirmed else "groups/confirm.html"
     return render(request, template, {"campaign": campaign, "leader": leader,
-                                      "group": leader.group})  # fmt: skip
+                                      "group": leader.group, "news_form": NewsForm(),
+                                      "leader_wording": LEADER_WORDING})  # fmt: skip
 
 
 def leader_page(view):
@@ -188,6 +194,7 @@ def page(request, token, leader, *, invite_form=None, event_form=None, status=20
                                 initial={"steps": [s.pk for s, done in steps if done]}),
         "listing_form": ListingForm(initial={"listed": group.listed,
                                              "show_totals": group.show_totals}),
+        "news_form": NewsForm(initial={"news": leader_wants_news(leader)}),
         "invite_form": invite_form or InviteForm(),
         "event_form": event_form or EventProposalForm(),
         "proposals": group.event_proposals.select_related("series"),
@@ -218,6 +225,15 @@ def page_listing(request, token, leader):
     group_listing_set(group=leader.group, listed=form.cleaned_data["listed"],
                       show_totals=form.cleaned_data["show_totals"])  # fmt: skip
     return see_other(reverse("group-page", args=[token]) + "?saved=listing#listing")
+
+
+@require_POST
+@leader_page
+def page_news(request, token, leader):
+    form = NewsForm(request.POST)
+    form.is_valid()  # one checkbox: always valid
+    leader_news_set(leader=leader, wanted=form.cleaned_data["news"])
+    return see_other(reverse("group-page", args=[token]) + "?saved=news#news")
 
 
 @require_POST

@@ -70,7 +70,8 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
                 "fields": ["action", "occurrence", "constituency", "source", "since", "until"],
                 "description": "Only people who agreed to hear more, and have not withdrawn "
                 "since, ever get a campaign email. Narrow it down here, or leave these blank "
-                "for all of them.",
+                "for all of them. “Leads a community group” sends it instead to the leaders "
+                "of approved groups who asked for news for group leaders.",
             },
         ),
     ]
@@ -99,8 +100,11 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
         return field
 
     def get_changeform_initial_data(self, request):
+        """The default campaign, and what a link asked for (the groups' "Email all group
+        leaders" asks for their audience)."""
         default = Campaign.objects.filter(is_default=True).first()
-        return {"campaign": default.pk if default else None}
+        initial = super().get_changeform_initial_data(request)
+        return {**initial, "campaign": default.pk if default else None}
 
     def has_change_permission(self, request, obj=None):
         """A draft may be changed; once sending is asked for, the email is what it is."""

@@ -1,5 +1,6 @@
 """Who a mailing goes to: everyone whose consent to campaign emails stands, narrowed by plain
-choices (what they did, where, through which link, when)."""
+choices (what they did, where, through which link, when); or the leaders of the campaign's
+approved community groups who asked for news for group leaders."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -7,11 +8,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from actionhub.events.models import Rsvp
+from actionhub.groups.models import Group, Leader
 from actionhub.letters.models import Letter
 from actionhub.mailings.models import Mailing
 from actionhub.pledges.models import Signature
 from actionhub.supporters.models import Person
-from actionhub.supporters.selectors import campaign_email_consents_standing, people_hearing_more
+from actionhub.supporters.selectors import (
+    campaign_email_consents_standing,
+    people_emailable,
+    people_hearing_more,
+)
 
 LETTER_WRITTEN = [Letter.Status.QUEUED, Letter.Status.SENT, Letter.Status.HANDED_OVER]
 
@@ -79,8 +85,20 @@ def _within(rows: QuerySet, field: str, since: date | None, until: date | None) 
     return rows
 
 
+def _group_leaders(mailing: Mailing) -> QuerySet[Person]:
+    """Confirmed leaders of the campaign's approved groups whose consent to news for group
+    leaders stands (nothing else narrows it: the console refuses other choices with it)."""
+    leads = Leader.objects.filter(
+        person=OuterRef("pk"), confirmed_at__isnull=False,
+        group__campaign=mailing.campaign_id, group__status=Group.Status.APPROVED,
+    )  # fmt: skip
+    return people_emailable(mailing.consent_purpose).filter(Exists(leads))
+
+
 def audience_people(mailing: Mailing) -> QuerySet[Person]:
     """The people `mailing` would go to now."""
+    if mailing.action == Mailing.Action.GROUP_LEADERS:
+        return _group_leaders(mailing)
     people = people_hearing_more()
     actions = _actions(mailing)
     if actions is None:
@@ -111,6 +129,8 @@ def audience_count(mailing: Mailing) -> int:
 
 def audience_describe(mailing: Mailing) -> str:
     """The audience in words, as the review page and the approval show it."""
+    if mailing.action == Mailing.Action.GROUP_LEADERS:
+        return "The leaders of approved community groups who asked for news for group leaders"
     parts = ["Everyone who agreed to hear more"]
     if mailing.action:
         parts = [f"Everyone who agreed to hear more and {mailing.get_action_display().lower()}"]

@@ -70,6 +70,7 @@ class RenderedMailing:
     text: str
     html: str
     from_email: str
+    purpose: str  # the consent its recipients gave, which its unsubscribe link withdraws
 
 
 def mailing_render(mailing: Mailing) -> RenderedMailing:
@@ -79,15 +80,26 @@ def mailing_render(mailing: Mailing) -> RenderedMailing:
         "body_html": render_markdown_uncached(mailing.body, heading_offset=1),
         "body_text": mailing.body.strip(),
         "links": {"unsubscribe": UNSUBSCRIBE_SLOT, "erase": ERASE_SLOT},
-        "why": f"You get this email because you asked {mailing.campaign.name} to email you "
-        "about the campaign.",
+        "why": _why(mailing),
+        "unsubscribe_label": "Stop news for group leaders"
+        if mailing.action == Mailing.Action.GROUP_LEADERS
+        else "Stop emails about this campaign",
     }
     return RenderedMailing(
         subject=mailing.subject,
         text=render_to_string("mailings/email/mailing.txt", context),
         html=render_to_string("mailings/email/mailing.html", context),
         from_email=from_address(mailing.campaign.name),
+        purpose=mailing.consent_purpose,
     )
+
+
+def _why(mailing: Mailing) -> str:
+    name = mailing.campaign.name
+    if mailing.action == Mailing.Action.GROUP_LEADERS:
+        return (f"You get this email because you help lead a community group taking part in "
+                f"{name} and asked for news for group leaders.")  # fmt: skip
+    return f"You get this email because you asked {name} to email you about the campaign."
 
 
 def message_id_for(*, mailing_id: int, person_id: int) -> str:
@@ -116,6 +128,7 @@ def message_build(
 
 def message_for_person(rendered: RenderedMailing, *, mailing_id: int, person: Person, connection):
     return message_build(
-        rendered, to=person.email, links=supporter_links(person=person), connection=connection,
+        rendered, to=person.email, links=supporter_links(person=person, purpose=rendered.purpose),
+        connection=connection,
         message_id=message_id_for(mailing_id=mailing_id, person_id=person.pk),
     )  # fmt: skip

@@ -52,7 +52,21 @@ class MailingForm(forms.ModelForm):
                 "A date narrows down who is coming: choose “Said they are coming to a "
                 "demonstration” under “Who did”, or leave the date blank.",
             )
+        if cleaned.get("action") == Mailing.Action.GROUP_LEADERS:
+            self._group_leaders_only(cleaned)
         return cleaned
+
+    def _group_leaders_only(self, cleaned) -> None:
+        """News for group leaders goes to every leader who asked for it: what narrows campaign
+        emails down (what people did, where, when) says nothing about who leads a group."""
+        for name in ["constituency", "source", "since", "until"]:
+            if cleaned.get(name):
+                label = self.fields[name].label
+                self.add_error(
+                    name,
+                    f"Leave “{label}” blank: news for group leaders goes to every leader who "
+                    "asked for it.",
+                )
 
 
 class SendForm(forms.Form):

@@ -4,7 +4,7 @@ from django.db import models
 from actionhub.campaigns.models import Campaign
 from actionhub.core.models import BaseModel
 from actionhub.parliament.models import Constituency
-from actionhub.supporters.models import Person
+from actionhub.supporters.models import Consent, Person
 
 
 class Mailing(BaseModel):
@@ -24,6 +24,7 @@ class Mailing(BaseModel):
         WROTE_TO_MP = "wrote-to-mp", "Wrote to their MP"
         RSVPED = "rsvped", "Said they are coming to a demonstration"
         ASKED_BRAND = "asked-brand", "Asked a brand to commit"
+        GROUP_LEADERS = "group-leaders", "Leads a community group (leaders who asked for news)"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="mailings")
     subject = models.CharField(max_length=150)
@@ -104,6 +105,14 @@ class Mailing(BaseModel):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def consent_purpose(self) -> str:
+        """What its recipients agreed to: news for group leaders is asked for on its own, so
+        stopping it leaves campaign emails alone, and the other way round."""
+        if self.action == self.Action.GROUP_LEADERS:
+            return Consent.Purpose.GROUP_NEWS
+        return Consent.Purpose.CAMPAIGN_EMAILS
 
 
 class Recipient(models.Model):

@@ -20,7 +20,8 @@ the connection stops the batch, and it is tried again later with nothing lost.
 The checks and marks run for every message, so they are plain SQL prepared once: built by the
 ORM they cost about 0.8 ms a message in compiling alone, most of the cost of the whole path
 (`make bench-mailing`, profiled), against about 0.1 ms as SQL. The consent check here and
-`supporters.selectors.people_hearing_more` must agree: a test holds them to it.
+`mailings.audience.audience_people` must agree: a test holds them to it, for each consent a
+mailing can need.
 """
 
 import contextlib
@@ -259,7 +260,7 @@ class _Sender:
         self.pace.wait()
         ours, standing, suppressed = self._fetch(
             "gate", [Mailing.Status.SENDING, self.lease, person.pk,
-                     Consent.Purpose.CAMPAIGN_EMAILS, person.email.casefold(), self.mailing.pk],
+                     self.mailing.consent_purpose, person.email.casefold(), self.mailing.pk],
         )  # fmt: skip
         if not ours:
             raise _Stop(again_after=None)  # cancelled (the cancellation marked the rest)

@@ -254,13 +254,11 @@ def mailing_figures(mailing: Mailing) -> dict[str, int]:
 
 def recipient_bounced(*, message_id: str, reason: str, complaint: bool = False) -> Recipient | None:
     """A bounce report or a spam complaint for a mailing's message: the address is suppressed,
-    and a complaint also withdraws the person's consent to campaign emails."""
-    from actionhub.supporters.models import Consent
+    and a complaint also withdraws the consent the mailing was sent under."""
     from actionhub.supporters.services import consent_withdraw
 
-    recipient = (
-        Recipient.objects.select_related("person").filter(message_id=message_id.strip()).first()
-    )
+    recipients = Recipient.objects.select_related("person", "mailing")
+    recipient = recipients.filter(message_id=message_id.strip()).first()
     if recipient is None:
         return None
     status = Recipient.Status.COMPLAINED if complaint else Recipient.Status.BOUNCED
@@ -269,7 +267,7 @@ def recipient_bounced(*, message_id: str, reason: str, complaint: bool = False) 
         why = SuppressedAddress.Reason.COMPLAINED if complaint else SuppressedAddress.Reason.BOUNCED
         address_suppress(address=recipient.person.email, reason=why, detail=reason)
         if complaint:
-            consent_withdraw(person=recipient.person, purpose=Consent.Purpose.CAMPAIGN_EMAILS)
+            consent_withdraw(person=recipient.person, purpose=recipient.mailing.consent_purpose)
     return recipient
 
 

@@ -1,5 +1,9 @@
 """Links in every email that let a supporter act without an account: unsubscribe, and erase.
 
+An unsubscribe link stops one kind of email, the kind it came in: campaign emails, or news for
+group leaders (each asked for on its own). Each kind has its own salt, so one kind's link cannot
+be turned into the other's.
+
 Each person has a random link key, so a link says nothing about who it is for or how many
 people there are. The link's token is that key, signed for one purpose. Unsubscribe links work
 for as long as the person is on file (a mail program may use one years later); erase links for
@@ -12,9 +16,17 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from actionhub.supporters.models import Person
+from actionhub.supporters.models import Consent, Person
 
 UNSUBSCRIBE_SALT = "supporters-unsubscribe"
+# Each kind of email one can stop: its link's salt and its page's URL name.
+UNSUBSCRIBE_KINDS = {
+    Consent.Purpose.CAMPAIGN_EMAILS: (UNSUBSCRIBE_SALT, "supporter-unsubscribe"),
+    Consent.Purpose.GROUP_NEWS: (
+        "supporters-unsubscribe-group-news",
+        "supporter-unsubscribe-group-news",
+    ),
+}
 ERASE_SALT = "supporters-erase"
 ERASE_LINK_MAX_AGE = timedelta(days=180)
 
@@ -45,10 +57,12 @@ def supporter_from_token(*, token: str, salt: str) -> Person | None:
     return Person.objects.filter(link_key=str(key)).first() if key else None
 
 
-def supporter_links(*, person: Person) -> dict[str, str]:
-    unsubscribe = reverse(
-        "supporter-unsubscribe", args=[supporter_token(person=person, salt=UNSUBSCRIBE_SALT)]
-    )
+def supporter_links(
+    *, person: Person, purpose: str = Consent.Purpose.CAMPAIGN_EMAILS
+) -> dict[str, str]:
+    """The person's links for an email sent under `purpose`: its unsubscribe link stops that."""
+    salt, url_name = UNSUBSCRIBE_KINDS[purpose]
+    unsubscribe = reverse(url_name, args=[supporter_token(person=person, salt=salt)])
     erase = reverse("supporter-erase", args=[supporter_token(person=person, salt=ERASE_SALT)])
     return {"unsubscribe": settings.SITE_URL + unsubscribe, "erase": settings.SITE_URL + erase}
 

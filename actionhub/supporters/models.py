@@ -47,6 +47,7 @@ class Consent(BaseModel):
         PASS_TO_BRAND = "pass-to-brand", "Pass my letter and details to a brand"
         RSVP = "rsvp", "Keep my details to organise an event I am coming to"
         GROUP_LEADER = "group-leader", "Keep my details to run a community group's page"
+        GROUP_NEWS = "group-news", "Email me news for community group leaders"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(max_length=32, choices=Purpose.choices)

@@ -5,15 +5,24 @@ from actionhub.core.models import SuppressedAddress
 from actionhub.supporters.models import Consent, Person
 
 
-def campaign_email_consents_standing(person=None) -> QuerySet[Consent]:
-    """Consents to campaign emails not withdrawn: of `person` (a row, or OuterRef("pk"))."""
-    consents = Consent.objects.filter(purpose=Consent.Purpose.CAMPAIGN_EMAILS, withdrawn_at=None)
+def consents_standing(purpose: str, person=None) -> QuerySet[Consent]:
+    """Consents for `purpose` not withdrawn: of `person` (a row, or OuterRef("pk"))."""
+    consents = Consent.objects.filter(purpose=purpose, withdrawn_at=None)
     return consents if person is None else consents.filter(person=person)
 
 
-def people_hearing_more() -> QuerySet[Person]:
-    """Everyone campaign emails may go to: their consent stands, their address is not on the
-    suppression list (it bounced for good, or they reported us as spam)."""
-    return Person.objects.filter(Exists(campaign_email_consents_standing(OuterRef("pk")))).exclude(
+def campaign_email_consents_standing(person=None) -> QuerySet[Consent]:
+    return consents_standing(Consent.Purpose.CAMPAIGN_EMAILS, person)
+
+
+def people_emailable(purpose: str) -> QuerySet[Person]:
+    """Everyone emails for `purpose` may go to: their consent stands, their address is not on
+    the suppression list (it bounced for good, or they reported us as spam)."""
+    return Person.objects.filter(Exists(consents_standing(purpose, OuterRef("pk")))).exclude(
         Exists(SuppressedAddress.objects.filter(address=Lower(OuterRef("email"))))
     )
+
+
+def people_hearing_more() -> QuerySet[Person]:
+    """Everyone campaign emails may go to."""
+    return people_emailable(Consent.Purpose.CAMPAIGN_EMAILS)

@@ -8,7 +8,7 @@ from actionhub.supporters.forms import email_field
 from actionhub.supporters.links import (
     ERASE_LINK_MAX_AGE,
     ERASE_SALT,
-    UNSUBSCRIBE_SALT,
+    UNSUBSCRIBE_KINDS,
     LinkExpired,
     supporter_from_token,
 )
@@ -18,14 +18,17 @@ from actionhub.supporters.services import consent_withdraw, erase_link_send, per
 
 @never_cache
 @csrf_exempt  # RFC 8058: mail programs POST here with no session; the signed link is the key
-def unsubscribe(request, token):
-    person = supporter_from_token(token=token, salt=UNSUBSCRIBE_SALT)
+def unsubscribe(request, token, purpose=Consent.Purpose.CAMPAIGN_EMAILS):
+    """Stop one kind of email: the kind whose link this is."""
+    salt, _ = UNSUBSCRIBE_KINDS[purpose]
+    person = supporter_from_token(token=token, salt=salt)
     if person is None:
         return render(request, "supporters/link_invalid.html", status=400)
+    context = {"group_news": purpose == Consent.Purpose.GROUP_NEWS}
     if request.method == "POST":
-        consent_withdraw(person=person, purpose=Consent.Purpose.CAMPAIGN_EMAILS)
-        return render(request, "supporters/unsubscribed.html")
-    return render(request, "supporters/unsubscribe.html")
+        consent_withdraw(person=person, purpose=purpose)
+        return render(request, "supporters/unsubscribed.html", context)
+    return render(request, "supporters/unsubscribe.html", context)
 
 
 @never_cache

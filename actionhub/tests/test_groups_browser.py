@@ -104,3 +104,35 @@ def test_a_mistyped_invitation_says_why_beside_each_field(campaign, page, width)
     )
     expect(page.get_by_label("Their first name")).to_have_value("Dina")
     check_current_page(page, "the invitation with its mistake", status=400)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_co_leader_confirms_choosing_news_and_then_stops_it(campaign, page, run_tasks, width):
+    from actionhub.groups.services import leader_page_url, leader_wants_news
+
+    page.set_viewport_size({"width": width, "height": 900})
+    leader = LeaderFactory()
+    check_page(page, leader_page_url(leader).removeprefix("http://127.0.0.1:8000"))
+    page.get_by_label("Their first name").fill("Dina")
+    page.get_by_label("Email address").fill("dina@example.org")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_text("Invitation sent")).to_be_visible()
+
+    run_tasks()
+    check_page(page, link(mail.outbox[-1], "/groups/confirm/"))
+    shot(page, "confirm-co-leader", width)
+    page.get_by_label("Email me the organisers' news for group leaders").check()
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    co_leader = leader.group.leaders.get(role="co-leader")
+    assert leader_wants_news(co_leader)
+
+    run_tasks()
+    check_page(page, link(mail.outbox[-1], "/groups/page/"))
+    news = page.get_by_label("Email me the organisers' news for group leaders")
+    expect(news).to_be_checked()
+    news.uncheck()
+    page.get_by_role("button", name="Save my choice about news").click()
+    expect(page.get_by_role("status")).to_contain_text("news for group leaders is saved")
+    check_current_page(page, "the page with the news choice saved")
+    assert not leader_wants_news(co_leader)
