@@ -234,7 +234,6 @@ class EventProposalAdmin(OperationsAdmin):
               "series", "decided_at", "decided_by"]  # fmt: skip
     readonly_fields = fields
     change_form_template = "admin/groups/change_form.html"
-    change_list_template = "admin/groups/group/change_list.html"
     operations = {
         "approve": Operation(
             run=lambda actor, proposal, request: event_approve(

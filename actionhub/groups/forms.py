@@ -66,7 +66,6 @@ class RegistrationForm(forms.Form):
         label=LEADER_WORDING,
         error_messages={"required": "Tick the box to agree, so we can send you your group’s link."},
     )  # fmt: skip
-    news = forms.BooleanField(label=NEWS_WORDING, required=False)
     # A field people never see: only form-filling robots put anything in it.
     website = forms.Field(
         label="Leave this empty", required=False,
@@ -131,7 +130,7 @@ class ListingForm(forms.Form):
 
 
 class NewsForm(forms.Form):
-    """Asked of a co-leader as they confirm, and of any leader on the group's page."""
+    """Asked of each leader as they confirm their address, and on the group's page."""
 
     news = forms.BooleanField(label=NEWS_WORDING, required=False)
 

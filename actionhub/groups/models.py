@@ -90,10 +90,6 @@ class Leader(BaseModel):
     confirmation_nonce = models.CharField(max_length=32, blank=True)
     submitted_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    news_wanted = models.BooleanField(
-        default=False, help_text="Asked for news for group leaders: recorded as consent once "
-        "they confirm.",
-    )  # fmt: skip
     link_key = models.CharField(
         max_length=43, unique=True, default=new_link_key, editable=False,
         help_text="Random: the key in this leader's private link to the group's page.",

@@ -107,7 +107,6 @@ def group_register(*, campaign: Campaign, data: dict, ip_address: str | None) ->
             leader = _leader_add(
                 group=group, role=Leader.Role.LEADER, first_name=data["first_name"],
                 last_name=data.get("last_name", ""), email=data["email"],
-                news_wanted=bool(data.get("news")),
             )  # fmt: skip
             _email_confirmation(leader, template="groups/email/confirm_registration.txt",
                                 subject="Confirm your group’s registration")  # fmt: skip
@@ -116,11 +115,11 @@ def group_register(*, campaign: Campaign, data: dict, ip_address: str | None) ->
     return group
 
 
-def _leader_add(*, group, role, first_name, last_name, email, news_wanted=False) -> Leader:
+def _leader_add(*, group, role, first_name, last_name, email) -> Leader:
     person = person_get_or_create(email=email, first_name=first_name, last_name=last_name)
     leader = Leader(
         group=group, person=person, role=role, confirmation_nonce=confirmation_nonce(),
-        submitted_at=timezone.now(), news_wanted=news_wanted,
+        submitted_at=timezone.now(),
     )  # fmt: skip
     leader.full_clean(validate_unique=False, validate_constraints=False)
     leader.save()
@@ -151,9 +150,8 @@ def leader_for_confirmation(*, token: str) -> Leader:
 
 def leader_confirm(*, token: str, news: bool = False) -> Leader:
     """The mailbox owner pressed the button: a registration goes to the organisers for
-    approval; a co-leader joins (and gets their link, if the group is approved). `news`: a
-    co-leader ticked the box for news for group leaders as they confirmed (a leader chose
-    when registering)."""
+    approval; a co-leader joins (and gets their link, if the group is approved). `news`: the
+    box for news for group leaders, as the mailbox owner left it on the confirmation page."""
     link = confirmation_read(kind=CONFIRM_KIND, token=token)
     with transaction.atomic():
         leader = (
@@ -168,14 +166,12 @@ def leader_confirm(*, token: str, news: bool = False) -> Leader:
         now = timezone.now()
         leader.confirmed_at, leader.confirmation_nonce = now, ""
         leader.save(update_fields=["confirmed_at", "confirmation_nonce", "updated_at"])
-        choices = [(Consent.Purpose.GROUP_LEADER, LEADER_WORDING)]
-        if leader.news_wanted or news:
-            choices.append((Consent.Purpose.GROUP_NEWS, NEWS_WORDING))
+        method = f"Group {leader.get_role_display().lower()}, confirmed by email link"
         consents_record(
-            person=leader.person, choices=choices,
-            method=f"Group {leader.get_role_display().lower()}, confirmed by email link",
-            given_at=now,
+            person=leader.person, choices=[(Consent.Purpose.GROUP_LEADER, LEADER_WORDING)],
+            method=method, given_at=now,
         )  # fmt: skip
+        leader_news_set(leader=leader, wanted=news, method=method)
         group = leader.group
         if group.status == Group.Status.UNCONFIRMED:
             group.status, group.confirmed_at = Group.Status.AWAITING_APPROVAL, now
@@ -285,15 +281,18 @@ def group_steps_set(*, group: Group, step_ids: list[int]) -> None:
             StepDone.objects.get_or_create(group=group, step=step)
 
 
-def leader_news_set(*, leader: Leader, wanted: bool) -> None:
-    """A leader asks for news for group leaders, or stops it, on their group's page."""
+def leader_news_set(
+    *, leader: Leader, wanted: bool, method: str = "Ticked on their group's private page"
+) -> None:
+    """A leader asks for news for group leaders, or stops it (one choice for the person,
+    however many groups they lead)."""
     person = leader.person
     if not wanted:
         consent_withdraw(person=person, purpose=Consent.Purpose.GROUP_NEWS)
     elif not leader_wants_news(leader):
         consents_record(
             person=person, choices=[(Consent.Purpose.GROUP_NEWS, NEWS_WORDING)],
-            method="Ticked on their group's private page", given_at=timezone.now(),
+            method=method, given_at=timezone.now(),
         )  # fmt: skip
 
 
@@ -384,6 +383,9 @@ def _leaderships_end(leaders) -> int:
     for person in people:
         if not person.group_leaderships.exists():
             consent_withdraw(person=person, purpose=Consent.Purpose.GROUP_LEADER)
+        if not person.group_leaderships.filter(
+            confirmed_at__isnull=False, group__status=Group.Status.APPROVED
+        ).exists():  # news is for the leaders of approved groups
             consent_withdraw(person=person, purpose=Consent.Purpose.GROUP_NEWS)
     people_delete_unattached()
     return len(people)

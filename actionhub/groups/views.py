@@ -157,7 +157,9 @@ def confirm(request, token):
                               again_label="Register your group again")  # fmt: skip
     template = "groups/confirmed.html" if leader.is_confirmed else "groups/confirm.html"
     return render(request, template, {"campaign": campaign, "leader": leader,
-                                      "group": leader.group, "news_form": NewsForm(),
+                                      "group": leader.group,
+                                      "news_form": NewsForm(
+                                          initial={"news": leader_wants_news(leader)}),
                                       "leader_wording": LEADER_WORDING})  # fmt: skip
 
 

@@ -46,20 +46,20 @@ class MailingForm(forms.ModelForm):
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             self.add_error("until", "The last day must be on or after the first day.")
-        if cleaned.get("occurrence") and cleaned.get("action") != Mailing.Action.RSVPED:
+        if cleaned.get("action") == Mailing.Action.GROUP_LEADERS:
+            self._group_leaders_only(cleaned)
+        elif cleaned.get("occurrence") and cleaned.get("action") != Mailing.Action.RSVPED:
             self.add_error(
                 "occurrence",
                 "A date narrows down who is coming: choose “Said they are coming to a "
                 "demonstration” under “Who did”, or leave the date blank.",
             )
-        if cleaned.get("action") == Mailing.Action.GROUP_LEADERS:
-            self._group_leaders_only(cleaned)
         return cleaned
 
     def _group_leaders_only(self, cleaned) -> None:
         """News for group leaders goes to every leader who asked for it: what narrows campaign
         emails down (what people did, where, when) says nothing about who leads a group."""
-        for name in ["constituency", "source", "since", "until"]:
+        for name in ["occurrence", "constituency", "source", "since", "until"]:
             if cleaned.get(name):
                 label = self.fields[name].label
                 self.add_error(

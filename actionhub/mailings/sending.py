@@ -7,7 +7,8 @@ stalled-task sweep, a resumed mailing) finds the lease taken and does nothing. A
 after MAILING_BATCH_SIZE messages or BATCH_SECONDS, whichever comes first, then queues the next.
 
 Before each message, the mailing must still be sending under this batch's lease, the person's
-consent must still stand and their address must not be suppressed. Each message is marked
+consent must still stand (for news for group leaders, they must still lead an approved group)
+and their address must not be suppressed. Each message is marked
 "sending" (committed) before the mail server is given it and "sent" (committed) once it took
 it: a worker killed in between leaves one message "sending", which the next batch marks
 interrupted and never sends again, so nobody gets a mailing twice.
@@ -19,9 +20,9 @@ the connection stops the batch, and it is tried again later with nothing lost.
 
 The checks and marks run for every message, so they are plain SQL prepared once: built by the
 ORM they cost about 0.8 ms a message in compiling alone, most of the cost of the whole path
-(`make bench-mailing`, profiled), against about 0.1 ms as SQL. The consent check here and
-`mailings.audience.audience_people` must agree: a test holds them to it, for each consent a
-mailing can need.
+(`make bench-mailing`, profiled), against about 0.1 ms as SQL. The checks here and
+`mailings.audience.audience_people` must agree: tests hold them to it, for campaign emails and
+for news for group leaders.
 """
 
 import contextlib
@@ -40,6 +41,7 @@ from django_tasks import task_backends
 
 from actionhub.core.email import address_suppress, email_worth_another_try
 from actionhub.core.models import SuppressedAddress
+from actionhub.groups.models import Group, Leader
 from actionhub.mailings.content import (
     RenderedMailing,
     mailing_render,
@@ -73,11 +75,17 @@ class _Pace:
 @cache
 def _statements() -> dict[str, str]:
     """The per-message SQL; "gate" answers: still sending under this lease? consent standing?
-    address suppressed? Only table names are put in; every value is a parameter."""
+    address suppressed? "leads": still a confirmed leader of one of the campaign's approved
+    groups (for news for group leaders)? Only table names are put in; every value is a
+    parameter."""
     table = database.ops.quote_name
     mailing, recipient = table(Mailing._meta.db_table), table(Recipient._meta.db_table)
     consent, suppressed = table(Consent._meta.db_table), table(SuppressedAddress._meta.db_table)
+    leader, group = table(Leader._meta.db_table), table(Group._meta.db_table)
     return {
+        "leads": f"""SELECT EXISTS (SELECT 1 FROM {leader} l JOIN {group} g ON g.id = l.group_id
+            WHERE l.person_id = %s AND l.confirmed_at IS NOT NULL AND g.campaign_id = %s
+            AND g.status = %s)""",
         "gate": f"""SELECT m.status = %s AND m.lease_token = %s,
             EXISTS (SELECT 1 FROM {consent} c
                     WHERE c.person_id = %s AND c.purpose = %s AND c.withdrawn_at IS NULL),
@@ -264,6 +272,9 @@ class _Sender:
         )  # fmt: skip
         if not ours:
             raise _Stop(again_after=None)  # cancelled (the cancellation marked the rest)
+        if standing and self.mailing.action == Mailing.Action.GROUP_LEADERS:
+            [standing] = self._fetch("leads", [person.pk, self.mailing.campaign_id,
+                                               Group.Status.APPROVED])  # fmt: skip
         if suppressed or not standing:
             held = Recipient.Status.SUPPRESSED if suppressed else Recipient.Status.UNSUBSCRIBED
             self._mark(recipient, held)

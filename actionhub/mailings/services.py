@@ -119,9 +119,14 @@ def mailing_send_request(
         raise ValidationError("Choose a time in the future, or send it now.")
     count = audience_count(mailing)
     if count == 0:
+        wider = (
+            "No group leader has asked for news for group leaders yet."
+            if mailing.action == Mailing.Action.GROUP_LEADERS
+            else "Choose a wider audience."
+        )
         raise ValidationError(
             f"Nobody would get this email: {audience_describe(mailing).lower()} is nobody at "
-            "the moment. Choose a wider audience."
+            f"the moment. {wider}"
         )
     mailing.requested_by = actor
     mailing.audience_counted = count

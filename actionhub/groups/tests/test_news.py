@@ -23,23 +23,23 @@ def wants_news(person) -> bool:
     return consents_standing(Consent.Purpose.GROUP_NEWS, person).exists()
 
 
-def test_a_leader_who_ticks_news_when_registering_has_agreed_to_it_once_confirmed(
-    register, confirm
-):
-    register(news="on")
-    leader = Leader.objects.get()
-    assert not wants_news(leader.person), "nothing is agreed before the address is confirmed"
+def test_the_leader_is_asked_about_news_by_the_confirmation_page_not_the_form(client, register):
+    register(news="on")  # a box the registration form does not have: nothing comes of it
+    link = link_in(mail.outbox[-1], "/groups/confirm/")
+    page = html.unescape(client.get(link).content.decode())
+    assert LEADER_WORDING in page and NEWS_WORDING in page
+    assert not re.search(r'<input[^>]*name="news"[^>]*checked', page), "never ticked for them"
 
-    confirm()
+    client.post(link, {"news": "on"})
 
     consent = Consent.objects.get(purpose=Consent.Purpose.GROUP_NEWS)
-    assert (consent.person, consent.wording) == (leader.person, NEWS_WORDING)
-    assert "confirmed by email link" in consent.method
+    assert (consent.person, consent.wording) == (Leader.objects.get().person, NEWS_WORDING)
+    assert consent.method == "Group leader, confirmed by email link"
 
 
 def test_news_left_unticked_is_not_agreed_and_the_group_registers_all_the_same(register, confirm):
-    response = register()  # the box left blank, as most people will
-    confirm()
+    response = register()
+    confirm()  # the box left blank, as most people will
 
     assert response.status_code == 303
     assert Consent.objects.filter(purpose=Consent.Purpose.GROUP_LEADER).exists()
@@ -106,19 +106,86 @@ def test_a_co_leader_removed_gets_no_more_news(client, campaign):
     assert not consents_standing(Consent.Purpose.GROUP_NEWS).exists()
 
 
-def test_leaders_who_agreed_to_the_old_combined_words_keep_their_news_as_its_own_consent(
+def migration():
+    return importlib.import_module("actionhub.groups.migrations.0003_group_news_consents")
+
+
+def bundled_consent(leader, role="leader"):
+    return ConsentFactory(
+        person=leader.person, purpose=Consent.Purpose.GROUP_LEADER,
+        wording=migration().BUNDLED_WORDING, method=f"Group {role}, confirmed by email link",
+    )  # fmt: skip
+
+
+def test_the_registrant_who_agreed_to_the_old_combined_words_keeps_news_as_its_own_consent(
     campaign,
 ):
-    migration = importlib.import_module("actionhub.groups.migrations.0003_leader_news_wanted")
     leader = LeaderFactory()
-    old = ConsentFactory(
-        person=leader.person, purpose=Consent.Purpose.GROUP_LEADER,
-        wording=migration.BUNDLED_WORDING,
-    )  # fmt: skip
+    old = bundled_consent(leader)
+    co_leader = LeaderFactory(group=leader.group, role=Leader.Role.CO_LEADER)
+    bundled_consent(co_leader, role="co-leader")  # confirmed by a button that said nothing
     ConsentFactory(person=LeaderFactory().person, purpose=Consent.Purpose.GROUP_LEADER,
                    wording=LEADER_WORDING)  # fmt: skip
 
-    migration.news_consents_from_bundled(apps, None)
+    migration().news_consents_from_bundled(apps, None)
+    migration().news_consents_from_bundled(apps, None)  # run twice: still one each
 
     [news] = Consent.objects.filter(purpose=Consent.Purpose.GROUP_NEWS)
     assert (news.person, news.wording, news.given_at) == (leader.person, old.wording, old.given_at)
+    migration().news_consents_unsplit(apps, None)
+    assert not Consent.objects.filter(purpose=Consent.Purpose.GROUP_NEWS).exists()
+    assert Consent.objects.filter(purpose=Consent.Purpose.GROUP_LEADER).count() == 3
+
+
+@pytest.mark.parametrize("end", ["removed", "declined"])
+def test_leaders_of_a_group_removed_or_declined_get_no_more_news(campaign, organiser, end):
+    from actionhub.groups.models import Group
+    from actionhub.groups.services import group_decline, group_remove
+    from actionhub.groups.tests.factories import GroupFactory
+
+    status = Group.Status.APPROVED if end == "removed" else Group.Status.AWAITING_APPROVAL
+    leader = LeaderFactory(group=GroupFactory(status=status))
+    asked_for_news(leader)
+    (group_remove if end == "removed" else group_decline)(actor=organiser, group=leader.group)
+
+    assert not consents_standing(Consent.Purpose.GROUP_NEWS).exists()
+
+
+def test_a_leader_of_two_groups_keeps_news_when_one_is_removed_but_not_for_a_pending_one(
+    campaign, organiser
+):
+    from actionhub.groups.models import Group
+    from actionhub.groups.services import group_remove
+    from actionhub.groups.tests.factories import GroupFactory
+
+    leader = LeaderFactory()
+    asked_for_news(leader)
+    other = LeaderFactory(person=leader.person)
+    group_remove(actor=organiser, group=leader.group)
+    assert wants_news(leader.person), "still leads an approved group"
+
+    LeaderFactory(person=leader.person, group=GroupFactory(status=Group.Status.AWAITING_APPROVAL))
+    group_remove(actor=organiser, group=other.group)
+    assert not wants_news(leader.person), "a group waiting for approval gets no news"
+
+
+def asked_for_news(leader):
+    from actionhub.groups.services import leader_news_set
+
+    leader_news_set(leader=leader, wanted=True)
+
+
+def test_a_co_leader_who_already_gets_news_sees_it_ticked_and_may_stop_it_there(client, campaign):
+    leader = LeaderFactory()
+    elsewhere = LeaderFactory(person__email="dina@example.org",
+                              person__email_normalised="dina@example.org")  # fmt: skip
+    asked_for_news(elsewhere)
+    client.post(page_path(leader) + "invite/", {"first_name": "Dina", "email": "dina@example.org"})
+    link = link_in(mail.outbox[-1], "/groups/confirm/")
+
+    page = client.get(link).content.decode()
+    assert re.search(r'<input[^>]*name="news"[^>]*checked', page), "their choice as it stands"
+    client.post(link, {})  # unticked
+
+    assert not wants_news(elsewhere.person)
+    assert Consent.objects.filter(purpose=Consent.Purpose.GROUP_NEWS).count() == 1

@@ -140,6 +140,40 @@ def test_the_check_before_each_message_agrees_with_the_leaders_audience(
     }
 
 
+def test_a_leader_whose_group_is_removed_while_the_news_is_sending_is_not_sent_it(
+    smtp, transactional_db, campaign, organiser
+):
+    from actionhub.groups.services import group_remove
+    from actionhub.groups.tests.factories import GroupFactory
+
+    stays, removed = leader_with_news(), leader_with_news()
+    # Still a confirmed leader of a group waiting for approval, so their consent stands.
+    LeaderFactory(person=removed.person, group=GroupFactory(status=Group.Status.AWAITING_APPROVAL))
+    mailing = to_leaders()
+    mailing_send_request(actor=organiser, mailing=mailing)
+    mailing_start(mailing_id=mailing.pk)
+    group_remove(actor=organiser, group=removed.group)
+    # Given again, say, on the page of the group still waiting: it stands, but they lead no
+    # approved group now, and the check before each message sees that.
+    ConsentFactory(person=removed.person, purpose=Consent.Purpose.GROUP_NEWS,
+                   wording=NEWS_WORDING)  # fmt: skip
+    while mailing_send_batch(mailing_id=mailing.pk):
+        pass
+
+    assert [m["To"] for m in smtp.messages] == [stays.person.email]
+    assert set(audience_people(mailing)) == {stays.person}
+
+
+def test_sending_news_to_no_leader_says_why_without_asking_for_a_wider_audience(
+    campaign, organiser
+):
+    from django.core.exceptions import ValidationError
+
+    LeaderFactory()  # leads, but did not ask for news
+    with pytest.raises(ValidationError, match="No group leader has asked for news"):
+        mailing_send_request(actor=organiser, mailing=to_leaders())
+
+
 def test_a_spam_complaint_about_the_news_stops_the_news(
     smtp, run_tasks, campaign, organiser, tmp_path, capsys
 ):
@@ -165,6 +199,7 @@ def test_the_console_refuses_narrowing_news_for_group_leaders_and_keeps_what_was
     page = response.content.decode()
     assert "Leave “Source code” blank: news for group leaders goes to every leader" in page
     assert "Leave “On or after” blank" in page
+    assert "A date narrows down who is coming" not in page
     assert 'value="hampstead"' in page
     assert not Mailing.objects.exists()
 
