@@ -8,7 +8,8 @@ ORGANISER ?= organiser
 
 # Production-like variables for `check --deploy`: nothing here is a real secret.
 DEPLOY_ENV := DJANGO_ENV=production DJANGO_SECRET_KEY=deploy-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
-	DJANGO_ALLOWED_HOSTS=campaign.example.org EMAIL_HOST=smtp.example.org
+	DJANGO_ALLOWED_HOSTS=campaign.example.org EMAIL_HOST=smtp.example.org \
+	DATA_PROTECTION_EMAIL=data-protection@charity.org.uk
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-python test-clocks lint format check bench bench-pledge bench-postcodes bench-screening bench-dashboard bench-pages bench-scale bench-mailing docs-screenshots lock organiser-password clean

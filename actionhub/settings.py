@@ -8,6 +8,7 @@ Every variable is documented in .env.example. DJANGO_ENV picks the defaults:
 """
 
 import os
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -83,6 +84,27 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env("SITE_NAME", "Action Hub")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Where supporters send data protection requests (to see, correct or erase what is held, or to
+# object): shown in the privacy notice and on "Your data". An address at a documentation-only
+# domain (example.org, .example) reaches nobody, so production refuses to start with one.
+PLACEHOLDER_EMAIL_DOMAIN = re.compile(
+    r"@(?:[^@]*\.)?(?:example\.(?:org|com|net)|[^@]*\.(?:example|invalid|test|localhost))$",
+    re.IGNORECASE,
+)
+DATA_PROTECTION_EMAIL = env(
+    "DATA_PROTECTION_EMAIL", "" if IS_PRODUCTION else "privacy@example.org"
+).strip()
+if IS_PRODUCTION and (
+    not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", DATA_PROTECTION_EMAIL)
+    or PLACEHOLDER_EMAIL_DOMAIN.search(DATA_PROTECTION_EMAIL)
+):
+    raise ImproperlyConfigured(
+        "DATA_PROTECTION_EMAIL must be set in production to the address that answers data "
+        "protection requests"
+        + (f", not the placeholder {DATA_PROTECTION_EMAIL!r}" if DATA_PROTECTION_EMAIL else "")
+        + " (see .env.example)."
+    )
+
 VAR_DIR = Path(env("ACTIONHUB_VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
@@ -110,6 +132,7 @@ INSTALLED_APPS = [
     "actionhub.brands",
     "actionhub.mailings",
     "actionhub.groups",
+    "actionhub.rights",
     "actionhub.console",
     "django.forms",
 ]
@@ -324,6 +347,8 @@ GROUP_RATE_LIMITS = [(env_int("GROUP_ACTIONS_PER_DAY_PER_IP", 10), 24 * 60 * 60)
 SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = env_int("SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY", 6)
 # Requests for a new erase link from one connection in an hour.
 SUPPORTER_ERASE_LINK_LIMITS = [(env_int("SUPPORTER_ERASE_LINKS_PER_HOUR_PER_IP", 10), 3600)]
+# Requests for a link to see one's data ("Your data"), from one connection in an hour.
+SUPPORTER_DATA_LINK_LIMITS = [(env_int("SUPPORTER_DATA_LINKS_PER_HOUR_PER_IP", 10), 3600)]
 DISPOSABLE_EMAIL_DOMAINS = {
     domain.casefold()
     for domain in env_list(

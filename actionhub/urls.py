@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("organisers/", include("actionhub.staff.urls")),
     path("supporters/", include("actionhub.supporters.urls")),
+    path("your-data/", include("actionhub.rights.urls")),
     path("", include("actionhub.pledges.urls")),
     path("", include("actionhub.letters.urls")),
     path("", include("actionhub.events.urls")),

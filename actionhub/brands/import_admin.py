@@ -9,7 +9,6 @@ preview showed (`operations.import_confirm`).
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from actionhub.brands.operations import (
 )
 from actionhub.brands.screening_views import shown_filename
 from actionhub.brands.supplier_files import MAX_BYTES, UploadRefused
+from actionhub.core.responses import see_other
 from actionhub.core.text import counted
 
 GONE = (
@@ -38,12 +38,6 @@ OUTDATED = (
     "imported meanwhile), so the file would no longer import as it showed. This is the preview "
     "as things stand now: check it, then confirm again."
 )
-
-
-def _see_other(url: str):
-    response = redirect(url)
-    response.status_code = 303
-    return response
 
 
 class ImportAdminMixin:
@@ -87,7 +81,7 @@ class ImportAdminMixin:
                 form.add_error("file", str(refused))
             else:
                 if pending is not None:
-                    return _see_other(self._url("_preview", pending.pk))
+                    return see_other(self._url("_preview", pending.pk))
                 form.add_error("file", _refused(plan))
         elif form.errors and "file" not in form.errors and request.FILES:
             form.add_error("file", "Choose the file again: a browser does not keep it.")
@@ -112,7 +106,7 @@ class ImportAdminMixin:
         ).first()
         if pending is None:
             messages.warning(request, GONE)
-            return _see_other(self._url())
+            return see_other(self._url())
         if request.method == "POST":
             return self._confirm(request, pending)
         return self._page(request, "admin/brands/import/preview.html", pending=pending,
@@ -123,18 +117,18 @@ class ImportAdminMixin:
         if "cancel" in request.POST:
             import_cancel(pending=pending, actor=request.user)
             messages.info(request, f"Nothing was imported from {pending.filename}.")
-            return _see_other(self._url())
+            return see_other(self._url())
         try:
             plan = import_confirm(pending=pending, digest=request.POST.get("digest", ""),
                                   actor=request.user, request=request)  # fmt: skip
         except PreviewOutdated:
             messages.warning(request, OUTDATED)
-            return _see_other(self._url("_preview", pending.pk))
+            return see_other(self._url("_preview", pending.pk))
         except PreviewGone:
             messages.warning(request, GONE)
-            return _see_other(self._url())
+            return see_other(self._url())
         messages.success(request, self.done_message(plan))
-        return _see_other(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+        return see_other(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
 
     def _page(self, request, template, *, status=200, **context):
         folder = f"admin/{self.opts.app_label}/{self.opts.model_name}"

@@ -70,7 +70,10 @@ class Campaign(BaseModel):
     name = models.CharField(max_length=200)
     tagline = models.CharField(max_length=300, blank=True)
     organisation_name = models.CharField(max_length=200)
-    contact_email = models.EmailField(help_text="Where supporters send data protection requests.")
+    contact_email = models.EmailField(
+        help_text="The organisation's contact address, shown on the campaign's pages (data "
+        "protection requests go to the DATA_PROTECTION_EMAIL setting)."
+    )
     statement_title = models.CharField(max_length=200)
     statement = models.TextField(help_text="Markdown.")
     is_default = models.BooleanField(

@@ -4,7 +4,10 @@ from actionhub.core.page_cache import for_visitor
 
 
 def site(request):
-    return {"site_name": settings.SITE_NAME}
+    return {
+        "site_name": settings.SITE_NAME,
+        "data_protection_email": settings.DATA_PROTECTION_EMAIL,
+    }
 
 
 def visitor_tokens(request):

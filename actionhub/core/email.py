@@ -171,14 +171,18 @@ def emails_waiting_since(*, now=None, longer_than=timedelta(minutes=10)):
 
 
 def email_erase_for(*, address: str) -> int:
-    """Delete every message still waiting for (or failed to reach) `address`."""
-    wanted = address.casefold()
+    """Erasing a supporter: delete every message still waiting for (or failed to reach)
+    `address`, and take it off the suppression list. Once erased they are sent nothing unless
+    they act again, and a list of erased people's addresses is the one thing an erasure must
+    not leave behind."""
+    wanted = address.strip().casefold()
     doomed = [
         email.pk
         for email in OutboundEmail.objects.only("pk", "to")
         if wanted in (recipient.casefold() for recipient in email.to)
     ]
     OutboundEmail.objects.filter(pk__in=doomed).delete()
+    SuppressedAddress.objects.filter(address=wanted).delete()
     return len(doomed)
 
 

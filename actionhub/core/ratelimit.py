@@ -3,8 +3,13 @@
 The counters live in the shared cache when there is one (Redis, `CACHE_URL`), and otherwise in
 the database, so that gunicorn's workers, and every server behind a load balancer, count
 together: a per-process memory cache would let N processes allow N times each limit.
+
+A key is often an email address or an IP address: it is stored only as a keyed hash, so the
+counters name nobody (an erased supporter's address is in no counter either).
 """
 
+import hashlib
+import hmac
 import ipaddress
 import time
 from datetime import timedelta
@@ -23,10 +28,17 @@ def rate_limit_exceeded(*, key: str, limits: list[tuple[int, int]]) -> bool:
     exceeded = False
     now = int(time.time())
     for allowed, seconds in limits:
-        window_key = f"ratelimit:{key}:{seconds}:{now // seconds}"
+        window_key = f"{rate_limit_stored_key(key)}:{seconds}:{now // seconds}"
         used = _count_in(window_key, seconds)
         exceeded = exceeded or used > allowed
     return exceeded
+
+
+def rate_limit_stored_key(key: str) -> str:
+    """What the counters are stored under for `key`: the same for every process, and without
+    the address or email the key holds."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()
+    return f"ratelimit:{digest[:32]}"
 
 
 def _count_in(window_key: str, seconds: int) -> int:

@@ -21,6 +21,7 @@ from django.utils.html import format_html
 
 from actionhub.core.admin import AuditedModelAdmin
 from actionhub.core.audit import audit_record
+from actionhub.core.responses import see_other
 from actionhub.core.text import single_line
 from actionhub.events import demonstration_admin  # noqa: F401  (registers the demonstration)
 from actionhub.events.checkin import (
@@ -463,7 +464,7 @@ class OccurrenceAdmin(AuditedModelAdmin):
                 request=request,
             )  # fmt: skip
             messages.success(request, f"{occurrence} is cancelled. {_told(told)}")
-            return _see_other("admin:events_occurrence_change", occurrence.pk)
+            return see_other("admin:events_occurrence_change", occurrence.pk)
         return self._status_page(request, occurrence, form, "cancel")
 
     def move_view(self, request, object_id):
@@ -481,7 +482,7 @@ class OccurrenceAdmin(AuditedModelAdmin):
                 request=request,
             )  # fmt: skip
             messages.success(request, f"{occurrence.series} moved. {_told(told)}")
-            return _see_other("admin:events_occurrence_change", occurrence.pk)
+            return see_other("admin:events_occurrence_change", occurrence.pk)
         return self._status_page(request, occurrence, form, "move")
 
     def _status_page(self, request, occurrence, form, kind):
@@ -549,12 +550,6 @@ def _refusal(occurrence: Occurrence) -> str | None:
     if occurrence.ends_at <= timezone.now():
         return "This date has passed."
     return None
-
-
-def _see_other(viewname: str, *args):
-    response = redirect(viewname, *args)
-    response.status_code = 303
-    return response
 
 
 def _back_to(occurrence: Occurrence, rsvp: Rsvp):

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
 from actionhub.core.admin import AuditedModelAdmin
+from actionhub.core.responses import see_other
 from actionhub.groups.models import EventProposal, Group, Leader
 from actionhub.groups.selectors import ACTIONS, groups_totals
 from actionhub.groups.services import (
@@ -80,9 +80,9 @@ class OperationsAdmin(AuditedModelAdmin):
                 chosen.run(request.user, obj, request)
             except ValidationError as problem:
                 self.message_user(request, " ".join(problem.messages), messages.ERROR)
-                return _see_other(change_url)
+                return see_other(change_url)
             self.message_user(request, chosen.done, messages.SUCCESS)
-            return _see_other(self._url("changelist") if chosen.deletes else change_url)
+            return see_other(self._url("changelist") if chosen.deletes else change_url)
         context = {
             **self.admin_site.each_context(request),
             "title": f"{chosen.button} “{obj}”", "opts": self.model._meta,
@@ -92,12 +92,6 @@ class OperationsAdmin(AuditedModelAdmin):
             "back_text": "Go back without changing anything", "body_class": "app-groups",
         }  # fmt: skip
         return TemplateResponse(request, "admin/confirm.html", context)
-
-
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 class LeaderInline(admin.TabularInline):

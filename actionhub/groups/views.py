@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from actionhub.campaigns.selectors import campaign_get_default
 from actionhub.core.ip import client_ip
+from actionhub.core.responses import private_link, see_other
 from actionhub.core.sources import source_clean
 from actionhub.groups.codes import CodeProblem, code_normalise
 from actionhub.groups.forms import (
@@ -66,28 +67,6 @@ MATERIALS = {
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ),
 }
-
-
-def private_link(view):
-    """For pages reached by a private link: never cached, never indexed, and the link (the
-    key to the page) is never sent on as the Referer, not even to this site's own logs: only
-    the site's address is. (Not "no-referrer": the browser would then send its forms with
-    `Origin: null`, which the CSRF check rightly refuses.)"""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "strict-origin"
-        response["X-Robots-Tag"] = "noindex"
-        return response
-
-    return never_cache(wrapped)
-
-
-def see_other(*args):
-    response = redirect(*args)
-    response.status_code = 303
-    return response
 
 
 def group_links(group: Group) -> list[tuple[str, str, str]]:

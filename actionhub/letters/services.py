@@ -261,9 +261,12 @@ def letter_deliver(*, letter_id: int) -> None:
     letter.status = Letter.Status.SENT
     letter.sent_at = timezone.now()
     letter.failure = ""
-    letter.save(
-        update_fields=["status", "sent_at", "send_attempts", "message_id", "failure", "updated_at"]
-    )
+    marked = Letter.objects.filter(pk=letter.pk, status=Letter.Status.QUEUED).update(
+        status=letter.status, sent_at=letter.sent_at, send_attempts=letter.send_attempts,
+        message_id=letter.message_id, failure="", updated_at=letter.sent_at,
+    )  # fmt: skip
+    if not marked:
+        return  # erased while it was being sent: no copy goes to an address we no longer hold
     _email_constituent(
         letter,
         subject=f"Your letter to {letter.mp_name} has been sent",

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from actionhub.campaigns.selectors import campaign_get_default
 from actionhub.core.ip import client_ip
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
+from actionhub.core.responses import see_other
 from actionhub.core.sources import source_clean
 from actionhub.letters.compose import letter_prefill, mailto_url, personal_share
 from actionhub.letters.documents import letter_docx, letter_pdf, pdf_can_print
@@ -17,6 +18,7 @@ from actionhub.letters.forms import LetterDetailsForm, LetterEditForm, PostcodeF
 from actionhub.letters.models import Letter
 from actionhub.letters.selectors import printable_letter
 from actionhub.letters.services import (
+    HANDED_OVER_KEPT,
     LettersRateLimited,
     letter_confirm,
     letter_from_confirmation,
@@ -36,12 +38,6 @@ DOCUMENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-
-
-def see_other(*args):
-    response = redirect(*args)
-    response.status_code = 303  # the next page is fetched with GET: no form is sent twice
-    return response
 
 
 def _template(slug):
@@ -252,6 +248,7 @@ def letter_ready(request, pk):
         "text": text,
         "mp_email": mp_email,
         "mailto": mailto_url(to=mp_email, subject=letter.subject, body=text) if mp_email else "",
+        "kept_days": HANDED_OVER_KEPT.days,
     }
     return render(request, "letters/ready.html", context)
 

@@ -5,7 +5,7 @@ from csp.decorators import csp_replace, csp_update
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from actionhub.campaigns.admin import MarkdownPreviewMixin
 from actionhub.campaigns.models import Campaign
 from actionhub.core.admin import AuditedModelAdmin
+from actionhub.core.responses import see_other
 from actionhub.core.text import counted
 from actionhub.mailings.audience import audience_count, audience_describe
 from actionhub.mailings.content import ERASE_SLOT, UNSUBSCRIBE_SLOT, mailing_render
@@ -48,12 +49,6 @@ FIGURES_SHOWN = [
     (Recipient.Status.CANCELLED, "Not sent: cancelled"),
     (Recipient.Status.INTERRUPTED, "Not known: sending stopped while it was being sent"),
 ]
-
-
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 @admin.register(Mailing)
@@ -215,7 +210,7 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
         mailing = self._mailing(request, pk)
         preview = reverse("admin:mailings_mailing_preview", args=[mailing.pk])
         if request.method != "POST":
-            return _see_other(preview)
+            return see_other(preview)
         try:
             mailing_test_send(actor=request.user, mailing=mailing, request=request)
         except (ValidationError, PermissionDenied) as problem:
@@ -225,7 +220,7 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
                 request, f"A test is on its way to {request.user.email}: check it there.",
                 messages.SUCCESS,
             )  # fmt: skip
-        return _see_other(preview)
+        return see_other(preview)
 
     def send_view(self, request, pk):
         mailing = self._mailing(request, pk)
@@ -234,7 +229,7 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
         change_url = reverse("admin:mailings_mailing_change", args=[mailing.pk])
         if not mailing.is_draft:
             self.message_user(request, "Only a draft can be sent.", messages.WARNING)
-            return _see_other(change_url)
+            return see_other(change_url)
         form = SendForm(request.POST or None)
         count = audience_count(mailing)
         if request.method == "POST" and form.is_valid():
@@ -247,7 +242,7 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
                 form.add_error(None, _words(problem))
             else:
                 self.message_user(request, _sent_message(mailing), messages.SUCCESS)
-                return _see_other(change_url)
+                return see_other(change_url)
         approval = mailing_needs_approval(count=count)
         everyone = counted(count, "person", "people")
         explanation = [
@@ -281,7 +276,7 @@ class MailingAdmin(MarkdownPreviewMixin, AuditedModelAdmin):
             self.message_user(request, _words(problem), messages.ERROR)
         else:
             self.message_user(request, done, messages.SUCCESS)
-        return _see_other(reverse("admin:mailings_mailing_change", args=[mailing.pk]))
+        return see_other(reverse("admin:mailings_mailing_change", args=[mailing.pk]))
 
     def approve_view(self, request, pk):
         mailing = self._mailing(request, pk)

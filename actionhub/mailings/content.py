@@ -19,7 +19,7 @@ from actionhub.core.email import email_message_build, from_address, message_id_d
 from actionhub.core.markdown import render_markdown_uncached
 from actionhub.core.text import subject_line
 from actionhub.mailings.models import Mailing
-from actionhub.supporters.links import list_unsubscribe_headers, supporter_links
+from actionhub.supporters.links import list_unsubscribe_headers, supporter_links, your_data_url
 from actionhub.supporters.models import Person
 
 # Stand-ins for each person's own links, put in when a message is built.
@@ -79,7 +79,7 @@ def mailing_render(mailing: Mailing) -> RenderedMailing:
         "campaign": mailing.campaign,
         "body_html": render_markdown_uncached(mailing.body, heading_offset=1),
         "body_text": mailing.body.strip(),
-        "links": {"unsubscribe": UNSUBSCRIBE_SLOT, "erase": ERASE_SLOT},
+        "links": {"unsubscribe": UNSUBSCRIBE_SLOT, "erase": ERASE_SLOT, "data": your_data_url()},
         "why": _why(mailing),
         "unsubscribe_label": "Stop news for group leaders"
         if mailing.action == Mailing.Action.GROUP_LEADERS

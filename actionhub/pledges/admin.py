@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from actionhub.campaigns.models import Pledge
 from actionhub.core.admin import ReadOnlyModelAdmin
 from actionhub.core.audit import audit_record, search_fingerprint
+from actionhub.core.responses import see_other
 from actionhub.core.text import counted
 from actionhub.pledges.forms import ReasonForm
 from actionhub.pledges.models import ExportRequest, InvalidationBatch, Signature
@@ -308,12 +309,6 @@ class SignatureAdmin(ReadOnlyModelAdmin):
         return TemplateResponse(request, "admin/pledges/signature/report.html", context)
 
 
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
-
-
 @admin.register(InvalidationBatch)
 class InvalidationBatchAdmin(ReadOnlyModelAdmin):
     """Each time signatures were taken out of the count, with why; each can be put back."""
@@ -360,7 +355,7 @@ class InvalidationBatchAdmin(ReadOnlyModelAdmin):
         changelist = reverse("admin:pledges_invalidationbatch_changelist")
         if batch.restored_at is not None:
             self.message_user(request, "These signatures have already been put back.")
-            return _see_other(changelist)
+            return see_other(changelist)
         if request.method == "POST" and request.POST.get("confirm"):
             try:
                 restored = invalidation_batch_restore(
@@ -372,7 +367,7 @@ class InvalidationBatchAdmin(ReadOnlyModelAdmin):
                 self.message_user(
                     request, f"{counted(restored, 'signature')} put back.", messages.SUCCESS
                 )
-            return _see_other(changelist)
+            return see_other(changelist)
         waiting = batch.items.filter(signature__status=Signature.Status.INVALIDATED).count()
         taken = date_format(timezone.localtime(batch.created_at), "j F Y, H:i")
         context = {
@@ -446,7 +441,7 @@ class ExportRequestAdmin(ReadOnlyModelAdmin):
             else:
                 verb = "approved" if approve else "refused"
                 self.message_user(request, f"Export {verb}.", messages.SUCCESS)
-            return _see_other(changelist)
+            return see_other(changelist)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -469,7 +464,7 @@ class ExportRequestAdmin(ReadOnlyModelAdmin):
                 f"This export cannot be downloaded now: {self.status_now(export_request).lower()}.",
                 messages.WARNING,
             )
-            return _see_other(changelist)
+            return see_other(changelist)
         if not (request.method == "POST" and request.POST.get("confirm")):
             context = {
                 **self.admin_site.each_context(request),
@@ -495,7 +490,7 @@ class ExportRequestAdmin(ReadOnlyModelAdmin):
             )
         except ValidationError as problem:
             self.message_user(request, " ".join(problem.messages), messages.WARNING)
-            return _see_other(changelist)
+            return see_other(changelist)
         response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="signers-{stamp}.csv"'

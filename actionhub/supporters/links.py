@@ -64,7 +64,14 @@ def supporter_links(
     salt, url_name = UNSUBSCRIBE_KINDS[purpose]
     unsubscribe = reverse(url_name, args=[supporter_token(person=person, salt=salt)])
     erase = reverse("supporter-erase", args=[supporter_token(person=person, salt=ERASE_SALT)])
-    return {"unsubscribe": settings.SITE_URL + unsubscribe, "erase": settings.SITE_URL + erase}
+    return {"unsubscribe": settings.SITE_URL + unsubscribe, "erase": settings.SITE_URL + erase,
+            "data": your_data_url()}  # fmt: skip
+
+
+def your_data_url() -> str:
+    """Where anyone asks for a link to see their data: the same for everyone, since the link
+    itself is emailed to the address they give."""
+    return settings.SITE_URL + reverse("rights-request")
 
 
 def list_unsubscribe_headers(*, unsubscribe_url: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ NOT_FOUND_PAGE = "/no-such-page/"
 PUBLIC_PAGES = [
     *CAMPAIGN_PAGES,
     "/supporters/erase-my-details/",
+    "/your-data/",
     "/organisers/sign-in/",
     NOT_FOUND_PAGE,
 ]

@@ -32,6 +32,7 @@ def site_env(database_url: str, var_dir: Path) -> dict:
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SECURE_COOKIES": "false",
         "EMAIL_HOST": "127.0.0.1",
+        "DATA_PROTECTION_EMAIL": "data-protection@charity.org.uk",
         "DATABASE_URL": database_url,
         "ACTIONHUB_VAR_DIR": str(var_dir),
         "PLEDGE_SIGNATURES_PER_MINUTE_PER_IP": str(10**9),

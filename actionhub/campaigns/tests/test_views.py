@@ -246,6 +246,20 @@ def test_the_privacy_notice_describes_the_site_as_it_is(campaign, client):
     assert "privacy@example.org" in text.split("Contact")[-1]
 
 
+def test_the_privacy_notice_gives_the_data_protection_address_and_the_way_to_see_ones_data(
+    campaign, client, settings
+):
+    settings.DATA_PROTECTION_EMAIL = "dpo@charity.org.uk"
+    response = client.get("/privacy/")
+    contact = page_text(client, "/privacy/").split("Contact")[-1]
+
+    assert "Data protection requests" in contact and "dpo@charity.org.uk" in contact
+    assert "We answer within one month" in contact
+    assert 'href="mailto:dpo@charity.org.uk"' in response.content.decode()
+    assert 'href="/your-data/"' in response.content.decode()
+    assert "dpo@charity.org.uk" not in page_text(client, "/accessibility/")
+
+
 def test_the_accessibility_statement_says_what_is_known_about_the_downloads(campaign, client):
     text = page_text(client, "/accessibility/")
     assert "in future" not in text

@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) for the tests, which refuses what a test tells it to."""
 
+import asyncio
 import socket
 
 from aiosmtpd.controller import Controller
@@ -31,6 +32,9 @@ class MailServer(Message):
         self.refusal = "550 5.1.1 No such mailbox"
         self.temporary_failures = 0
         self.refuse_data = ""  # an answer to every message's DATA, such as "554 5.7.1 Spam"
+        # Called (in a thread of its own) while a message is being received: what happens on
+        # the site while the mail server has a message in hand.
+        self.while_receiving = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse_recipients:
@@ -39,6 +43,8 @@ class MailServer(Message):
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.while_receiving:
+            await asyncio.to_thread(self.while_receiving)
         if self.refuse_data:
             return self.refuse_data
         if self.temporary_failures:

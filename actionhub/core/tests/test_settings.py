@@ -29,6 +29,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "a-long-random-secret-used-only-by-this-test-0123456789abcdefghij",
     "DJANGO_ALLOWED_HOSTS": "campaign.example.org",
     "EMAIL_HOST": "smtp.example.org",
+    "DATA_PROTECTION_EMAIL": "data-protection@charity.org.uk",
 }
 
 
@@ -52,6 +53,7 @@ def test_production_settings_pass_the_deploy_checks_and_secure_cookies():
         ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY must be set in production"),
         ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS must be set in production"),
         ("EMAIL_HOST", "EMAIL_HOST must be set in production"),
+        ("DATA_PROTECTION_EMAIL", "DATA_PROTECTION_EMAIL must be set in production"),
     ],
 )
 def test_production_refuses_to_start_without_its_secrets(missing, message):
@@ -59,6 +61,21 @@ def test_production_refuses_to_start_without_its_secrets(missing, message):
     result = run_settings(env, "import django; django.setup()")
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    ["privacy@example.org", "DPO@Campaign.Example.COM", "change-me", "dpo@charity.test"],
+)
+def test_production_refuses_a_data_protection_address_that_reaches_nobody(placeholder):
+    result = run_settings(
+        {**PRODUCTION, "DATA_PROTECTION_EMAIL": placeholder}, "import django; django.setup()"
+    )
+    assert result.returncode != 0
+    assert (
+        f"DATA_PROTECTION_EMAIL must be set in production to the address that answers data "
+        f"protection requests, not the placeholder {placeholder!r}" in result.stderr
+    )
 
 
 def test_a_mistyped_setting_gets_a_clear_message():

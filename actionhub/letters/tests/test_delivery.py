@@ -167,3 +167,19 @@ def test_an_ordinary_email_is_refused_as_not_a_bounce(tmp_path, db):
 
     with pytest.raises(CommandError, match="not a bounce report"):
         call_command("record_letter_bounce", str(path))
+
+
+def test_a_writer_erased_while_their_letter_is_being_sent_is_sent_no_copy(
+    smtp, transactional_db, campaign, mp
+):
+    from actionhub.supporters.models import Person
+    from actionhub.supporters.services import person_erase
+
+    letter = queued_letter(mp)
+    smtp.while_receiving = lambda: person_erase(person=Person.objects.get(pk=letter.person_id))
+
+    letter_deliver(letter_id=letter.pk)  # no error: the letter is simply gone
+
+    assert [m["To"] for m in smtp.messages] == [MP_ADDRESS], "it was in the server's hands"
+    assert not Letter.objects.exists() and not Person.objects.exists()
+    assert not OutboundEmail.objects.exists(), "no copy queued to the erased address"

@@ -438,6 +438,39 @@ def test_erasing_a_supporter_clears_what_the_server_said_about_their_message(
     assert mailing_figures(mailing)[Recipient.Status.BOUNCED] == 1
 
 
+def test_a_supporter_erased_while_a_mailing_is_sending_is_not_sent_it(
+    smtp, transactional_db, campaign, organiser
+):
+    from actionhub.supporters.models import Person
+    from actionhub.supporters.services import person_erase
+
+    hearing_more(), hearing_more()
+    mailing = started(MailingFactory(), organiser)
+    first, second = [r.person for r in mailing.recipients.select_related("person").order_by("pk")]
+    # While the mail server takes the first message, the second person erases their details.
+    smtp.while_receiving = lambda: person_erase(person=Person.objects.filter(pk=second.pk).first())
+    smtp.while_receiving = _once(smtp.while_receiving)
+    sent_through(mailing)
+
+    assert [m["To"] for m in smtp.messages] == [first.email]
+    assert not Person.objects.filter(pk=second.pk).exists()
+    figures = mailing_figures(mailing)
+    assert figures[Recipient.Status.SENT] == 1
+    assert figures[Recipient.Status.CANCELLED] + figures[Recipient.Status.UNSUBSCRIBED] == 1
+    assert mailing.status == Mailing.Status.SENT
+
+
+def _once(action):
+    done = []
+
+    def first_time_only():
+        if not done:
+            done.append(True)
+            action()
+
+    return first_time_only
+
+
 def test_the_mail_programs_one_click_unsubscribe_stops_every_later_mailing(
     smtp, run_tasks, client, campaign, organiser
 ):

@@ -26,7 +26,11 @@ def test_links_say_nothing_about_who_they_are_for(db):
     first, second = PersonFactory(), PersonFactory()
 
     for person in (first, second):
-        for url in supporter_links(person=person).values():
+        links = supporter_links(person=person)
+        assert links["data"] == SITE + "/your-data/", (
+            "the same for everyone: it asks for the address"
+        )
+        for url in (links["unsubscribe"], links["erase"]):
             token = url.rstrip("/").rsplit("/", 1)[1]
             payload = token.split(":", 1)[0]
             decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()

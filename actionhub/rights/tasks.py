@@ -1,0 +1,9 @@
+from datetime import timedelta
+
+from actionhub.core.periodic import periodic
+from actionhub.rights.services import access_links_delete_expired
+
+
+@periodic(every=timedelta(hours=1))
+def delete_expired_access_links():
+    access_links_delete_expired()

@@ -1,0 +1,75 @@
+"""Your data in a real browser: ask for a link, follow it from the email, see and download."""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from actionhub.rights.tests.people import ADDRESS, link_in, someone_who_did_everything
+from actionhub.tests.browser import check_current_page, check_page
+
+pytestmark = pytest.mark.browser
+WIDTHS = [390, 1280]
+# Set to a folder to keep a screenshot of each page, to look at them.
+SHOTS = os.environ.get("RIGHTS_SCREENSHOTS")
+
+
+def shot(page, name, width):
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_ask_for_a_link_follow_it_and_see_everything(campaign, page, smtp, run_tasks, width):
+    someone_who_did_everything(campaign)
+    page.set_viewport_size({"width": width, "height": 900})
+
+    check_page(page, "/your-data/")
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
+    expect(page.get_by_label("Email address")).to_have_accessible_description(
+        re.compile("Enter your email address.")
+    )
+    check_current_page(page, "the form with its mistake", status=400)
+    shot(page, "request-error", width)
+
+    page.get_by_label("Email address").fill(ADDRESS)
+    page.get_by_role("button", name="Email me a link").click()
+    page.wait_for_url("**/your-data/sent/")
+    expect(page.get_by_text(ADDRESS)).to_be_visible()
+    check_current_page(page, "check your email")
+    shot(page, "sent", width)
+
+    run_tasks()
+    link = link_in(smtp.to(ADDRESS)[-1])
+    check_page(page, link)
+    shot(page, "link", width)
+    page.get_by_role("button", name="See my data").click()
+    page.wait_for_url("**/your-data/view/")
+    expect(page.get_by_role("heading", name="Your data", exact=True)).to_be_visible()
+    for heading in ["Your signatures", "Your letters to MPs", "Your letters to brands",
+                    "Events you said you would come to", "Community groups you lead",
+                    "Campaign emails sent to you"]:  # fmt: skip
+        expect(page.get_by_role("heading", name=heading, level=2)).to_be_visible()
+    expect(page.get_by_text("Please act on forced labour.")).to_be_visible()
+    check_current_page(page, "your data")
+    shot(page, "data", width)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="All of it as JSON").click()
+    document = json.loads(Path(download.value.path()).read_text())
+    assert document["email"] == ADDRESS
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("All of it as CSV files")).click()
+    assert download.value.suggested_filename.endswith(".zip")
+
+    page.get_by_role("button", name="Close my data").click()
+    expect(page.get_by_role("heading", name="Your data is closed")).to_be_visible()
+    check_current_page(page, "closed")
+    check_page(page, "/your-data/view/", status=403)
+    check_page(page, link, status=400)
+    expect(page.get_by_role("heading", name="This link has been used")).to_be_visible()
+    shot(page, "link-used", width)
