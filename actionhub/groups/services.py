@@ -375,6 +375,11 @@ def co_leader_remove(*, group: Group, by: Leader, leader_id) -> bool:
     return _leaderships_end(leaders) > 0
 
 
+def leaderships_end_for(*, person) -> int:
+    """The person stops leading every group they lead or were invited to (they asked)."""
+    return _leaderships_end(person.group_leaderships.all())
+
+
 def _leaderships_end(leaders) -> int:
     """These leaders stop being leaders: their consent is withdrawn unless they lead another
     group, and anyone with no other use for their details is deleted."""

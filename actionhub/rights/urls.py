@@ -10,4 +10,8 @@ urlpatterns = [
     path("view/your-data.json", views.data_json, name="rights-data-json"),
     path("view/your-data-csv.zip", views.data_csv, name="rights-data-csv"),
     path("close/", views.close, name="rights-close"),
+    path("view/choice/", views.choice, name="rights-choice"),
+    path("view/withdraw/<str:purpose>/", views.withdraw, name="rights-withdraw"),
+    path("view/name/", views.name, name="rights-name"),
+    path("view/erase/", views.erase, name="rights-erase"),
 ]

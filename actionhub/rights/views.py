@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -17,8 +18,17 @@ from django.views.decorators.http import require_POST
 from actionhub.campaigns.selectors import campaign_get_default
 from actionhub.core.ip import client_ip
 from actionhub.core.responses import private_link, see_other
+from actionhub.rights.changes import (
+    NotOffered,
+    choice_set,
+    consent_withdraw_and_undo,
+    person_name_correct,
+    toggles_offered,
+    withdrawal_for,
+    withdrawals_offered,
+)
 from actionhub.rights.exports import inventory_csv_zip, inventory_json
-from actionhub.rights.forms import DataLinkRequestForm
+from actionhub.rights.forms import ChoiceForm, DataLinkRequestForm, NameForm
 from actionhub.rights.inventory import period, person_inventory, when
 from actionhub.rights.models import AccessLink
 from actionhub.rights.services import (
@@ -32,6 +42,7 @@ from actionhub.rights.services import (
 from actionhub.supporters.confirmation import DAY
 from actionhub.supporters.links import LinkExpired, LinkInvalid
 from actionhub.supporters.models import Person
+from actionhub.supporters.services import person_erase
 from actionhub.supporters.views import address_remember, remembered_address
 
 ACCESS_KEY = "rights_access"
@@ -153,16 +164,90 @@ def with_access(view):
     return private_link(wrapped)
 
 
+SAVED = {
+    "choice": "Your choice is saved.",
+    "withdrawn": "Withdrawn: what it was for is undone.",
+    "name": "Your name is corrected.",
+}
+
+
 @with_access
 def data(request, person):
+    return _data_page(request, person)
+
+
+def _data_page(request, person, *, name_form=None, status=200):
     context = {
         "campaign": campaign_get_default(),
         "inventory": person_inventory(person=person),
         "until": when(access_until(request)),
         "cap_kept": period(timedelta(seconds=DAY)),
         "session_lasts": period(timedelta(seconds=settings.SESSION_COOKIE_AGE)),
+        "toggles": toggles_offered(person),
+        "withdrawals": withdrawals_offered(person),
+        "name_form": name_form
+        or NameForm(initial={"first_name": person.first_name, "last_name": person.last_name}),
+        "saved": SAVED.get(request.GET.get("saved", "")),
     }
-    return render(request, "rights/data.html", context)
+    return render(request, "rights/data.html", context, status=status)
+
+
+def _after_change(request, person: Person, saved: str):
+    """Back to the page; or, if nothing is kept about them any more, say so and close it."""
+    if not Person.objects.filter(pk=person.pk).exists():
+        request.session.flush()
+        return render(request, "rights/nothing_held.html", {"campaign": campaign_get_default()})
+    return see_other(reverse("rights-data") + f"?saved={saved}#change")
+
+
+@require_POST
+@with_access
+def choice(request, person):
+    form = ChoiceForm(request.POST)
+    if not form.is_valid():
+        return see_other("rights-data")
+    try:
+        choice_set(person=person, purpose=form.cleaned_data["purpose"],
+                   wanted=form.cleaned_data["wanted"])  # fmt: skip
+    except NotOffered:
+        return see_other("rights-data")
+    return _after_change(request, person, "choice")
+
+
+@with_access
+def withdraw(request, person, purpose):
+    """What withdrawing an agreement undoes, then a button to do it."""
+    try:
+        withdrawal = withdrawal_for(person, purpose)
+    except NotOffered:
+        return see_other("rights-data")
+    if request.method == "POST":
+        consent_withdraw_and_undo(person=person, purpose=purpose)
+        return _after_change(request, person, "withdrawn")
+    context = {"campaign": campaign_get_default(), "withdrawal": withdrawal}
+    return render(request, "rights/withdraw.html", context)
+
+
+@require_POST
+@with_access
+def name(request, person):
+    form = NameForm(request.POST)
+    if not form.is_valid():
+        return _data_page(request, person, name_form=form, status=400)
+    person_name_correct(person=person, first_name=form.cleaned_data["first_name"],
+                        last_name=form.cleaned_data["last_name"])  # fmt: skip
+    return _after_change(request, person, "name")
+
+
+@with_access
+def erase(request, person):
+    """Everything, after a page saying what that means."""
+    if request.method == "POST":
+        person_erase(person=person)
+        request.session.flush()
+        return render(request, "rights/nothing_held.html",
+                      {"campaign": campaign_get_default(), "erased": True})  # fmt: skip
+    return render(request, "rights/erase.html", {"campaign": campaign_get_default()})
 
 
 def download(content: bytes, content_type: str, name: str) -> HttpResponse:

@@ -73,3 +73,50 @@ def test_ask_for_a_link_follow_it_and_see_everything(campaign, page, smtp, run_t
     check_page(page, link, status=400)
     expect(page.get_by_role("heading", name="This link has been used")).to_be_visible()
     shot(page, "link-used", width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_change_a_choice_correct_the_name_and_erase_everything(
+    campaign, page, smtp, run_tasks, width
+):
+    from actionhub.supporters.models import Person
+
+    someone_who_did_everything(campaign)
+    page.set_viewport_size({"width": width, "height": 900})
+    check_page(page, "/your-data/")
+    page.get_by_label("Email address").fill(ADDRESS)
+    page.get_by_role("button", name="Email me a link").click()
+    page.wait_for_url("**/your-data/sent/")
+    run_tasks()
+    check_page(page, link_in(smtp.to(ADDRESS)[-1]))
+    page.get_by_role("button", name="See my data").click()
+    page.wait_for_url("**/your-data/view/")
+
+    page.get_by_role("button", name="Stop: “Email me about this campaign”").click()
+    expect(page.get_by_role("status")).to_have_text("Your choice is saved.")
+    expect(page.get_by_role("button", name="Start: “Email me about this campaign”")).to_be_visible()
+    check_current_page(page, "a choice changed")
+    shot(page, "choice-saved", width)
+
+    page.get_by_label("Your first name").fill("")
+    page.get_by_role("button", name="Save my name").click()
+    expect(page.get_by_label("Your first name")).to_have_accessible_description(
+        re.compile("Enter your first name.")
+    )
+    check_current_page(page, "the name with its mistake", status=400)
+    page.get_by_label("Your first name").fill("Rut")
+    page.get_by_role("button", name="Save my name").click()
+    expect(page.get_by_role("status")).to_have_text("Your name is corrected.")
+
+    page.get_by_role("link", name="Withdraw “Sign the pledge”…").click()
+    check_current_page(page, "withdrawing the signature")
+    shot(page, "withdraw", width)
+    page.get_by_role("link", name="Keep it, and go back to your data").click()
+
+    page.get_by_role("link", name="Erase everything…").click()
+    check_current_page(page, "erase everything")
+    shot(page, "erase", width)
+    page.get_by_role("button", name="Erase everything").click()
+    expect(page.get_by_role("heading", name="Everything is erased")).to_be_visible()
+    check_current_page(page, "erased")
+    assert not Person.objects.filter(email=ADDRESS).exists()

@@ -16,7 +16,7 @@ from actionhub.letters.tests.factories import LetterFactory
 from actionhub.mailings.models import Mailing, Recipient
 from actionhub.mailings.tests.factories import MailingFactory
 from actionhub.parliament.tests.factories import MPFactory
-from actionhub.pledges.models import SIGN_WORDING
+from actionhub.pledges.models import SHOW_NAME_WORDING, SIGN_WORDING
 from actionhub.pledges.tests.factories import SignatureFactory
 from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING, Consent
 from actionhub.supporters.services import consent_record
@@ -42,6 +42,8 @@ def someone_who_did_everything(campaign):
     SignatureFactory(pledge=pledge, person=ruth, postcode="NW3 7UX", confirmed_at=now,
                      show_name=True, campaign_emails=True, ip_address="192.0.2.7")  # fmt: skip
     consent_record(person=ruth, purpose=Consent.Purpose.SIGN_PLEDGE, wording=SIGN_WORDING,
+                   method="Pledge form, confirmed by the link emailed")  # fmt: skip
+    consent_record(person=ruth, purpose=Consent.Purpose.SHOW_NAME, wording=SHOW_NAME_WORDING,
                    method="Pledge form, confirmed by the link emailed")  # fmt: skip
     consent_record(person=ruth, purpose=Consent.Purpose.CAMPAIGN_EMAILS,
                    wording=CAMPAIGN_EMAILS_WORDING, method="Pledge form")  # fmt: skip
