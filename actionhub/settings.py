@@ -349,6 +349,11 @@ SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = env_int("SUPPORTER_UNCONFIRMED_EMAILS_PER
 SUPPORTER_ERASE_LINK_LIMITS = [(env_int("SUPPORTER_ERASE_LINKS_PER_HOUR_PER_IP", 10), 3600)]
 # Requests for a link to see one's data ("Your data"), from one connection in an hour.
 SUPPORTER_DATA_LINK_LIMITS = [(env_int("SUPPORTER_DATA_LINKS_PER_HOUR_PER_IP", 10), 3600)]
+# Links to see one's data sent to one address in a day: counted on their own, so that nobody
+# can use up the address's cap for the confirmations of what its owner does.
+SUPPORTER_DATA_LINK_ADDRESS_LIMITS = [
+    (env_int("SUPPORTER_DATA_LINKS_PER_DAY_PER_ADDRESS", 3), 24 * 60 * 60)
+]
 DISPOSABLE_EMAIL_DOMAINS = {
     domain.casefold()
     for domain in env_list(

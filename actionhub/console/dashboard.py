@@ -28,6 +28,9 @@ from actionhub.letters.models import Letter
 from actionhub.mailings.models import Mailing
 from actionhub.pledges.models import Signature
 from actionhub.pledges.selectors import pledge_count
+from actionhub.rights.register import DEADLINE_NEAR_DAYS
+from actionhub.rights.register import HANDLE as HANDLE_DATA_REQUESTS
+from actionhub.rights.selectors import data_requests_due
 
 Measure = DailyCount.Measure
 CHART_DAYS = 30
@@ -305,6 +308,8 @@ def attention_for(*, user, now: datetime) -> list[Attention]:
                 "erased their details): remove it, or ask the group to register again",
                 _changelist("groups_group", status__exact="approved"),
             ))  # fmt: skip
+    if user.has_perm(HANDLE_DATA_REQUESTS):
+        items += data_requests_attention(today=timezone.localdate(now))
     if user.has_perm("letters.view_letter"):
         month_ago = now - timedelta(days=30)
         undelivered = Letter.objects.filter(
@@ -334,6 +339,24 @@ def attention_for(*, user, now: datetime) -> list[Attention]:
                 f"{counted(len(overdue), 'brand')} past the deadline of its commitment: "
                 f"{names}{more}", _changelist("brands_brand"),
             ))  # fmt: skip
+    return items
+
+
+def data_requests_attention(*, today: date) -> list[Attention]:
+    """Supporters' requests about their data: one calendar month each, by law."""
+    overdue, near = data_requests_due(today=today)
+    items = []
+    if overdue:
+        their = "its" if overdue == 1 else "their"
+        items.append(Attention(
+            f"{counted(overdue, 'data protection request')} past {their} one-month deadline",
+            _changelist("rights_datarequest", deadline="overdue"),
+        ))  # fmt: skip
+    if near:
+        items.append(Attention(
+            f"{counted(near, 'data protection request')} due within {DEADLINE_NEAR_DAYS} days",
+            _changelist("rights_datarequest", deadline="near"),
+        ))  # fmt: skip
     return items
 
 

@@ -29,6 +29,7 @@ SECTIONS = [
     ("Campaign emails", {"mailings"}),
     ("Parliament data", {"parliament"}),
     ("Supporters", {"supporters"}),
+    ("Data protection requests", {"rights"}),
     ("Organisers' accounts", {"auth", "staff"}),
     ("Audit log", {("core", "auditentry")}),
 ]
@@ -54,6 +55,7 @@ PLAIN_NAMES = {
     ("core", "outboundemail"): "Emails waiting to be sent",
     ("core", "suppressedaddress"): "Addresses no email goes to",
     ("mailings", "mailing"): "Campaign emails",
+    ("rights", "datarequest"): "Register of requests",
 }
 
 

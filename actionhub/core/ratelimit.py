@@ -8,8 +8,6 @@ A key is often an email address or an IP address: it is stored only as a keyed h
 counters name nobody (an erased supporter's address is in no counter either).
 """
 
-import hashlib
-import hmac
 import ipaddress
 import time
 from datetime import timedelta
@@ -18,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from actionhub.core.cache import UNREACHABLE
 from actionhub.core.models import RateLimitCounter
@@ -37,7 +36,7 @@ def rate_limit_exceeded(*, key: str, limits: list[tuple[int, int]]) -> bool:
 def rate_limit_stored_key(key: str) -> str:
     """What the counters are stored under for `key`: the same for every process, and without
     the address or email the key holds."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()
+    digest = salted_hmac("actionhub.core.ratelimit", key, algorithm="sha256").hexdigest()
     return f"ratelimit:{digest[:32]}"
 
 

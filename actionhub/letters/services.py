@@ -248,15 +248,15 @@ def letter_deliver(*, letter_id: int) -> None:
         if not _temporary(error) or letter.send_attempts >= MAX_SEND_ATTEMPTS:
             letter_fail(letter=letter, reason=_describe(error))
             return
-        letter.failure = _describe(error)
-        letter.save(update_fields=["send_attempts", "message_id", "failure", "updated_at"])
+        if not _letter_note_try(letter, failure=_describe(error)):
+            return  # erased meanwhile
         raise  # a 4xx answer (greylisting): the task queues another try
     except (smtplib.SMTPException, OSError) as error:
         if letter.send_attempts >= MAX_SEND_ATTEMPTS:
             letter_fail(letter=letter, reason=_describe(error))
             return
-        letter.failure = _describe(error)
-        letter.save(update_fields=["send_attempts", "message_id", "failure", "updated_at"])
+        if not _letter_note_try(letter, failure=_describe(error)):
+            return  # erased meanwhile
         raise  # the task queues another try
     letter.status = Letter.Status.SENT
     letter.sent_at = timezone.now()
@@ -273,6 +273,18 @@ def letter_deliver(*, letter_id: int) -> None:
         template="letters/email/copy.txt",
         text=letter_full_text(letter),
     )
+
+
+def _letter_note_try(letter: Letter, *, failure: str) -> bool:
+    """Note a try that did not get through, if the letter is still queued (its writer may have
+    erased it while the mail server had it): False if it is gone."""
+    letter.failure = failure
+    return bool(
+        Letter.objects.filter(pk=letter.pk, status=Letter.Status.QUEUED).update(
+            send_attempts=letter.send_attempts, message_id=letter.message_id,
+            failure=failure, updated_at=timezone.now(),
+        )
+    )  # fmt: skip
 
 
 def _temporary(error: Exception) -> bool:
@@ -297,11 +309,17 @@ def letter_fail(*, letter: Letter, reason: str) -> None:
         return
     letter.status = Letter.Status.FAILED
     letter.failure = reason[:2000]
-    letter.save(update_fields=["status", "failure", "send_attempts", "message_id", "updated_at"])
+    marked = (
+        Letter.objects.filter(pk=letter.pk).exclude(status=Letter.Status.FAILED)
+        .update(status=letter.status, failure=letter.failure, send_attempts=letter.send_attempts,
+                message_id=letter.message_id, updated_at=timezone.now())
+    )  # fmt: skip
+    if not marked:
+        return  # erased while it was being sent: nobody to tell
     SendAllowance.objects.filter(  # it did not arrive: they may send it again
         email_normalised=letter.email_normalised, mp=letter.mp, brand=letter.brand,
         template=letter.template,
-    ).update(last_sent_at=None)  # fmt: skip
+    ).delete()  # fmt: skip
     _email_constituent(
         letter,
         subject=f"We could not deliver your letter to {letter.mp_name}",
@@ -447,6 +465,9 @@ def letters_apply_retention(*, now=None) -> int:
         confirmation_nonce="", personal_data_erased_at=now,
     )  # fmt: skip
     window = timedelta(days=settings.LETTERS_RESEND_DAYS)
-    SendAllowance.objects.filter(last_sent_at__lt=now - window).delete()
+    # A row with no date is one a letter that failed left before failures deleted theirs.
+    SendAllowance.objects.filter(
+        Q(last_sent_at__lt=now - window) | Q(last_sent_at__isnull=True)
+    ).delete()
     people_delete_unattached()
     return deleted

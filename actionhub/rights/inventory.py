@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
@@ -43,9 +43,10 @@ from actionhub.mailings.models import Mailing, Recipient
 from actionhub.pledges import services as pledges
 from actionhub.pledges import tasks as pledges_tasks
 from actionhub.pledges.models import Signature
+from actionhub.rights import register
 from actionhub.rights import services as rights
 from actionhub.rights import tasks as rights_tasks
-from actionhub.rights.models import AccessLink
+from actionhub.rights.models import AccessLink, DataRequest
 from actionhub.supporters.models import Consent, Person
 from actionhub.supporters.selectors import campaign_email_consents_standing
 
@@ -182,6 +183,27 @@ def fields(*pairs: tuple[str, str | None]) -> tuple[tuple[str, str], ...]:
     return tuple((label, value) for label, value in pairs if value)
 
 
+# What someone typed on a form, which the page shows only once the address confirmed that
+# record: anyone can type any address, and the page goes to whoever reads that mailbox.
+TYPED = {
+    "Name you gave", "Postcode", "Country", "Your name", "Your address", "Your postcode",
+    "Subject", "The letter", "What they replied", "Your IP address when you signed",
+    "Your IP address when you wrote",
+}  # fmt: skip
+WITHHELD = (
+    "Not shown: this address has not confirmed it (we never emailed it about this, or it is "
+    "still waiting), and anyone can type an address into a form. It is deleted as it says "
+    "below; erase your details to delete it now."
+)
+
+
+def fields_unless_unconfirmed(confirmed: bool, *pairs: tuple[str, str | None]):
+    """`fields`, less what was typed when the address has not confirmed the record."""
+    if confirmed:
+        return fields(*pairs)
+    return fields(*[pair for pair in pairs if pair[0] not in TYPED], ("What was typed", WITHHELD))
+
+
 def name_of(first: str, last: str) -> str:
     return f"{first} {last}".strip()
 
@@ -190,8 +212,9 @@ def name_of(first: str, last: str) -> str:
 
 
 @section(
-    key="you", title="You", covers=(),
-    about="Your name and email address, as you gave them, and when we first had them.",
+    key="you", title="You", covers=(DataRequest,),
+    about="Your name and email address, as you gave them, and when we first had them; and "
+    "any request you made to us about your data.",
     none="",
 )  # fmt: skip
 def _you(person: Person, now: datetime) -> list[Item]:
@@ -233,8 +256,53 @@ def _you(person: Person, now: datetime) -> list[Item]:
                     ("Since", when(suppressed.created_at)),
                     ("What the mail server said", suppressed.detail),
                 ),
-                deleted="Kept while we hold your details, so that no email from this site goes "
-                "to this address; erasing your details takes it off the list too.",
+                deleted="Kept until you erase your details, so that no email from this site "
+                "goes to this address; erasing your details takes it off the list too.",
+            )
+        )
+    items += _requests(person, now)
+    return items
+
+
+REQUEST_STATUS = {
+    DataRequest.Status.OPEN: "Open: we are dealing with it",
+    DataRequest.Status.DONE: "Done",
+    DataRequest.Status.REFUSED: "Refused",
+}
+
+
+def _requests(person: Person, now: datetime) -> list[Item]:
+    """Requests about their data in the data protection lead's register: open ones by their
+    link to the person, closed ones (which keep no address) by the address's fingerprint."""
+    requests = DataRequest.objects.filter(
+        Q(person=person) | Q(email_fingerprint=register.address_fingerprint(person.email))
+    ).order_by("received_on", "pk")
+    task = rights_tasks.apply_data_request_retention
+    items = []
+    for data_request in requests:
+        if data_request.is_open:
+            deleted = (
+                "Kept, with your address, while we deal with it. Once it is answered your "
+                "address is taken off it, and the record that we answered it is deleted "
+                f"{period(register.CLOSED_KEPT)} later."
+            )
+        else:
+            deleted = deleted_by(data_request.closed_at + register.CLOSED_KEPT, task, now) + (
+                ". Until then it holds no address: only a code made from it, to find it again."
+            )
+        items.append(
+            Item(
+                title=f"Your request: {data_request.get_kind_display()}",
+                fields=fields(
+                    ("What you asked for", data_request.get_kind_display()),
+                    ("We received it", date_format(data_request.received_on, "j F Y")),
+                    ("We answer by", date_format(data_request.deadline, "j F Y")),
+                    ("Status", REQUEST_STATUS[data_request.status]),
+                    ("Why we refused", data_request.refusal_reason),
+                    ("Closed", when(data_request.closed_at)),
+                    ("Our notes", data_request.notes),
+                ),
+                deleted=deleted,
             )
         )
     return items
@@ -299,7 +367,8 @@ def _signatures(person: Person, now: datetime) -> list[Item]:
         items.append(
             Item(
                 title=signature.pledge.title,
-                fields=fields(
+                fields=fields_unless_unconfirmed(
+                    signature.confirmed_at is not None,
                     ("Name you gave", name_of(signature.first_name, signature.last_name)),
                     ("Postcode", signature.postcode),
                     ("Country", signature.country),
@@ -349,6 +418,13 @@ def _letter_deleted(letter: Letter, now: datetime) -> str:
     )
 
 
+def _allowance_ends(allowance: SendAllowance, now: datetime) -> datetime:
+    """A note of a letter sent lasts the resend window; one a failed letter left, no time."""
+    if allowance.last_sent_at is None:
+        return now
+    return allowance.last_sent_at + timedelta(days=settings.LETTERS_RESEND_DAYS)
+
+
 def _letter_items(person: Person, now: datetime, *, to_brand: bool) -> list[Item]:
     letters_of = person.letters.select_related("template", "constituency").order_by("pk")
     items = []
@@ -362,7 +438,8 @@ def _letter_items(person: Person, now: datetime, *, to_brand: bool) -> list[Item
             Item(
                 title=f"{letter.template.title}, to {letter.mp_name}, "
                 f"{date_format(timezone.localtime(letter.submitted_at), 'j F Y')}",
-                fields=fields(
+                fields=fields_unless_unconfirmed(
+                    letter.confirmed_at is not None,
                     ("Letter", letter.template.title),
                     ("To", letter.mp_name),
                     ("Party", letter.mp_party),
@@ -395,8 +472,7 @@ def _letter_items(person: Person, now: datetime, *, to_brand: bool) -> list[Item
             )
         )
     allowances = SendAllowance.objects.filter(
-        email_normalised=person.email_normalised, last_sent_at__isnull=False,
-        brand__isnull=not to_brand,
+        email_normalised=person.email_normalised, brand__isnull=not to_brand,
     ).select_related("template", "mp", "brand")  # fmt: skip
     for allowance in allowances:
         recipient = allowance.brand.name if to_brand else allowance.mp.name
@@ -406,7 +482,7 @@ def _letter_items(person: Person, now: datetime, *, to_brand: bool) -> list[Item
                 fields=fields(
                     ("Letter", allowance.template.title),
                     ("To", recipient),
-                    ("Sent", when(allowance.last_sent_at)),
+                    ("Sent", when(allowance.last_sent_at) or "Not sent"),
                     (
                         "Why we keep this",
                         "So that this site sends each letter to each "
@@ -414,9 +490,7 @@ def _letter_items(person: Person, now: datetime, *, to_brand: bool) -> list[Item
                     ),
                 ),  # fmt: skip
                 deleted=deleted_by(
-                    allowance.last_sent_at + timedelta(days=settings.LETTERS_RESEND_DAYS),
-                    letters_tasks.apply_letter_retention,
-                    now,
+                    _allowance_ends(allowance, now), letters_tasks.apply_letter_retention, now
                 )
                 + ".",  # fmt: skip
             )
@@ -497,7 +571,8 @@ def _rsvps(person: Person, now: datetime) -> list[Item]:
         items.append(
             Item(
                 title=f"{occurrence.series.title}, {when(occurrence.starts_at)}",
-                fields=fields(
+                fields=fields_unless_unconfirmed(
+                    rsvp.confirmed_at is not None,
                     ("Event", occurrence.series.title),
                     ("Date", when(occurrence.starts_at)),
                     ("The date was", date_status),
@@ -545,7 +620,8 @@ def _every_week(person: Person, now: datetime) -> list[Item]:
         items.append(
             Item(
                 title=subscription.series.title,
-                fields=fields(
+                fields=fields_unless_unconfirmed(
+                    subscription.confirmed_at is not None,
                     ("Name you gave", name_of(subscription.first_name, subscription.last_name)),
                     ("Guests with you", str(subscription.guests)),
                     ("Status", subscription.get_status_display()),
@@ -562,6 +638,28 @@ def _every_week(person: Person, now: datetime) -> list[Item]:
             )
         )
     return items
+
+
+def _proposal_item(proposal: EventProposal) -> Item:
+    return Item(
+        title=f"Event you proposed: {proposal.title}",
+        fields=fields(
+            ("Kind", proposal.get_kind_display()),
+            ("Title", proposal.title),
+            ("What it is", proposal.summary),
+            ("Date", date_format(proposal.date, "j F Y")),
+            ("Starts", proposal.start_time.strftime("%H:%M")),
+            ("Venue", proposal.venue_name),
+            ("Street", proposal.street),
+            ("Town", proposal.town),
+            ("Postcode", proposal.postcode),
+            ("Places", str(proposal.capacity or "No limit")),
+            ("Accessibility", proposal.get_accessibility_display()),
+            ("Status", proposal.get_status_display()),
+        ),
+        deleted="Kept with the group's events, as the group's: it stays when you stop leading "
+        "the group or erase your details. Ask the organisers if it should go.",
+    )
 
 
 @section(
@@ -612,6 +710,9 @@ def _groups(person: Person, now: datetime) -> list[Item]:
                 deleted=deleted,
             )
         )
+        for proposal in group.event_proposals.all():
+            if proposal.proposed_by_id == leader.pk:
+                items.append(_proposal_item(proposal))
     return items
 
 

@@ -54,8 +54,9 @@ def access_link_create(*, person: Person) -> tuple[AccessLink, str]:
 def access_link_send(*, email: str, sender: str, ip_address: str | None) -> bool:
     """Email a link to see their data to a supporter we hold; nothing for an address we do not
     (and the same page either way, so nobody learns who is on file). Capped per connection
-    (SUPPORTER_DATA_LINK_LIMITS) and, like every email sent because an address was typed, per
-    address (SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY). True if an email was queued."""
+    (SUPPORTER_DATA_LINK_LIMITS) and per address (SUPPORTER_DATA_LINK_ADDRESS_LIMITS), the
+    latter apart from the cap every other email to a typed address shares, so asking for
+    links cannot hold back the owner's own confirmations. True if an email was queued."""
     if rate_limit_exceeded(
         key=f"data-link:{rate_limit_key(ip_address)}", limits=settings.SUPPORTER_DATA_LINK_LIMITS
     ):
@@ -63,16 +64,19 @@ def access_link_send(*, email: str, sender: str, ip_address: str | None) -> bool
     person = Person.objects.filter(email_normalised=normalise_email(email)).first()
     if person is None:
         return False
+    if rate_limit_exceeded(
+        key=f"data-link-address:{person.email_normalised}",
+        limits=settings.SUPPORTER_DATA_LINK_ADDRESS_LIMITS,
+    ):
+        return False
     with transaction.atomic():
         link, token = access_link_create(person=person)
         sent = supporter_email_send(
             person=person, sender=sender, subject=f"Your link to see your data: {sender}",
-            template="rights/email/access_link.txt", unconfirmed=True,
+            template="rights/email/access_link.txt",
             context={"access_url": settings.SITE_URL + reverse("rights-link", args=[token]),
                      "minutes": int(ACCESS_LINK_MAX_AGE.total_seconds() // 60)},
         )  # fmt: skip
-        if sent is None:  # over the address's daily cap: a link nobody is sent is no use
-            link.delete()
     return sent is not None
 
 

@@ -52,7 +52,8 @@ ORGANISER_PERMISSIONS = {
 # At the demonstration: the dates, and the check-in page for one of them.
 VOLUNTEER_PERMISSIONS = {"events.view_occurrence", "events.view_attendees"}
 
-# Personal data: signers' details, exports and their approval, and the audit log.
+# Personal data: signers' details, exports and their approval, supporters' requests about their
+# data, and the audit log.
 DATA_PROTECTION_LEAD_PERMISSIONS = {
     "pledges.view_signature",
     "pledges.view_signer_details",
@@ -64,6 +65,9 @@ DATA_PROTECTION_LEAD_PERMISSIONS = {
     "letters.view_letter_report",
     "supporters.view_person",  # those who agreed to hear more: names and email addresses
     "core.view_auditentry",
+    # Requests about supporters' data: the register, and any supporter's data found by their
+    # address, seen, exported and erased.
+    "rights.handle_datarequest",
 }
 
 ROLES = {

@@ -67,7 +67,7 @@ def someone_who_did_everything(campaign):
         mp_name=brand.name, mp_party="", postcode="",
         template=LetterTemplate.objects.filter(recipient=LetterTemplate.Recipient.BRAND).first(),
         body="Dear Example Outfitters,\n\nPlease audit your suppliers.",
-        delivery=Letter.Delivery.SITE, status=Letter.Status.SENT, sent_at=now,
+        delivery=Letter.Delivery.SITE, status=Letter.Status.SENT, sent_at=now, confirmed_at=now,
     )  # fmt: skip
 
     series = SeriesFactory(title="Weekly vigil")

@@ -103,6 +103,10 @@ def test_a_signature_is_deleted_by_the_pledges_rules(db, campaign):
         f"Deleted by {by(now + pledges.UNCONFIRMED_KEPT, apply_signature_retention)}, "
         "unless you confirm it before then."
     )
+    assert "192.0.2.1" not in str(item.fields), "not confirmed by the address: not shown"
+    pending.confirmed_at = now
+    pending.save()
+    [item] = section(pending.person, "signatures").items
     ip = dict(item.fields)["Your IP address when you signed"]
     assert (
         ip
@@ -224,3 +228,43 @@ def test_a_link_to_see_ones_data_keeps_nobody_on_file(db):
 
     assert not Person.objects.filter(pk=person.pk).exists()
     assert not AccessLink.objects.exists()
+
+
+def test_what_someone_typed_under_an_address_is_shown_only_once_the_address_confirmed_it(
+    db, campaign
+):
+    """Anyone can type an address: the mailbox owner sees that a letter exists, and when it
+    goes, but not the name, street address and words someone else may have typed."""
+    from actionhub.letters.models import Letter
+    from actionhub.letters.tests.factories import LetterFactory
+
+    letter = LetterFactory(delivery=Letter.Delivery.DOWNLOAD, status=Letter.Status.HANDED_OVER,
+                           confirmed_at=None, body="Dear MP, a stranger's words.",
+                           sender_address="1 Secret Street")  # fmt: skip
+
+    [item] = section(letter.person, "letters-to-mps").items
+    shown = str(item.fields)
+    for typed in ["a stranger's words", "1 Secret Street", letter.sender_name, letter.postcode]:
+        assert typed not in shown, typed
+    assert dict(item.fields)["What was typed"].startswith("Not shown")
+    assert "Downloaded or printed" in shown and item.deleted
+
+
+def test_an_event_a_leader_proposed_is_shown_with_its_venue(db, campaign):
+    from datetime import time
+
+    from actionhub.groups.models import EventProposal
+    from actionhub.groups.tests.factories import LeaderFactory
+
+    leader = LeaderFactory()
+    EventProposal.objects.create(
+        group=leader.group, proposed_by=leader, kind=EventProposal.Kind.TALK, title="A talk",
+        summary="About the pledge.", date=timezone.localdate(), start_time=time(19, 0),
+        duration_minutes=60, venue_name="Ruth's front room", street="1 Secret Street",
+        town="London", postcode="NW3 7UX", accessibility="accessible",
+    )  # fmt: skip
+
+    items = section(leader.person, "groups").items
+    proposal = dict(items[1].fields)
+    assert items[1].title == "Event you proposed: A talk"
+    assert (proposal["Street"], proposal["Venue"]) == ("1 Secret Street", "Ruth's front room")

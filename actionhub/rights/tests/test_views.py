@@ -53,7 +53,7 @@ def test_someone_who_did_everything_sees_it_all_on_the_page_and_in_both_download
     for text in [
         "Ruth Cohen", ADDRESS, "I sign this pledge", "Email me about this campaign",
         "Pass my name, postal address, email address and letter to my MP",
-        "NW3 7UX", "Please act on forced labour.", "From my own mailbox.", "Printed and posted.",
+        "NW3 7UX", "Please act on forced labour.", "Not shown: this address has not confirmed it",
         "Sent by us, by email, from this site", "From your own email: we gave you the text",
         "Downloaded or printed, for you to post", "Example Outfitters",
         "Please audit your suppliers.", "Weekly vigil", "Checked in on", "Hampstead youth group",
@@ -269,14 +269,20 @@ def test_requests_from_one_connection_are_limited(client, smtp, settings, everyt
     assert len(smtp.to(ADDRESS)) == 2
 
 
-def test_the_daily_cap_per_address_holds_and_keeps_no_link(client, smtp, settings, everything):
+def test_the_daily_cap_per_address_holds_keeps_no_link_and_leaves_other_emails_alone(
+    client, smtp, settings, everything
+):
+    from actionhub.supporters.confirmation import unconfirmed_email_allowed
+
+    settings.SUPPORTER_DATA_LINK_ADDRESS_LIMITS = [(2, 24 * 60 * 60)]
     settings.SUPPORTER_UNCONFIRMED_EMAILS_PER_DAY = 1
 
-    for _ in range(3):
+    for _ in range(4):
         assert ask(Client(), ADDRESS)["Location"] == "/your-data/sent/"
 
-    assert len(smtp.to(ADDRESS)) == 1
-    assert AccessLink.objects.count() == 1
+    assert len(smtp.to(ADDRESS)) == 2
+    assert AccessLink.objects.count() == 2
+    assert unconfirmed_email_allowed(person=everything), "her own confirmations still go"
 
 
 def test_the_data_page_needs_a_link(client, campaign):

@@ -12,6 +12,8 @@ from actionhub.events.tests.factories import OccurrenceFactory
 from actionhub.mailings.tests.factories import MailingFactory
 from actionhub.pledges.models import ExportRequest, InvalidationBatch
 from actionhub.pledges.tests.factories import SignatureFactory
+from actionhub.rights.models import DataRequest
+from actionhub.rights.register import data_request_record
 from actionhub.staff.roles import (
     DATA_PROTECTION_LEAD,
     ORGANISER,
@@ -21,6 +23,7 @@ from actionhub.staff.roles import (
 )
 from actionhub.staff.tests.factories import OrganiserFactory, TOTPDeviceFactory
 from actionhub.staff.tests.sessions import sign_in_with_code
+from actionhub.supporters.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +44,7 @@ CHANGELISTS = {
         "letters.letter",
         "supporters.person",
         "core.auditentry",
+        "rights.datarequest",
     },  # fmt: skip
 }
 PAGES = {
@@ -62,6 +66,15 @@ PAGES = {
         "admin:pledges_exportrequest_decide",
         ["export_request"],
     ),  # fmt: skip
+    "find a supporter's data": ({DATA_PROTECTION_LEAD}, "admin:rights_datarequest_search", []),
+    "a supporter's data": ({DATA_PROTECTION_LEAD}, "admin:rights_datarequest_person", ["person"]),
+    "erase a supporter": ({DATA_PROTECTION_LEAD}, "admin:rights_datarequest_erase", ["person"]),
+    "retention report": ({DATA_PROTECTION_LEAD}, "admin:rights_datarequest_retention", []),
+    "close a data request": (
+        {DATA_PROTECTION_LEAD},
+        "admin:rights_datarequest_close",
+        ["data_request"],
+    ),  # fmt: skip
 }
 
 
@@ -74,6 +87,10 @@ def objects(campaign):
         "mailing": MailingFactory().pk,
         "export_request": ExportRequest.objects.create(
             requester=other, reason="test", count=0, expires_at="2026-12-01T09:00Z"
+        ).pk,
+        "person": PersonFactory().pk,
+        "data_request": data_request_record(
+            actor=other, data_request=DataRequest(kind="access", email="someone@example.org")
         ).pk,
     }
 

@@ -1,0 +1,133 @@
+"""What the data protection lead does with a supporter's data: find it by address, see it,
+export it and erase it. Each checks the permission, acts, and writes the audit entry (never the
+address: a search is logged as a keyed fingerprint of what was typed, a person by their id), so
+the console and a command would behave the same."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from actionhub.core.audit import audit_record, search_fingerprint
+from actionhub.core.email import email_erase_for
+from actionhub.rights.exports import inventory_csv_zip, inventory_json
+from actionhub.rights.inventory import person_inventory
+from actionhub.rights.models import DataRequest
+from actionhub.rights.register import HANDLE, address_fingerprint, data_request_close
+from actionhub.rights.selectors import Records, address_held, person_for_address
+from actionhub.supporters.models import Person
+from actionhub.supporters.services import person_erase
+
+ERASED_NOTE = "Erased from the console: everything held under the address."
+
+
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    content_type: str
+    name: str
+
+
+EXPORTS = {
+    "json": ("application/json", "json", inventory_json, "JSON"),
+    "csv": ("application/zip", "zip", inventory_csv_zip, "CSV files"),
+}
+
+
+def _check(actor) -> None:
+    if not actor.has_perm(HANDLE):
+        raise PermissionDenied("You do not have permission to see supporters' data.")
+
+
+def records_build(*, email: str, person: Person | None) -> Records:
+    """Everything held under `email` (the person's inventory, if they are found, and what is
+    held under the address beside it), without checking or logging: for the operations."""
+    address, variants = address_held(email=email, person=person)
+    return Records(
+        email=email,
+        person=person,
+        inventory=person_inventory(person=person) if person else None,
+        address=address,
+        requests=list(
+            DataRequest.objects.filter(email_fingerprint=address_fingerprint(email)).order_by(
+                "-received_on", "-pk"
+            )
+        ),
+        variants=variants,
+    )
+
+
+def _viewed(actor, person: Person, request) -> None:
+    audit_record(action="rights.records_viewed", actor=actor, obj=person, request=request,
+                 summary=f"Viewed everything held on supporter {person.pk}")  # fmt: skip
+
+
+def records_search(*, actor, email: str, request=None) -> Records:
+    """Find everything held under an address, as the supporters app compares addresses."""
+    _check(actor)
+    audit_record(
+        action="rights.searched", actor=actor, request=request,
+        summary=f"Searched supporters' data by email address (term fingerprint "
+        f"{search_fingerprint(email)})",
+    )  # fmt: skip
+    person = person_for_address(email)
+    if person is not None:
+        _viewed(actor, person, request)
+    return records_build(email=email, person=person)
+
+
+def records_view(*, actor, person: Person, request=None) -> Records:
+    """One supporter's records, by their id (from the register, or back from a page)."""
+    _check(actor)
+    _viewed(actor, person, request)
+    return records_build(email=person.email, person=person)
+
+
+def records_export(*, actor, person: Person, kind: str, request=None) -> Download:
+    """The very download the supporter gets from their own data page."""
+    _check(actor)
+    content_type, extension, build, words = EXPORTS[kind]
+    content = build(person_inventory(person=person))
+    audit_record(
+        action="rights.exported", actor=actor, obj=person, request=request,
+        summary=f"Exported everything held on supporter {person.pk}, as {words}",
+    )  # fmt: skip
+    return Download(content, content_type, f"your-data-{timezone.localdate():%Y-%m-%d}.{extension}")
+
+
+def requests_closed_by_erasure(person: Person, data_request: DataRequest | None):
+    """The open requests erasing `person` answers: the one it was done for, and any other open
+    request from the address to erase it."""
+    from_address = DataRequest.objects.filter(
+        email_fingerprint=address_fingerprint(person.email), kind=DataRequest.Kind.ERASURE
+    )
+    linked = DataRequest.objects.filter(person=person, kind=DataRequest.Kind.ERASURE)
+    chosen = from_address | linked
+    if data_request is not None:
+        chosen = chosen | DataRequest.objects.filter(pk=data_request.pk)
+    return chosen.filter(status=DataRequest.Status.OPEN).distinct().order_by("pk")
+
+
+@transaction.atomic
+def records_erase(*, actor, person: Person, data_request: DataRequest | None = None,
+                  request=None) -> list[DataRequest]:  # fmt: skip
+    """Erase a supporter at their request, as their own erase link does
+    (`supporters.services.person_erase`), and what is held under their address written another
+    way; the requests it answers are closed as done. Returns those requests."""
+    _check(actor)
+    records = records_build(email=person.email, person=person)
+    closed = [
+        data_request_close(actor=actor, data_request=answered, status=DataRequest.Status.DONE,
+                           note=ERASED_NOTE, request=request)
+        for answered in requests_closed_by_erasure(person, data_request)
+    ]  # fmt: skip
+    requests = ", ".join(f"request {answered.pk}" for answered in closed) or "no request"
+    audit_record(
+        action="rights.erased", actor=actor, obj=person, request=request,
+        summary=f"Erased supporter {person.pk} from the console ({requests})",
+    )  # fmt: skip
+    person_erase(person=person)
+    for variant in records.variants:
+        email_erase_for(address=variant)
+    return closed
