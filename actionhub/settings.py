@@ -351,6 +351,8 @@ SUPPORTER_ERASE_LINK_LIMITS = [(env_int("SUPPORTER_ERASE_LINKS_PER_HOUR_PER_IP",
 SUPPORTER_DATA_LINK_LIMITS = [(env_int("SUPPORTER_DATA_LINKS_PER_HOUR_PER_IP", 10), 3600)]
 # Links to see one's data sent to one address in a day: counted on their own, so that nobody
 # can use up the address's cap for the confirmations of what its owner does.
+# A record with more items than this is made into a download by the task worker.
+RIGHTS_EXPORT_IN_REQUEST_ITEMS = env_int("RIGHTS_EXPORT_IN_REQUEST_ITEMS", 200)
 SUPPORTER_DATA_LINK_ADDRESS_LIMITS = [
     (env_int("SUPPORTER_DATA_LINKS_PER_DAY_PER_ADDRESS", 3), 24 * 60 * 60)
 ]

@@ -5,7 +5,7 @@ from django_tasks import task
 
 from actionhub.core.email import email_deliver, emails_failed_delete
 from actionhub.core.periodic import periodic
-from actionhub.core.queue import tasks_requeue_stalled
+from actionhub.core.queue import tasks_prune_finished, tasks_requeue_stalled
 from actionhub.core.ratelimit import rate_limit_counters_delete_expired
 
 
@@ -33,3 +33,8 @@ def delete_expired_rate_limit_counters():
 @periodic(every=timedelta(minutes=5))
 def requeue_stalled_tasks():
     tasks_requeue_stalled()
+
+
+@periodic(every=timedelta(hours=1))
+def prune_finished_tasks():
+    tasks_prune_finished()

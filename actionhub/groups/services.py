@@ -50,6 +50,7 @@ from actionhub.supporters.services import (
     people_delete_unattached,
     person_get_or_create,
 )
+from actionhub.supporters.typed_addresses import typed_address_queue, typed_address_work
 
 CONFIRM_KIND = "group-leader"
 PAGE_SALT = "group-page"
@@ -251,11 +252,17 @@ def _email_page_link(leader: Leader, *, template: str, subject: str, **context) 
 
 def page_link_send(*, email: str, ip_address: str | None) -> None:
     """Email each confirmed leadership of an approved group this address holds a fresh link;
-    nothing for an address that leads none (the page says the same either way)."""
+    nothing for an address that leads none (the page says the same, in the same time, either
+    way: the worker looks the address up)."""
     if rate_limit_exceeded(
         key=f"group-link:{rate_limit_key(ip_address)}", limits=settings.GROUP_RATE_LIMITS
     ):
         return
+    typed_address_queue(page_link_send_now, email=email)
+
+
+@typed_address_work
+def page_link_send_now(*, email: str, sender: str = "") -> None:
     leaders = Leader.objects.select_related("group", "group__campaign", "person").filter(
         person__email_normalised=normalise_email(email), confirmed_at__isnull=False,
         group__status=Group.Status.APPROVED,

@@ -75,7 +75,13 @@ def _names_shown(person: Person, wanted: bool) -> None:
     signatures = _signatures(person)
     pledge_ids = list(signatures.values_list("pledge_id", flat=True))
     signatures.update(show_name=wanted, updated_at=timezone.now())
-    pledge_counts_refresh(pledge_ids=pledge_ids)  # the names on the pledge page, now
+    _recount_after_commit(pledge_ids)  # the names on the pledge page, now
+
+
+def _recount_after_commit(pledge_ids) -> None:
+    """The pledge's public figures, counted again once the change is committed (counted
+    before, a page view in between could keep the old ones a while longer)."""
+    transaction.on_commit(lambda: pledge_counts_refresh(pledge_ids=pledge_ids))
 
 
 def _signatures_delete(person: Person) -> None:
@@ -83,7 +89,7 @@ def _signatures_delete(person: Person) -> None:
     pledge_ids = list(signatures.values_list("pledge_id", flat=True))
     signatures.delete()
     consent_withdraw(person=person, purpose=Consent.Purpose.SHOW_NAME)
-    pledge_counts_refresh(pledge_ids=pledge_ids)
+    _recount_after_commit(pledge_ids)
 
 
 def _coming(person: Person):
@@ -198,6 +204,6 @@ def person_name_correct(*, person: Person, first_name: str, last_name: str) -> N
     Subscription.objects.filter(person=person).update(**names)
     full = f"{first_name} {last_name}".strip()
     Letter.objects.filter(person=person).exclude(status=Letter.Status.SENT).update(sender_name=full)
-    pledge_counts_refresh(pledge_ids=_signatures(person).values_list("pledge_id", flat=True))
+    _recount_after_commit(list(_signatures(person).values_list("pledge_id", flat=True)))
     audit_record(action="supporter.name-corrected",
                  summary="A supporter corrected their name on their data page.")  # fmt: skip

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from actionhub.rights.models import DataRequest
+from actionhub.rights.register import data_request_deadline
 from actionhub.supporters.forms import email_field
 
 EMAIL_ERRORS = {
@@ -66,6 +67,20 @@ class DataRequestForm(forms.ModelForm):
         if received_on > timezone.localdate():
             raise forms.ValidationError("The day it arrived cannot be after today: check the date.")
         return received_on
+
+    def clean(self):
+        """An extension must be told to the person within the first month (Art. 12(3)):
+        once that month is over, it can no longer be taken."""
+        cleaned = super().clean()
+        received_on = cleaned.get("received_on")
+        newly_extended = cleaned.get("extended") and not self.initial.get("extended")
+        if newly_extended and received_on:
+            first_deadline = data_request_deadline(received_on=received_on)
+            if timezone.localdate() > first_deadline:
+                self.add_error("extended", "It is too late to extend: the person must be told "
+                               f"within the first month, which ended on "
+                               f"{first_deadline:%-d %B %Y}.")  # fmt: skip
+        return cleaned
 
 
 class CloseForm(forms.Form):

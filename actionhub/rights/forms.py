@@ -15,6 +15,9 @@ class ChoiceForm(forms.Form):
     wanted = forms.BooleanField(required=False)
 
 
+NAME_IN_ALL = 100
+
+
 class NameForm(forms.Form):
     first_name = forms.CharField(
         label="Your first name", max_length=100,
@@ -33,3 +36,11 @@ class NameForm(forms.Form):
 
     def clean_last_name(self):
         return person_name(self.cleaned_data.get("last_name") or "", "Your last name")
+
+    def clean(self):
+        cleaned = super().clean()
+        whole = f"{cleaned.get('first_name', '')} {cleaned.get('last_name', '')}".strip()
+        if len(whole) > NAME_IN_ALL:  # a letter keeps the name whole, in one field
+            self.add_error("last_name", f"Your name must be {NAME_IN_ALL} characters or fewer "
+                                        "in all, first and last together.")  # fmt: skip
+        return cleaned

@@ -46,7 +46,7 @@ from actionhub.pledges.models import Signature
 from actionhub.rights import register
 from actionhub.rights import services as rights
 from actionhub.rights import tasks as rights_tasks
-from actionhub.rights.models import AccessLink, DataRequest
+from actionhub.rights.models import AccessLink, DataRequest, PreparedExport
 from actionhub.supporters.models import Consent, Person
 from actionhub.supporters.selectors import campaign_email_consents_standing
 
@@ -197,6 +197,12 @@ WITHHELD = (
 )
 
 
+def person_confirmed(person: Person) -> bool:
+    """The address has confirmed something (every consent is recorded on a confirmation):
+    until then, the name on file is only what someone typed."""
+    return person.consents.exists()
+
+
 def fields_unless_unconfirmed(confirmed: bool, *pairs: tuple[str, str | None]):
     """`fields`, less what was typed when the address has not confirmed the record."""
     if confirmed:
@@ -224,11 +230,12 @@ def _you(person: Person, now: datetime) -> list[Item]:
     # Each app's retention task deletes the people it leaves with nothing (the pledge's first).
     every = period(cadence(pledges_tasks.apply_signature_retention))
     kept += f"; then deleted within {every}, {ERASE}."
+    name = name_of(person.first_name, person.last_name)
     items = [
         Item(
             title="Your details",
             fields=fields(
-                ("Name", name_of(person.first_name, person.last_name)),
+                ("Name", name if person_confirmed(person) else WITHHELD),
                 ("Email address", person.email),
                 (
                     "The address as we compare it",
@@ -788,14 +795,14 @@ def _emails_waiting(person: Person, now: datetime) -> list[Item]:
 
 
 @section(
-    key="data-links", title="Links to see your data", covers=(AccessLink,),
-    about="Each link to this page that was emailed to you.",
+    key="data-links", title="Links to see your data", covers=(AccessLink, PreparedExport),
+    about="Each link to this page that was emailed to you, and each download of it being made.",
     none="None.",
 )  # fmt: skip
 def _data_links(person: Person, now: datetime) -> list[Item]:
     task = rights_tasks.delete_expired_access_links
     kept = rights.ACCESS_LINK_MAX_AGE + rights.ACCESS_LASTS
-    return [
+    links = [
         Item(
             title=f"Asked for on {when(link.created_at)}",
             fields=fields(
@@ -806,3 +813,16 @@ def _data_links(person: Person, now: datetime) -> list[Item]:
         )
         for link in person.access_links.order_by("created_at", "pk")
     ]
+    downloads = [
+        Item(
+            title=f"A download of this page as {export.get_kind_display()}",
+            fields=fields(
+                ("Asked for", when(export.asked_at)),
+                ("Ready", when(export.ready_at) or "Being made"),
+            ),
+            deleted=deleted_by(export.asked_at + rights.ACCESS_LASTS,
+                               rights_tasks.delete_expired_exports, now) + ".",
+        )
+        for export in person.prepared_exports.order_by("asked_at", "pk")
+    ]  # fmt: skip
+    return links + downloads

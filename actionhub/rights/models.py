@@ -103,3 +103,21 @@ class DataRequest(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+class PreparedExport(models.Model):
+    """A download of a large record, made by the task worker rather than in the request (see
+    `rights.prepared`): kept for as long as the access that asked for it, then deleted."""
+
+    class Kind(models.TextChoices):
+        JSON = "json", "JSON"
+        CSV = "csv", "CSV files (a zip)"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="prepared_exports")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    asked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+
+    def __str__(self):
+        return f"{self.get_kind_display()} download asked for at {self.asked_at:%Y-%m-%d %H:%M}"

@@ -37,7 +37,7 @@ from actionhub.rights import register
 from actionhub.rights import services as rights
 from actionhub.rights import tasks as rights_tasks
 from actionhub.rights.inventory import cadence, period
-from actionhub.rights.models import AccessLink, DataRequest
+from actionhub.rights.models import AccessLink, DataRequest, PreparedExport
 from actionhub.supporters.models import Consent, Person
 from actionhub.supporters.selectors import campaign_email_consents_standing
 
@@ -284,6 +284,12 @@ def _rights(report: _Report):
         models=(AccessLink,),
         rule=f"Deleted {period(kept)} after being asked for "
         f"(checked {every(rights_tasks.delete_expired_access_links)}).",
+    )  # fmt: skip
+    yield report.dated(
+        "Downloads of one’s data made by the task worker", PreparedExport.objects.all(),
+        moment="asked_at", kept=rights.ACCESS_LASTS, models=(PreparedExport,),
+        rule=f"Deleted {period(rights.ACCESS_LASTS)} after being asked for "
+        f"(checked {every(rights_tasks.delete_expired_exports)}).",
     )  # fmt: skip
     yield report.undated(
         "Requests in the register, open (with the address)",

@@ -24,6 +24,7 @@ from actionhub.supporters.confirmation import supporter_email_send
 from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.links import LinkExpired, LinkInvalid
 from actionhub.supporters.models import Person
+from actionhub.supporters.typed_addresses import typed_address_queue, typed_address_work
 
 ACCESS_SALT = "rights-access-link"
 ACCESS_LINK_MAX_AGE = timedelta(hours=1)
@@ -51,16 +52,22 @@ def access_link_create(*, person: Person) -> tuple[AccessLink, str]:
     return link, signing.dumps(nonce, salt=ACCESS_SALT)
 
 
-def access_link_send(*, email: str, sender: str, ip_address: str | None) -> bool:
-    """Email a link to see their data to a supporter we hold; nothing for an address we do not
-    (and the same page either way, so nobody learns who is on file). Capped per connection
-    (SUPPORTER_DATA_LINK_LIMITS) and per address (SUPPORTER_DATA_LINK_ADDRESS_LIMITS), the
-    latter apart from the cap every other email to a typed address shares, so asking for
-    links cannot hold back the owner's own confirmations. True if an email was queued."""
+def access_link_send(*, email: str, sender: str, ip_address: str | None) -> None:
+    """Email a link to see their data to a supporter we hold; nothing for an address we do not,
+    and the same page, in the same time, either way (the worker looks the address up), so
+    nobody learns who is on file. Capped per connection (SUPPORTER_DATA_LINK_LIMITS) here."""
     if rate_limit_exceeded(
         key=f"data-link:{rate_limit_key(ip_address)}", limits=settings.SUPPORTER_DATA_LINK_LIMITS
     ):
-        return False
+        return
+    typed_address_queue(access_link_send_now, email=email, sender=sender)
+
+
+@typed_address_work
+def access_link_send_now(*, email: str, sender: str) -> bool:
+    """The worker's part: capped per address (SUPPORTER_DATA_LINK_ADDRESS_LIMITS), apart from
+    the cap every other email to a typed address shares, so asking for links cannot hold back
+    the owner's own confirmations. True if an email was queued."""
     person = Person.objects.filter(email_normalised=normalise_email(email)).first()
     if person is None:
         return False

@@ -9,6 +9,7 @@ urlpatterns = [
     path("view/", views.data, name="rights-data"),
     path("view/your-data.json", views.data_json, name="rights-data-json"),
     path("view/your-data-csv.zip", views.data_csv, name="rights-data-csv"),
+    path("view/prepared/<int:pk>/", views.prepared, name="rights-prepared"),
     path("close/", views.close, name="rights-close"),
     path("view/choice/", views.choice, name="rights-choice"),
     path("view/withdraw/<str:purpose>/", views.withdraw, name="rights-withdraw"),

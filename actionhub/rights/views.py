@@ -27,10 +27,15 @@ from actionhub.rights.changes import (
     withdrawal_for,
     withdrawals_offered,
 )
-from actionhub.rights.exports import inventory_csv_zip, inventory_json
 from actionhub.rights.forms import ChoiceForm, DataLinkRequestForm, NameForm
-from actionhub.rights.inventory import period, person_inventory, when
-from actionhub.rights.models import AccessLink
+from actionhub.rights.inventory import period, person_confirmed, person_inventory, when
+from actionhub.rights.models import AccessLink, PreparedExport
+from actionhub.rights.prepared import (
+    FORMATS,
+    export_file,
+    export_prepare_queue,
+    inventory_is_large,
+)
 from actionhub.rights.services import (
     ACCESS_LASTS,
     ACCESS_LINK_MAX_AGE,
@@ -165,6 +170,8 @@ def with_access(view):
 
 
 SAVED = {
+    "preparing": "Your download is being made: it is offered here once it is ready. Reload "
+    "this page in a minute.",
     "choice": "Your choice is saved.",
     "withdrawn": "Withdrawn: what it was for is undone.",
     "name": "Your name is corrected.",
@@ -177,19 +184,29 @@ def data(request, person):
 
 
 def _data_page(request, person, *, name_form=None, status=200):
+    inventory = person_inventory(person=person)
     context = {
         "campaign": campaign_get_default(),
-        "inventory": person_inventory(person=person),
+        "inventory": inventory,
         "until": when(access_until(request)),
         "cap_kept": period(timedelta(seconds=DAY)),
         "session_lasts": period(timedelta(seconds=settings.SESSION_COOKIE_AGE)),
         "toggles": toggles_offered(person),
         "withdrawals": withdrawals_offered(person),
-        "name_form": name_form
-        or NameForm(initial={"first_name": person.first_name, "last_name": person.last_name}),
+        "name_form": name_form or NameForm(initial=_name_shown(person)),
         "saved": SAVED.get(request.GET.get("saved", "")),
+        "saved_key": request.GET.get("saved", ""),
+        "large": inventory_is_large(inventory),
+        "prepared": person.prepared_exports.order_by("asked_at"),
     }
     return render(request, "rights/data.html", context, status=status)
+
+
+def _name_shown(person: Person) -> dict:
+    """The name to correct, filled in only once the address has confirmed something."""
+    if not person_confirmed(person):
+        return {}
+    return {"first_name": person.first_name, "last_name": person.last_name}
 
 
 def _after_change(request, person: Person, saved: str):
@@ -200,9 +217,10 @@ def _after_change(request, person: Person, saved: str):
     return see_other(reverse("rights-data") + f"?saved={saved}#change")
 
 
-@require_POST
 @with_access
 def choice(request, person):
+    if request.method != "POST":  # a form's address opened again: back to the page
+        return see_other("rights-data")
     form = ChoiceForm(request.POST)
     if not form.is_valid():
         return see_other("rights-data")
@@ -228,9 +246,10 @@ def withdraw(request, person, purpose):
     return render(request, "rights/withdraw.html", context)
 
 
-@require_POST
 @with_access
 def name(request, person):
+    if request.method != "POST":
+        return see_other(reverse("rights-data") + "#name")
     form = NameForm(request.POST)
     if not form.is_valid():
         return _data_page(request, person, name_form=form, status=400)
@@ -260,16 +279,35 @@ def file_name(extension: str) -> str:
     return f"your-data-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+def _export(request, person, kind: str):
+    """The download now; for a large record, the worker makes it when asked (POST)."""
+    inventory = person_inventory(person=person)
+    content_type, extension, _ = FORMATS[kind]
+    if not inventory_is_large(inventory):
+        return download(export_file(inventory, kind), content_type, file_name(extension))
+    if request.method == "POST":
+        export_prepare_queue(person=person, kind=kind)
+        return see_other(reverse("rights-data") + "?saved=preparing#download")
+    return see_other(reverse("rights-data") + "#download")
+
+
 @with_access
 def data_json(request, person):
-    inventory = person_inventory(person=person)
-    return download(inventory_json(inventory), "application/json", file_name("json"))
+    return _export(request, person, PreparedExport.Kind.JSON)
 
 
 @with_access
 def data_csv(request, person):
-    inventory = person_inventory(person=person)
-    return download(inventory_csv_zip(inventory), "application/zip", file_name("zip"))
+    return _export(request, person, PreparedExport.Kind.CSV)
+
+
+@with_access
+def prepared(request, person, pk):
+    export = person.prepared_exports.filter(pk=pk, ready_at__isnull=False).first()
+    if export is None:
+        return see_other(reverse("rights-data") + "#download")
+    content_type, extension, _ = FORMATS[export.kind]
+    return download(bytes(export.content), content_type, file_name(extension))
 
 
 @private_link

@@ -4,10 +4,12 @@ from django.utils import timezone
 
 from actionhub.core.audit import audit_record
 from actionhub.core.email import email_erase_for
+from actionhub.core.queue import tasks_forget_address
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.links import ERASE_LINK_MAX_AGE
 from actionhub.supporters.models import Consent, Person
+from actionhub.supporters.typed_addresses import typed_address_queue, typed_address_work
 
 
 def person_get_or_create(*, email: str, first_name: str, last_name: str = "") -> Person:
@@ -60,16 +62,21 @@ def consent_withdraw(*, person: Person, purpose: str) -> int:
     )
 
 
-def erase_link_send(*, email: str, sender: str, ip_address: str | None) -> bool:
-    """Email a new erase link to a supporter we hold; nothing for an address we do not (and
-    the same page either way, so nobody learns who is on file). Capped per address and per
-    connection."""
-    from actionhub.supporters.confirmation import supporter_email_send  # it builds on this module
-
+def erase_link_send(*, email: str, sender: str, ip_address: str | None) -> None:
+    """Email a new erase link to a supporter we hold; nothing for an address we do not, and
+    the same page, in the same time, either way (the worker looks the address up), so nobody
+    learns who is on file. Capped per connection here, per address when sent."""
     if rate_limit_exceeded(
         key=f"erase-link:{rate_limit_key(ip_address)}", limits=settings.SUPPORTER_ERASE_LINK_LIMITS
     ):
-        return False
+        return
+    typed_address_queue(erase_link_send_now, email=email, sender=sender)
+
+
+@typed_address_work
+def erase_link_send_now(*, email: str, sender: str) -> bool:
+    from actionhub.supporters.confirmation import supporter_email_send  # it builds on this module
+
     person = Person.objects.filter(email_normalised=normalise_email(email)).first()
     if person is None:
         return False
@@ -92,6 +99,7 @@ def person_erase(*, person: Person) -> None:
     for step in ERASE_STEPS:
         step(person=person)
     email_erase_for(address=person.email)
+    tasks_forget_address(address=person.email)
     person.delete()
     audit_record(action="supporter.erased", summary="A supporter erased their details.")
 

@@ -120,3 +120,30 @@ def test_change_a_choice_correct_the_name_and_erase_everything(
     expect(page.get_by_role("heading", name="Everything is erased")).to_be_visible()
     check_current_page(page, "erased")
     assert not Person.objects.filter(email=ADDRESS).exists()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_large_records_download_is_made_then_offered(
+    campaign, page, smtp, run_tasks, settings, width
+):
+    settings.RIGHTS_EXPORT_IN_REQUEST_ITEMS = 3
+    someone_who_did_everything(campaign)
+    page.set_viewport_size({"width": width, "height": 900})
+    check_page(page, "/your-data/")
+    page.get_by_label("Email address").fill(ADDRESS)
+    page.get_by_role("button", name="Email me a link").click()
+    page.wait_for_url("**/your-data/sent/")
+    run_tasks()
+    check_page(page, link_in(smtp.to(ADDRESS)[-1]))
+    page.get_by_role("button", name="See my data").click()
+    page.wait_for_url("**/your-data/view/")
+
+    page.get_by_role("button", name="Make it as JSON").click()
+    expect(page.get_by_role("status")).to_contain_text("Your download is being made")
+    check_current_page(page, "a download being made")
+    run_tasks()
+    page.reload()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Your download as JSON").click()
+    assert json.loads(Path(download.value.path()).read_text())["email"] == ADDRESS
+    shot(page, "prepared", width)

@@ -179,3 +179,22 @@ def test_changes_need_the_data_open_in_this_browser(client, everything):
         assert response.status_code == 403, path
     assert Person.objects.get(pk=everything.pk).first_name == "Ruth"
     assert Signature.objects.filter(person=everything).exists()
+
+
+def test_a_name_too_long_in_all_is_refused_before_it_reaches_a_letter(client, ruth):
+    response = client.post("/your-data/view/name/", {"first_name": "A" * 80, "last_name": "B" * 80})
+
+    assert response.status_code == 400
+    assert "100 characters or fewer in all" in response.content.decode()
+    assert set(Letter.objects.filter(person=ruth).values_list("sender_name", flat=True)) == {
+        "Ruth Cohen"
+    }
+
+
+def test_opening_a_forms_address_again_leads_back_to_the_page(client, ruth):
+    for path, back in [
+        ("/your-data/view/choice/", PAGE),
+        ("/your-data/view/name/", PAGE + "#name"),
+    ]:
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (303, back)

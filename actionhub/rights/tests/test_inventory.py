@@ -268,3 +268,15 @@ def test_an_event_a_leader_proposed_is_shown_with_its_venue(db, campaign):
     proposal = dict(items[1].fields)
     assert items[1].title == "Event you proposed: A talk"
     assert (proposal["Street"], proposal["Venue"]) == ("1 Secret Street", "Ruth's front room")
+
+
+def test_the_name_on_file_is_not_shown_until_the_address_has_confirmed_something(db, campaign):
+    from actionhub.supporters.services import person_get_or_create
+
+    typed = person_get_or_create(email="victim@example.org", first_name="Typedby",
+                                 last_name="Stranger")  # fmt: skip
+    SignatureFactory(person=typed, status=Signature.Status.PENDING, confirmed_at=None)
+
+    [details] = section(typed, "you").items
+    assert "Typedby" not in str(details.fields)
+    assert dict(details.fields)["Name"].startswith("Not shown")

@@ -177,6 +177,22 @@ def test_correcting_an_open_request_moves_its_deadline_and_finds_the_person(lead
     assert AuditEntry.objects.filter(action="rights.request_changed").exists()
 
 
+def test_an_extension_cannot_be_taken_once_the_first_month_is_over(lead):
+    client, user = lead
+    received = today() - timedelta(days=45)
+    data_request = recorded(user, email=ADDRESS, received_on=received)
+
+    response = client.post(change_url(data_request), {
+        "kind": "erasure", "email": ADDRESS, "received_on": received.isoformat(),
+        "extended": "on", "notes": "",
+    })  # fmt: skip
+
+    assert response.status_code == 200
+    assert "It is too late to extend" in response.content.decode()
+    data_request.refresh_from_db()
+    assert not data_request.extended and data_request.deadline == months_after(received, 1)
+
+
 # The list
 
 

@@ -19,7 +19,7 @@ from actionhub.rights.services import ACCESS_LASTS, ACCESS_LINK_MAX_AGE
 from actionhub.rights.tests.people import ADDRESS, link_in
 from actionhub.supporters.models import Person
 from actionhub.supporters.services import person_erase
-from actionhub.supporters.tests.factories import PersonFactory
+from actionhub.supporters.tests.factories import ConsentFactory, PersonFactory
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
 SECTIONS = [
@@ -190,6 +190,7 @@ def test_a_tampered_link_does_not_work(client, smtp, everything):
 def test_a_link_for_someone_else_never_shows_either_persons_data(client, smtp, everything):
     open_data(client, smtp)
     other = PersonFactory(email="dina@example.org", first_name="Dina", last_name="Levy")
+    ConsentFactory(person=other, purpose="campaign-emails", wording="Email me about this campaign")
     ask(Client(), other.email)
     other_link = link_in(smtp.to(other.email)[-1])
 
@@ -290,3 +291,33 @@ def test_the_data_page_needs_a_link(client, campaign):
 
     assert response.status_code == 403
     assert "Ask for a link" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/your-data/", "/supporters/erase-my-details/",
+                                  "/groups/your-link/"])  # fmt: skip
+def test_asking_for_a_link_does_the_same_work_whether_or_not_the_address_is_held(
+    path, campaign, settings
+):
+    """The time a request takes must say nothing either: it only queues the work, the same
+    for any address, and the worker looks the address up."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    from actionhub.groups.tests.factories import LeaderFactory
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    LeaderFactory(person=PersonFactory(email="held@example.org"))
+    Client().post(path, {"email": "first@example.org"})  # the connection's counter now exists
+    done = {}
+    for address in ["held@example.org", "stranger@example.org"]:
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().post(path, {"email": address})
+        assert response.status_code == 303
+        done[address] = [query["sql"].split(" ")[0] for query in queries.captured_queries]
+
+    assert done["held@example.org"] == done["stranger@example.org"]
+    assert DBTaskResult.objects.filter(status="READY").count() == 3
+    assert not AccessLink.objects.exists(), "nothing is made for the address until the worker"
