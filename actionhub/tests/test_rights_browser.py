@@ -75,14 +75,8 @@ def test_ask_for_a_link_follow_it_and_see_everything(campaign, page, smtp, run_t
     shot(page, "link-used", width)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_change_a_choice_correct_the_name_and_erase_everything(
-    campaign, page, smtp, run_tasks, width
-):
-    from actionhub.supporters.models import Person
-
-    someone_who_did_everything(campaign)
-    page.set_viewport_size({"width": width, "height": 900})
+def data_opened(page, smtp, run_tasks):
+    """Ask for a link, follow it from the email and press its button, as a supporter does."""
     check_page(page, "/your-data/")
     page.get_by_label("Email address").fill(ADDRESS)
     page.get_by_role("button", name="Email me a link").click()
@@ -91,6 +85,17 @@ def test_change_a_choice_correct_the_name_and_erase_everything(
     check_page(page, link_in(smtp.to(ADDRESS)[-1]))
     page.get_by_role("button", name="See my data").click()
     page.wait_for_url("**/your-data/view/")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_change_a_choice_correct_the_name_and_erase_everything(
+    campaign, page, smtp, run_tasks, width
+):
+    from actionhub.supporters.models import Person
+
+    someone_who_did_everything(campaign)
+    page.set_viewport_size({"width": width, "height": 900})
+    data_opened(page, smtp, run_tasks)
 
     page.get_by_role("button", name="Stop: “Email me about this campaign”").click()
     expect(page.get_by_role("status")).to_have_text("Your choice is saved.")
@@ -129,14 +134,7 @@ def test_a_large_records_download_is_made_then_offered(
     settings.RIGHTS_EXPORT_IN_REQUEST_ITEMS = 3
     someone_who_did_everything(campaign)
     page.set_viewport_size({"width": width, "height": 900})
-    check_page(page, "/your-data/")
-    page.get_by_label("Email address").fill(ADDRESS)
-    page.get_by_role("button", name="Email me a link").click()
-    page.wait_for_url("**/your-data/sent/")
-    run_tasks()
-    check_page(page, link_in(smtp.to(ADDRESS)[-1]))
-    page.get_by_role("button", name="See my data").click()
-    page.wait_for_url("**/your-data/view/")
+    data_opened(page, smtp, run_tasks)
 
     page.get_by_role("button", name="Make it as JSON").click()
     expect(page.get_by_role("status")).to_contain_text("Your download is being made")
