@@ -17,10 +17,10 @@ from django.utils.html import format_html
 from actionhub.core.responses import see_other
 from actionhub.core.text import counted
 from actionhub.rights.console_forms import CloseForm, DataRequestForm, SearchForm
+from actionhub.rights.exports import FORMATS
 from actionhub.rights.inventory import period
 from actionhub.rights.models import DataRequest
 from actionhub.rights.operations import (
-    EXPORTS,
     records_erase,
     records_export,
     records_search,
@@ -236,7 +236,7 @@ class DataRequestAdmin(admin.ModelAdmin):
         exports, erase_url = [], ""
         if person is not None:
             exports = [(self._url("export", person.pk, kind), f"Download it as {words}")
-                       for kind, (_, _, _, words) in EXPORTS.items()]  # fmt: skip
+                       for kind, (_, _, _, words) in FORMATS.items()]  # fmt: skip
             erase_url = self._url("erase", person.pk) + (f"?request={chosen.pk}" if chosen else "")
         context = self._context(
             request, "Everything held under this address", records=records, chosen=chosen,
@@ -278,7 +278,7 @@ class DataRequestAdmin(admin.ModelAdmin):
 
     def export_view(self, request, pk, kind):
         self._require(request)
-        if kind not in EXPORTS:
+        if kind not in FORMATS:
             raise Http404("No such download.")
         if request.method != "POST":
             return see_other(self._url("person", pk))

@@ -55,3 +55,11 @@ def inventory_csv_zip(inventory: Inventory) -> bytes:
         for number, section in enumerate(inventory.sections, start=1):
             archive.writestr(csv_name(number, section), "\ufeff" + section_csv(section))
     return buffer.getvalue()
+
+
+# Each way to download an inventory: its content type, file extension, maker and name in words.
+# The supporter's page, the worker and the console all offer these, and only these.
+FORMATS = {
+    "json": ("application/json", "json", inventory_json, "JSON"),
+    "csv": ("application/zip", "zip", inventory_csv_zip, "CSV files"),
+}

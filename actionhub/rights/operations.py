@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actionhub.core.audit import audit_record, search_fingerprint
 from actionhub.core.email import email_erase_for
-from actionhub.rights.exports import inventory_csv_zip, inventory_json
+from actionhub.rights.exports import FORMATS
 from actionhub.rights.inventory import person_inventory
 from actionhub.rights.models import DataRequest
 from actionhub.rights.register import HANDLE, address_fingerprint, data_request_close
@@ -27,12 +27,6 @@ class Download:
     content: bytes
     content_type: str
     name: str
-
-
-EXPORTS = {
-    "json": ("application/json", "json", inventory_json, "JSON"),
-    "csv": ("application/zip", "zip", inventory_csv_zip, "CSV files"),
-}
 
 
 def _check(actor) -> None:
@@ -87,7 +81,7 @@ def records_view(*, actor, person: Person, request=None) -> Records:
 def records_export(*, actor, person: Person, kind: str, request=None) -> Download:
     """The very download the supporter gets from their own data page."""
     _check(actor)
-    content_type, extension, build, words = EXPORTS[kind]
+    content_type, extension, build, words = FORMATS[kind]
     content = build(person_inventory(person=person))
     audit_record(
         action="rights.exported", actor=actor, obj=person, request=request,

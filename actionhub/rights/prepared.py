@@ -9,16 +9,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from actionhub.rights.exports import inventory_csv_zip, inventory_json
+from actionhub.rights.exports import FORMATS
 from actionhub.rights.inventory import Inventory, person_inventory
 from actionhub.rights.models import PreparedExport
 from actionhub.rights.services import ACCESS_LASTS
 from actionhub.supporters.models import Person
 
-FORMATS = {
-    PreparedExport.Kind.JSON: ("application/json", "json", inventory_json),
-    PreparedExport.Kind.CSV: ("application/zip", "zip", inventory_csv_zip),
-}
 PREPARED_KEPT = ACCESS_LASTS
 
 

@@ -27,11 +27,11 @@ from actionhub.rights.changes import (
     withdrawal_for,
     withdrawals_offered,
 )
+from actionhub.rights.exports import FORMATS
 from actionhub.rights.forms import ChoiceForm, DataLinkRequestForm, NameForm
 from actionhub.rights.inventory import period, person_confirmed, person_inventory, when
 from actionhub.rights.models import AccessLink, PreparedExport
 from actionhub.rights.prepared import (
-    FORMATS,
     export_file,
     export_prepare_queue,
     inventory_is_large,
@@ -282,7 +282,7 @@ def file_name(extension: str) -> str:
 def _export(request, person, kind: str):
     """The download now; for a large record, the worker makes it when asked (POST)."""
     inventory = person_inventory(person=person)
-    content_type, extension, _ = FORMATS[kind]
+    content_type, extension, _, _ = FORMATS[kind]
     if not inventory_is_large(inventory):
         return download(export_file(inventory, kind), content_type, file_name(extension))
     if request.method == "POST":
@@ -306,7 +306,7 @@ def prepared(request, person, pk):
     export = person.prepared_exports.filter(pk=pk, ready_at__isnull=False).first()
     if export is None:
         return see_other(reverse("rights-data") + "#download")
-    content_type, extension, _ = FORMATS[export.kind]
+    content_type, extension, _, _ = FORMATS[export.kind]
     return download(bytes(export.content), content_type, file_name(extension))
 
 
