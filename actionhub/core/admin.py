@@ -5,6 +5,7 @@ from django.contrib.admin.models import LogEntry
 from django.db import models
 
 from actionhub.core.audit import audit_record
+from actionhub.core.email import suppressions_of
 from actionhub.core.models import AuditEntry, OutboundEmail, SuppressedAddress
 
 
@@ -73,14 +74,26 @@ class SuppressedAddressAdmin(AuditedModelAdmin):
     """Addresses that bounced for good or reported us as spam. Deleting one lets email go to it
     again (someone whose mailbox works again asked for it)."""
 
-    list_display = ["address", "reason", "created_at"]
+    list_display = ["address_shown", "reason", "created_at"]
     list_filter = ["reason"]
     search_fields = ["=address"]
-    fields = ["address", "reason", "detail", "created_at"]
+    fields = ["address_shown", "reason", "detail", "created_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Address", ordering="address")
+    def address_shown(self, obj):
+        return obj.address or "(erased: kept as a keyed hash)"
+
+    def get_search_results(self, request, queryset, search_term):
+        """An address as typed, however capitalised, finds its entry, erased ones too (by the
+        keyed hash of what was typed)."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found |= queryset.filter(pk__in=suppressions_of([search_term]).values("pk"))
+        return found, duplicates
 
 
 @admin.register(AuditEntry)

@@ -14,11 +14,12 @@ from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import task_backends
 
-from actionhub.core.models import OutboundEmail, SuppressedAddress
+from actionhub.core.models import OutboundEmail, SuppressedAddress, suppressed_address_hash
 
 
 def email_send(
@@ -79,7 +80,7 @@ def email_deliver(*, email_id: int) -> None:
     if email is None:
         return  # already delivered, given up on, or erased at the supporter's request
     suppressed = addresses_suppressed(email.to)
-    to = [address for address in email.to if address.casefold() not in suppressed]
+    to = [address for address in email.to if address.strip().casefold() not in suppressed]
     if not to:
         email.delete()  # it would bounce again, or reach someone who called us spam
         return
@@ -136,20 +137,45 @@ def email_message_build(
     return message
 
 
+def suppressions_of(addresses) -> QuerySet[SuppressedAddress]:
+    """The suppression list's entries for any of `addresses`, however capitalised: by the keyed
+    hash, so an entry whose address was erased is found too, or by the address while the entry
+    holds it (which still matches if SECRET_KEY has changed since)."""
+    folded = {address.strip().casefold() for address in addresses}
+    hashes = {suppressed_address_hash(address) for address in folded}
+    return SuppressedAddress.objects.filter(Q(address_hash__in=hashes) | Q(address__in=folded))
+
+
 def addresses_suppressed(addresses) -> set[str]:
-    """Of `addresses`, the (case-folded) ones on the suppression list."""
-    folded = {address.casefold() for address in addresses}
-    return set(
-        SuppressedAddress.objects.filter(address__in=folded).values_list("address", flat=True)
-    )
+    """Of `addresses`, the (stripped, case-folded) ones on the suppression list."""
+    folded = {address.strip().casefold() for address in addresses}
+    hashes = {address: suppressed_address_hash(address) for address in folded}
+    entries = list(suppressions_of(hashes).values_list("address_hash", "address"))
+    found = {hashed for hashed, _ in entries} | {address for _, address in entries if address}
+    return {address for address, hashed in hashes.items() if found & {address, hashed}}
 
 
 def address_suppress(*, address: str, reason: str, detail: str = "") -> SuppressedAddress:
-    """Put an address on the suppression list (a hard bounce, a complaint): no email again."""
-    suppressed, _ = SuppressedAddress.objects.get_or_create(
-        address=address.strip().casefold(), defaults={"reason": reason, "detail": detail[:2000]}
-    )
-    return suppressed
+    """Put an address on the suppression list (a hard bounce, a complaint): no email again.
+    An address already on it (erased since, or not) keeps its entry as it is."""
+    folded = address.strip().casefold()
+    hashed = suppressed_address_hash(folded)
+    suppressed = suppressions_of([folded]).order_by("pk").first()
+    if suppressed is not None:
+        if suppressed.address_hash != hashed:  # made under an earlier SECRET_KEY
+            suppressed.address_hash = hashed
+            suppressed.save(update_fields=["address_hash"])
+        return suppressed
+    entry = SuppressedAddress(address=folded, address_hash=hashed, reason=reason,
+                              detail=detail[:2000])  # fmt: skip
+    # The database decides uniqueness: another worker may be adding the same address now.
+    entry.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:  # put on the list at the same moment by another worker
+        return SuppressedAddress.objects.get(address_hash=hashed)
+    return entry
 
 
 def email_worth_another_try(error: Exception) -> bool:
@@ -172,9 +198,13 @@ def emails_waiting_since(*, now=None, longer_than=timedelta(minutes=10)):
 
 def email_erase_for(*, address: str) -> int:
     """Erasing a supporter: delete every message still waiting for (or failed to reach)
-    `address`, and take it off the suppression list. Once erased they are sent nothing unless
-    they act again, and a list of erased people's addresses is the one thing an erasure must
-    not leave behind."""
+    `address`; returns how many. Once erased they are sent nothing unless they act again.
+
+    If the address is on the suppression list, its entry stays, so that an address that
+    bounced for good, or whose owner reported us as spam, still gets no email when someone
+    types it in again; but without the address, and without what the mail server said (which
+    may quote it): only the keyed hash and the reason. A list of erased people's addresses is
+    the one thing an erasure must not leave behind."""
     wanted = address.strip().casefold()
     doomed = [
         email.pk
@@ -182,7 +212,12 @@ def email_erase_for(*, address: str) -> int:
         if wanted in (recipient.casefold() for recipient in email.to)
     ]
     OutboundEmail.objects.filter(pk__in=doomed).delete()
-    SuppressedAddress.objects.filter(address=wanted).delete()
+    entries, hashed = suppressions_of([wanted]), suppressed_address_hash(wanted)
+    # An entry hashed under an earlier SECRET_KEY (found by its address) is hashed again now:
+    # once the address is gone, only the hash can find it.
+    if not entries.filter(address_hash=hashed).exists():
+        entries.update(address_hash=hashed)
+    entries.update(address="", detail="")
     return len(doomed)
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 
 class BaseModel(models.Model):
@@ -100,21 +101,60 @@ class RateLimitCounter(models.Model):
         return f"{self.key}: {self.count}"
 
 
+# The salt of the keyed hash of a suppressed address: this use alone, keyed by SECRET_KEY.
+SUPPRESSION_HASH_SALT = "actionhub.core.SuppressedAddress.address_hash"
+
+
+def suppressed_address_hash(address: str) -> str:
+    """HMAC-SHA256 of the address as the suppression list compares addresses (stripped and
+    case-folded), keyed by SECRET_KEY salted for this use: the same for `Ruth@Example.org` and
+    `ruth@example.org`, and of no use without the site's key."""
+    folded = address.strip().casefold()
+    return salted_hmac(SUPPRESSION_HASH_SALT, folded, algorithm="sha256").hexdigest()
+
+
 class SuppressedAddress(models.Model):
     """An address no email goes to again: it bounced for good, or its owner reported our email
-    as spam. Every email honours it, whatever sent it."""
+    as spam. Every email honours it, whatever sent it, by the keyed hash of the address.
+
+    Erasing its owner keeps the entry, with its hash and reason, but removes the address and
+    what the mail server said (which may quote it): the objection, or the dead mailbox, is
+    honoured after the erasure too, without a list of erased people's addresses."""
 
     class Reason(models.TextChoices):
         BOUNCED = "bounced", "Bounced for good"
         COMPLAINED = "complained", "Reported as spam"
 
-    address = models.CharField(max_length=254, unique=True, help_text="Case-folded.")
+    address = models.CharField(
+        max_length=254, blank=True, default="",
+        help_text="Case-folded; removed (blank) once its owner is erased.",
+    )  # fmt: skip
+    address_hash = models.CharField(
+        max_length=64, unique=True,
+        help_text="Keyed hash of the case-folded address (core.models.suppressed_address_hash).",
+    )  # fmt: skip
     reason = models.CharField(max_length=12, choices=Reason.choices)
     detail = models.TextField(blank=True, help_text="What the mail server said.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name_plural = "suppressed addresses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address"],
+                condition=~models.Q(address=""),
+                name="core_suppressedaddress_address_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(address_hash=""), name="core_suppressedaddress_hash_given"
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.address} ({self.get_reason_display()})"
+        # Never the address: this is what the admin writes to the audit log, which outlives
+        # an erasure.
+        return f"Suppressed address {self.pk} ({self.get_reason_display()})"
+
+    @property
+    def is_erased(self) -> bool:
+        return not self.address

@@ -40,7 +40,7 @@ from django.utils import timezone
 from django_tasks import task_backends
 
 from actionhub.core.email import address_suppress, email_worth_another_try
-from actionhub.core.models import SuppressedAddress
+from actionhub.core.models import SuppressedAddress, suppressed_address_hash
 from actionhub.groups.models import Group, Leader
 from actionhub.mailings.content import (
     RenderedMailing,
@@ -75,9 +75,10 @@ class _Pace:
 @cache
 def _statements() -> dict[str, str]:
     """The per-message SQL; "gate" answers: still sending under this lease? consent standing?
-    address suppressed? "leads": still a confirmed leader of one of the campaign's approved
-    groups (for news for group leaders)? Only table names are put in; every value is a
-    parameter."""
+    address suppressed (by its keyed hash, which an entry keeps once its owner is erased, or by
+    the address while the entry holds it, as core.email.suppressions_of)? "leads": still a
+    confirmed leader of one of the campaign's approved groups (for news for group leaders)?
+    Only table names are put in; every value is a parameter."""
     table = database.ops.quote_name
     mailing, recipient = table(Mailing._meta.db_table), table(Recipient._meta.db_table)
     consent, suppressed = table(Consent._meta.db_table), table(SuppressedAddress._meta.db_table)
@@ -89,7 +90,7 @@ def _statements() -> dict[str, str]:
         "gate": f"""SELECT m.status = %s AND m.lease_token = %s,
             EXISTS (SELECT 1 FROM {consent} c
                     WHERE c.person_id = %s AND c.purpose = %s AND c.withdrawn_at IS NULL),
-            EXISTS (SELECT 1 FROM {suppressed} s WHERE s.address = %s)
+            EXISTS (SELECT 1 FROM {suppressed} s WHERE s.address_hash = %s OR s.address = %s)
             FROM {mailing} m WHERE m.id = %s""",
         "claim": f"""UPDATE {recipient} SET status = %s, message_id = %s
             WHERE id = %s AND status = %s""",
@@ -266,9 +267,10 @@ class _Sender:
             self._mark(recipient, Recipient.Status.CANCELLED)
             return
         self.pace.wait()
+        address = person.email.strip().casefold()
         ours, standing, suppressed = self._fetch(
-            "gate", [Mailing.Status.SENDING, self.lease, person.pk,
-                     self.mailing.consent_purpose, person.email.casefold(), self.mailing.pk],
+            "gate", [Mailing.Status.SENDING, self.lease, person.pk, self.mailing.consent_purpose,
+                     suppressed_address_hash(address), address, self.mailing.pk],
         )  # fmt: skip
         if not ours:
             raise _Stop(again_after=None)  # cancelled (the cancellation marked the rest)

@@ -17,7 +17,12 @@ def campaign_email_consents_standing(person=None) -> QuerySet[Consent]:
 
 def people_emailable(purpose: str) -> QuerySet[Person]:
     """Everyone emails for `purpose` may go to: their consent stands, their address is not on
-    the suppression list (it bounced for good, or they reported us as spam)."""
+    the suppression list (it bounced for good, or they reported us as spam).
+
+    Compared by the address, which SQL can do. An entry whose address was erased keeps only a
+    keyed hash, which SQL cannot make from `email`: someone erased who comes back is counted
+    here, and stopped as each message goes (`mailings.sending` and `core.email.email_deliver`
+    compare the hash), so they are sent nothing."""
     return Person.objects.filter(Exists(consents_standing(purpose, OuterRef("pk")))).exclude(
         Exists(SuppressedAddress.objects.filter(address=Lower(OuterRef("email"))))
     )

@@ -241,6 +241,7 @@ def test_the_privacy_notice_describes_the_site_as_it_is(campaign, client):
         "deleted 60 days after a letter was sent through this site",
         "a session cookie, which lasts at most 8 hours",
         "named with its contact address at the end of this page",
+        "we keep only the reason and a keyed hash of the address",  # the list never to email
     ]:
         assert what in text, what
     assert "privacy@example.org" in text.split("Contact")[-1]

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from actionhub.campaigns.tests.factories import CampaignFactory
+from actionhub.core.email import address_suppress
 from actionhub.core.models import SuppressedAddress
 from actionhub.core.tests.reports import complaint_report
 from actionhub.groups.models import NEWS_WORDING, Group, Leader
@@ -51,7 +52,7 @@ def test_it_goes_to_confirmed_leaders_of_approved_groups_who_asked_and_no_one_el
     LeaderFactory()  # leads, but did not ask for news
     hearing_more()  # hears about the campaign, leads nothing
     bounced = leader_with_news()
-    SuppressedAddress.objects.create(address=bounced.person.email.lower(), reason="bounced")
+    address_suppress(address=bounced.person.email, reason=SuppressedAddress.Reason.BOUNCED)
     stopped = leader_with_news()
     consent_withdraw(person=stopped.person, purpose=Consent.Purpose.GROUP_NEWS)
 
@@ -127,7 +128,7 @@ def test_the_check_before_each_message_agrees_with_the_leaders_audience(
     mailing_send_request(actor=organiser, mailing=mailing)
     mailing_start(mailing_id=mailing.pk)
     consent_withdraw(person=leaves.person, purpose=Consent.Purpose.GROUP_NEWS)
-    SuppressedAddress.objects.create(address=bounces.person.email.lower(), reason="bounced")
+    address_suppress(address=bounces.person.email, reason=SuppressedAddress.Reason.BOUNCED)
     while mailing_send_batch(mailing_id=mailing.pk):
         pass
 

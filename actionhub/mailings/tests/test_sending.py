@@ -21,6 +21,7 @@ from actionhub.mailings.services import (
     mailing_send_request,
     mailing_start,
     mailing_test_send,
+    recipient_bounced,
 )
 from actionhub.mailings.tests.factories import MailingFactory, hearing_more
 from actionhub.supporters.models import Consent
@@ -298,6 +299,25 @@ def test_the_check_before_each_message_agrees_with_the_audience(
     assert set(audience_people(mailing)) == {stays}
     statuses = {r.person: r.status for r in mailing.recipients.select_related("person")}
     assert statuses == {stays: "sent", bounces: "suppressed", leaves: "unsubscribed"}
+
+
+def test_someone_who_complained_erased_and_came_back_is_not_sent_the_mailing(
+    smtp, run_tasks, campaign, organiser
+):
+    from actionhub.supporters.services import person_erase
+
+    complained, other = hearing_more(email="Dilnur.Abdulla@example.org"), hearing_more()
+    sent_now(MailingFactory(), organiser, run_tasks)
+    recipient_bounced(message_id=smtp.to(complained.email)[0]["Message-ID"],
+                      reason="Reported as abuse", complaint=True)  # fmt: skip
+    person_erase(person=complained)
+    back = hearing_more(email="dilnur.abdulla@EXAMPLE.org")  # signed up again, by anyone
+    smtp.messages.clear()
+
+    mailing = sent_now(MailingFactory(subject="Next week"), organiser, run_tasks)
+
+    assert [m["To"] for m in smtp.messages] == [other.email]
+    assert mailing.recipients.get(person=back).status == Recipient.Status.SUPPRESSED
 
 
 def sent_through(mailing, batches=10):

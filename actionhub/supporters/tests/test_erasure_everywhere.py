@@ -5,7 +5,7 @@ from django.apps import apps
 from django.db import models
 
 from actionhub.core.email import address_suppress
-from actionhub.core.models import SuppressedAddress
+from actionhub.core.models import SuppressedAddress, suppressed_address_hash
 from actionhub.rights.tests.people import ADDRESS, someone_who_did_everything
 from actionhub.supporters.services import erase_link_send, person_erase
 
@@ -54,3 +54,11 @@ def test_after_erasure_no_table_holds_her_address_her_name_or_her_words(ruth):
 
     left = {value: tables_holding(value) for value in HERS}
     assert left == {value: [] for value in HERS}
+
+
+def test_after_erasure_her_address_stays_on_the_list_never_to_email_only_as_a_keyed_hash(ruth):
+    person_erase(person=ruth)
+
+    [entry] = SuppressedAddress.objects.all()
+    assert (entry.address, entry.detail, entry.reason) == ("", "", "bounced")
+    assert entry.address_hash == suppressed_address_hash(ADDRESS)

@@ -1,0 +1,74 @@
+"""The suppression list keeps a keyed hash of each address, so that an erasure can remove the
+address and keep the entry: whoever bounced for good or reported us as spam still gets no email
+once erased."""
+
+from django.db import migrations, models
+
+
+def hashes_fill(apps, schema_editor):
+    """Give each entry the keyed hash of its address (as the application makes it)."""
+    from actionhub.core.models import suppressed_address_hash
+
+    SuppressedAddress = apps.get_model("core", "SuppressedAddress")
+    for entry in SuppressedAddress.objects.filter(address_hash="").exclude(address=""):
+        entry.address_hash = suppressed_address_hash(entry.address)
+        entry.save(update_fields=["address_hash"])
+
+
+def erased_entries_delete(apps, schema_editor):
+    """Back to a list that holds only addresses: an entry whose address was erased cannot be
+    kept there, so it goes, as erasure did before (its owner may be emailed again)."""
+    SuppressedAddress = apps.get_model("core", "SuppressedAddress")
+    SuppressedAddress.objects.filter(address="").delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("core", "0006_suppressedaddress_outboundemail_html"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="suppressedaddress",
+            name="address_hash",
+            field=models.CharField(default="", max_length=64),
+            preserve_default=False,
+        ),
+        migrations.AlterField(
+            model_name="suppressedaddress",
+            name="address",
+            field=models.CharField(
+                blank=True,
+                default="",
+                help_text="Case-folded; removed (blank) once its owner is erased.",
+                max_length=254,
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="suppressedaddress",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("address", ""), _negated=True),
+                fields=("address",),
+                name="core_suppressedaddress_address_unique",
+            ),
+        ),
+        # Reversed, this runs before the address is made unique again, which blank ones are not.
+        migrations.RunPython(hashes_fill, erased_entries_delete),
+        migrations.AlterField(
+            model_name="suppressedaddress",
+            name="address_hash",
+            field=models.CharField(
+                help_text="Keyed hash of the case-folded address "
+                "(core.models.suppressed_address_hash).",
+                max_length=64,
+                unique=True,
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="suppressedaddress",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("address_hash", ""), _negated=True),
+                name="core_suppressedaddress_hash_given",
+            ),
+        ),
+    ]
