@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -509,14 +509,24 @@ def rsvps_apply_retention(*, now=None) -> int:
         status=Subscription.Status.STOPPED, updated_at__lt=now - KEPT_AFTER_DATE
     ).delete()
     still_hearing = campaign_email_consents_standing(OuterRef("person"))
-    Rsvp.objects.filter(
-        personal_data_erased_at=None, occurrence__ends_at__lt=now - KEPT_AFTER_DATE
-    ).exclude(Q(hear_more=True) & Exists(still_hearing)).update(
-        person=None, subscription=None, email_normalised="", first_name="", last_name="",
-        confirmation_nonce="", personal_data_erased_at=now,
-    )  # fmt: skip
+    rsvps_anonymise(
+        rsvps=Rsvp.objects.filter(occurrence__ends_at__lt=now - KEPT_AFTER_DATE).exclude(
+            Q(hear_more=True) & Exists(still_hearing)
+        ),
+        now=now,
+    )
     people_delete_unattached()
     return deleted
+
+
+def rsvps_anonymise(*, rsvps: QuerySet[Rsvp], now=None) -> int:
+    """Take the name and address off these RSVPs, and who they were: each row stays, as an
+    anonymous count of the places it took and whether they came. For retention, and for
+    someone who withdrew the agreement to keep their details for events."""
+    return rsvps.filter(personal_data_erased_at=None).update(
+        person=None, subscription=None, email_normalised="", first_name="", last_name="",
+        confirmation_nonce="", personal_data_erased_at=now or timezone.now(),
+    )  # fmt: skip
 
 
 # Emails

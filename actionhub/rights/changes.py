@@ -3,7 +3,8 @@ erased.
 
 Some choices can be turned on and off (campaign emails, news for group leaders, showing a
 first name); the others are the agreement behind something the person did (a signature, an
-RSVP, leading a group), and withdrawing one undoes that thing, through the app's own service.
+RSVP, leading a group), and withdrawing one undoes that thing, through the app's own service,
+and no longer keeps what it was held for (an RSVP, even a past one, no longer names them).
 A letter already with an MP or a brand cannot be called back: that choice is shown, not offered.
 Each change is audited without naming anyone.
 """
@@ -16,11 +17,11 @@ from django.utils import timezone
 
 from actionhub.core.audit import audit_record
 from actionhub.events.models import Rsvp, Subscription
-from actionhub.events.services import rsvp_cancel, subscription_stop
+from actionhub.events.services import rsvp_cancel, rsvps_anonymise, subscription_stop
 from actionhub.groups.models import NEWS_WORDING, Group
 from actionhub.groups.services import leader_news_set, leaderships_end_for
 from actionhub.letters.models import Letter
-from actionhub.pledges.models import SHOW_NAME_WORDING, Signature
+from actionhub.pledges.models import Signature
 from actionhub.pledges.services import pledge_counts_refresh
 from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING, Consent, Person
 from actionhub.supporters.selectors import consents_standing
@@ -31,6 +32,9 @@ from actionhub.supporters.services import (
 )
 
 METHOD = "Changed on their “Your data” page, opened by a link emailed to them"
+# One choice for all their signatures, as the consent given when signing is the person's: the
+# words say so, and are the words recorded when it is turned on here.
+SHOW_NAME_ON_PLEDGES = "Show my first name on the pledges I signed"
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Toggle:
     wording: str
     offered: Callable[[Person], bool]
     apply: Callable[[Person, bool], None] | None = None
+    hint: Callable[[Person], str] | None = None  # what it covers, for this person
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,23 @@ def _names_shown(person: Person, wanted: bool) -> None:
     _recount_after_commit(pledge_ids)  # the names on the pledge page, now
 
 
+def _names_shown_hint(person: Person) -> str:
+    """One choice for all their signatures (the consent is the person's, not a signature's):
+    which pledges it covers, and, if they chose differently when signing, where it is shown."""
+    signatures = list(_signatures(person).select_related("pledge").order_by("pledge__title"))
+    titles = [f"“{signature.pledge.title}”" for signature in signatures]
+    hint = f"For {'every pledge' if len(titles) > 1 else 'the pledge'} you signed: {_and(titles)}."
+    shown = [title for title, s in zip(titles, signatures, strict=True) if s.show_name]
+    if shown and len(shown) < len(titles):
+        hint += f" Shown now on {_and(shown)} only."
+    return hint
+
+
+def _and(words: list[str]) -> str:
+    """“A”, “B” and “C”."""
+    return f"{', '.join(words[:-1])} and {words[-1]}" if len(words) > 1 else "".join(words)
+
+
 def _recount_after_commit(pledge_ids) -> None:
     """The pledge's public figures, counted again once the change is committed (counted
     before, a page view in between could keep the old ones a while longer)."""
@@ -93,6 +115,7 @@ def _signatures_delete(person: Person) -> None:
 
 
 def _coming(person: Person):
+    """The RSVPs that hold (or wait for) a place at a date to come."""
     return Rsvp.objects.filter(
         person=person, occurrence__starts_at__gt=timezone.now(),
         status__in=[Rsvp.Status.PENDING, Rsvp.Status.CONFIRMED, Rsvp.Status.WAITING],
@@ -103,28 +126,38 @@ def _every_week(person: Person):
     return Subscription.objects.filter(person=person).exclude(status=Subscription.Status.STOPPED)
 
 
+def _rsvps_held(person: Person) -> bool:
+    return person.rsvps.exists() or person.subscriptions.exists()
+
+
 def _not_coming(person: Person) -> None:
+    """Off every date to come (the places go to the waiting list), "every week" stopped and
+    gone, and every RSVP, past or cancelled, no longer theirs: an anonymous count stays."""
     for subscription in _every_week(person):
         subscription_stop(subscription=subscription)
     for rsvp in _coming(person):
         rsvp_cancel(rsvp=rsvp)
+    rsvps_anonymise(rsvps=Rsvp.objects.filter(person=person))
+    Subscription.objects.filter(person=person).delete()
 
 
 TOGGLES = [
     Toggle(Consent.Purpose.CAMPAIGN_EMAILS, CAMPAIGN_EMAILS_WORDING, offered=lambda person: True),
     Toggle(Consent.Purpose.GROUP_NEWS, NEWS_WORDING,
            offered=lambda person: _leads_approved(person).exists(), apply=_news_set),
-    Toggle(Consent.Purpose.SHOW_NAME, SHOW_NAME_WORDING,
-           offered=lambda person: _signatures(person).exists(), apply=_names_shown),
+    Toggle(Consent.Purpose.SHOW_NAME, SHOW_NAME_ON_PLEDGES,
+           offered=lambda person: _signatures(person).exists(), apply=_names_shown,
+           hint=_names_shown_hint),
 ]  # fmt: skip
 WITHDRAWALS = [
     Withdrawal(Consent.Purpose.SIGN_PLEDGE, "Your signature is deleted, and no longer counts.",
                offered=lambda person: _signatures(person).exists(), undo=_signatures_delete),
     Withdrawal(Consent.Purpose.RSVP,
                "You are taken off every date to come (your place goes to the waiting list), "
-               "and “every week” stops.",
-               offered=lambda person: _coming(person).exists() or _every_week(person).exists(),
-               undo=_not_coming),
+               "and “every week” stops. Your name and email address are taken off every RSVP, "
+               "past and cancelled ones too: the count of people and who came stays, with "
+               "nothing about you.",
+               offered=_rsvps_held, undo=_not_coming),
     Withdrawal(Consent.Purpose.GROUP_LEADER,
                "You stop leading your groups: your links to their pages stop working. The "
                "groups stay, with their other leaders.",
@@ -137,13 +170,14 @@ class NotOffered(Exception):
     """A change this person cannot make here (a made-up purpose, or nothing to change)."""
 
 
-def toggles_offered(person: Person) -> list[tuple[Toggle, bool]]:
-    """Each choice the person may turn on or off, with whether it is on."""
+def toggles_offered(person: Person) -> list[tuple[Toggle, bool, str]]:
+    """Each choice the person may turn on or off, with whether it is on and what it covers."""
     return [
-        (toggle, consents_standing(toggle.purpose, person).exists())
+        (toggle, consents_standing(toggle.purpose, person).exists(),
+         toggle.hint(person) if toggle.hint else "")
         for toggle in TOGGLES
         if toggle.offered(person)
-    ]
+    ]  # fmt: skip
 
 
 def withdrawals_offered(person: Person) -> list[Withdrawal]:
@@ -161,7 +195,7 @@ def withdrawal_for(person: Person, purpose: str) -> Withdrawal:
 def choice_set(*, person: Person, purpose: str, wanted: bool) -> None:
     """Turn one choice on or off, as the person asked (someone who wants nothing more, and has
     nothing else on file, is then not kept)."""
-    toggle = next((t for t, _ in toggles_offered(person) if t.purpose == purpose), None)
+    toggle = next((t for t in TOGGLES if t.purpose == purpose and t.offered(person)), None)
     if toggle is None:
         raise NotOffered
     if toggle.apply:

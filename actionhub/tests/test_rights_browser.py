@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from actionhub.rights.tests.people import ADDRESS, link_in, someone_who_did_everything
-from actionhub.tests.browser import check_current_page, check_page
+from actionhub.tests.browser import check_current_page, check_page, in_viewport
 
 pytestmark = pytest.mark.browser
 WIDTHS = [390, 1280]
@@ -103,15 +103,41 @@ def test_change_a_choice_correct_the_name_and_erase_everything(
     check_current_page(page, "a choice changed")
     shot(page, "choice-saved", width)
 
+    expect(page.get_by_role("button", name="Stop: “Show my first name on the pledges I signed”")
+           ).to_have_accessible_description(re.compile("For the pledge you signed: "))  # fmt: skip
+
     page.get_by_label("Your first name").fill("")
+    page.get_by_label("Your last name (optional)").fill("Cohn")
     page.get_by_role("button", name="Save my name").click()
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_text("There is a problem")).to_be_visible()
+    expect(summary).to_be_focused()  # so a screen reader reads it out
+    assert in_viewport(page, summary), "the summary is on the screen the page opens at"
+    assert page.title().startswith("Error: ")
     expect(page.get_by_label("Your first name")).to_have_accessible_description(
         re.compile("Enter your first name.")
     )
+    expect(page.get_by_label("Your last name (optional)")).to_have_value("Cohn")
     check_current_page(page, "the name with its mistake", status=400)
+    shot(page, "name-error", width)
+    summary.get_by_role("link", name="Enter your first name.").click()
+    expect(page.get_by_label("Your first name")).to_be_focused()
+    expect(page.locator("label[for=id_first_name]")).to_be_in_viewport(ratio=1)
     page.get_by_label("Your first name").fill("Rut")
     page.get_by_role("button", name="Save my name").click()
     expect(page.get_by_role("status")).to_have_text("Your name is corrected.")
+
+    rsvp = "Keep my details to organise an event I am coming to"
+    page.get_by_role("link", name=f"Withdraw “{rsvp}”…").click()
+    expect(page.get_by_text("Your name and email address are taken off every RSVP")).to_be_visible()
+    check_current_page(page, "withdrawing the RSVPs")
+    shot(page, "withdraw-rsvp", width)
+    page.get_by_role("button", name="Withdraw it").click()
+    expect(page.get_by_role("status")).to_have_text("Withdrawn: what it was for is undone.")
+    expect(page.get_by_text("We hold no RSVP of yours")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Withdraw “{rsvp}”…")).to_have_count(0)
+    check_current_page(page, "the RSVPs withdrawn")
+    shot(page, "rsvp-withdrawn", width)
 
     page.get_by_role("link", name="Withdraw “Sign the pledge”…").click()
     check_current_page(page, "withdrawing the signature")
