@@ -387,10 +387,28 @@ def leaderships_end_for(*, person) -> int:
     return _leaderships_end(person.group_leaderships.all())
 
 
+def proposals_forget_for(*, person) -> int:
+    """Before a supporter is erased: the events they proposed that were never published."""
+    return _proposals_unpublished_delete(person.group_leaderships.all())
+
+
+def _proposals_unpublished_delete(leaders) -> int:
+    """The events these leaders proposed that were never published (waiting for approval, or
+    not approved) are deleted, with what they wrote, when they stop leading. An approved one
+    is the group's published event and stays, without them."""
+    deleted, _ = (
+        EventProposal.objects.filter(proposed_by__in=leaders)
+        .exclude(status=EventProposal.Status.APPROVED)
+        .delete()
+    )
+    return deleted
+
+
 def _leaderships_end(leaders) -> int:
     """These leaders stop being leaders: their consent is withdrawn unless they lead another
     group, and anyone with no other use for their details is deleted."""
     people = [leader.person for leader in leaders.select_related("person")]
+    _proposals_unpublished_delete(leaders)
     leaders.delete()
     for person in people:
         if not person.group_leaderships.exists():

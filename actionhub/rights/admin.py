@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from actionhub.core.email import suppressions_of
 from actionhub.core.responses import see_other
 from actionhub.core.text import counted
 from actionhub.rights.console_forms import CloseForm, DataRequestForm, SearchForm
@@ -40,6 +41,12 @@ from actionhub.rights.register import (
 from actionhub.rights.retention import AHEAD_DAYS, retention_report
 from actionhub.rights.selectors import data_requests_near, data_requests_overdue
 from actionhub.supporters.models import Person
+
+# What an erasure leaves of an address that bounced for good or reported us as spam.
+SUPPRESSION_STAYS = (
+    "nothing is held under that address any more but its place on the list never to email, as "
+    "a keyed hash without the address, so that no email goes to it again."
+)
 
 BODY_CLASS = "app-rights model-datarequest"
 
@@ -292,11 +299,13 @@ class DataRequestAdmin(admin.ModelAdmin):
         self._require(request)
         person = get_object_or_404(Person, pk=pk)
         chosen = self._chosen_request(request)
+        suppressed = suppressions_of([person.email, person.email_normalised]).exists()
         if request.method == "POST" and request.POST.get("confirm"):
-            closed = records_erase(
-                actor=request.user, person=person, data_request=chosen, request=request
-            )
-            done = "Erased: nothing is held under that address any more."
+            closed = records_erase(actor=request.user, person=person, request=request)
+            done = (
+                f"Erased: {SUPPRESSION_STAYS}" if suppressed
+                else "Erased: nothing is held under that address any more."
+            )  # fmt: skip
             if closed:
                 done += f" {counted(len(closed), 'request')} closed as done."
             self.message_user(request, done, messages.SUCCESS)
@@ -305,9 +314,11 @@ class DataRequestAdmin(admin.ModelAdmin):
             return see_other(self._url("changelist"))
         records = records_view(actor=request.user, person=person, request=request)
         back = self._url("person", person.pk) + (f"?request={chosen.pk}" if chosen else "")
+        closes = list(requests_closed_by_erasure(person))
         context = self._context(
             request, "Erase everything held under this address", records=records,
-            closes=list(requests_closed_by_erasure(person, chosen)),
+            closes=closes, not_closed=chosen if chosen and chosen not in closes else None,
+            suppression_stays=suppressed,
             closed_kept=period(CLOSED_KEPT), back_url=back, chosen=chosen,
             form_action=request.get_full_path(),
         )  # fmt: skip
@@ -339,8 +350,9 @@ class DataRequestAdmin(admin.ModelAdmin):
             explanation=[
                 f"Received {data_request.received_on:%-d %B %Y}, to answer by "
                 f"{data_request.deadline:%-d %B %Y} ({days_left_words(data_request).lower()}).",
-                "Closing takes the email address off this request, and out of its notes: what "
-                "stays is what was asked, when, how it ended and who closed it, and a code made "
+                "Closing takes the email address off this request, and every email address out "
+                "of its notes and the reason: what stays is what was asked, when, how it ended "
+                "and who closed it, and a code made "
                 "from the address that finds this request again if the same address is "
                 f"searched. It is deleted {period(CLOSED_KEPT)} after closing, and cannot be "
                 "changed before then.",

@@ -8,7 +8,10 @@ class RightsConfig(AppConfig):
 
     def ready(self):
         from actionhub.rights.models import AccessLink, DataRequest, PreparedExport
-        from actionhub.supporters.services import NOT_A_USE
+        from actionhub.rights.operations import address_elsewhere_forget
+        from actionhub.supporters.services import ERASE_STEPS, NOT_A_USE
+
+        ERASE_STEPS.append(address_elsewhere_forget)
 
         NOT_A_USE.add(AccessLink)  # a link to see one's data keeps nobody on file
         NOT_A_USE.add(DataRequest)  # nor does a request about it: it keeps its own address

@@ -44,10 +44,10 @@ class DataRequestForm(forms.ModelForm):
             "received_on": "The day it reached us (by email, letter or in person), which may be "
             "before today: the month to answer starts then.",
             "extended": "Only for a complex request, or many from the same person, and only if "
-            "you tell them within the first month, and why: the deadline becomes three months "
-            "from the day it arrived.",
+            "you tell them within the first month, and why: the deadline becomes two months "
+            "after the first one (due 28 February, then 28 April).",
             "notes": "What was done, and when. The person sees these notes if they ask for "
-            "their data. Their address is taken out of them when the request is closed.",
+            "their data. Every email address is taken out of them when the request is closed.",
         }
         error_messages = {
             "kind": {"required": "Choose what the person asks for."},

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from actionhub.core import tasks as core_tasks
-from actionhub.core.email import FAILED_KEPT
-from actionhub.core.models import OutboundEmail, SuppressedAddress
+from actionhub.core.email import FAILED_KEPT, suppressions_of
+from actionhub.core.models import OutboundEmail
 from actionhub.core.periodic import REGISTRY
 from actionhub.events import services as events
 from actionhub.events import tasks as events_tasks
@@ -52,6 +52,18 @@ from actionhub.supporters.selectors import campaign_email_consents_standing
 
 DELETED_LABEL = "When it will be deleted"
 ERASE = "or sooner if you erase your details"
+# The list never to email, as the supporter and the data protection lead are told of it.
+SUPPRESSION_KEPT = (
+    "Kept for good, so that no email from this site goes to this address, whoever types it in "
+    "(the organisers take it off the list if you ask them to). Erasing your details removes "
+    "the address and what the mail server said from the list, and keeps only why it is on the "
+    "list and a keyed hash of the address: a code made from it with the site’s secret key, "
+    "which knows the address again when it is typed in but cannot be turned back into it."
+)
+SUPPRESSION_KEPT_AS_HASH = (
+    "A keyed hash of the address, not the address itself: the details it was on file with "
+    "were erased."
+)
 
 
 @dataclass(frozen=True)
@@ -175,7 +187,13 @@ def deleted_by(moment: datetime, task, now: datetime, what: str = "Deleted") -> 
     every = cadence(task)
     if moment <= now:
         return f"{what} within {period(every)}: its time to be kept is over"
-    return f"{what} by {when(moment + every)}"
+    return f"{what} by {when(_next_minute(moment + every))}"
+
+
+def _next_minute(moment: datetime) -> datetime:
+    """The minute shown is never before the moment: 10:00:30 is shown as 10:01."""
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + timedelta(minutes=1)
 
 
 def fields(*pairs: tuple[str, str | None]) -> tuple[tuple[str, str], ...]:
@@ -253,7 +271,7 @@ def _you(person: Person, now: datetime) -> list[Item]:
             deleted=kept,
         )
     ]
-    suppressed = SuppressedAddress.objects.filter(address=person.email.casefold()).first()
+    suppressed = suppressions_of([person.email]).order_by("pk").first()
     if suppressed is not None:
         items.append(
             Item(
@@ -262,9 +280,9 @@ def _you(person: Person, now: datetime) -> list[Item]:
                     ("Why", suppressed.get_reason_display()),
                     ("Since", when(suppressed.created_at)),
                     ("What the mail server said", suppressed.detail),
+                    ("On the list as", SUPPRESSION_KEPT_AS_HASH if suppressed.is_erased else ""),
                 ),
-                deleted="Kept until you erase your details, so that no email from this site "
-                "goes to this address; erasing your details takes it off the list too.",
+                deleted=SUPPRESSION_KEPT,
             )
         )
     items += _requests(person, now)
@@ -546,7 +564,8 @@ def _reminders(remind_day_before: bool, remind_two_hours: bool) -> str:
 @section(
     key="events", title="Events you said you would come to", covers=(Rsvp,),
     about="Each date you said you would come to, and whether you were checked in.",
-    none="You have not said you would come to an event.",
+    none="We hold no RSVP of yours: you have not said you would come to an event, or your "
+    "name has since been taken off.",
 )  # fmt: skip
 def _rsvps(person: Person, now: datetime) -> list[Item]:
     task = events_tasks.apply_rsvp_retention
@@ -664,13 +683,17 @@ def _proposal_item(proposal: EventProposal) -> Item:
             ("Accessibility", proposal.get_accessibility_display()),
             ("Status", proposal.get_status_display()),
         ),
-        deleted="Kept with the group's events, as the group's: it stays when you stop leading "
-        "the group or erase your details. Ask the organisers if it should go.",
+        deleted=(
+            "Published as the group's event: it stays, kept like the event itself, without "
+            "your name when you stop leading the group or erase your details."
+            if proposal.status == EventProposal.Status.APPROVED
+            else f"Deleted when you stop leading the group or the group is removed, {ERASE}."
+        ),
     )
 
 
 @section(
-    key="groups", title="Community groups you lead", covers=(Leader,),
+    key="groups", title="Community groups you lead", covers=(Leader, EventProposal),
     about="Each community group you registered or were invited to help lead.",
     none="You do not lead a community group.",
 )  # fmt: skip

@@ -1,6 +1,6 @@
 """What the data protection lead does with a supporter's data: find it by address, see it,
 export it and erase it. Each checks the permission, acts, and writes the audit entry (never the
-address: a search is logged as a keyed fingerprint of what was typed, a person by their id), so
+address: a search is logged by what it found, a person by their id), so
 the console and a command would behave the same."""
 
 from dataclasses import dataclass
@@ -9,12 +9,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from actionhub.core.audit import audit_record, search_fingerprint
+from actionhub.core.audit import audit_record
 from actionhub.core.email import email_erase_for
 from actionhub.rights.exports import FORMATS
 from actionhub.rights.inventory import person_inventory
 from actionhub.rights.models import DataRequest
-from actionhub.rights.register import HANDLE, address_fingerprint, data_request_close
+from actionhub.rights.register import (
+    HANDLE,
+    address_fingerprint,
+    data_request_close,
+    data_request_close_by_erasure,
+)
 from actionhub.rights.selectors import Records, address_held, person_for_address
 from actionhub.supporters.models import Person
 from actionhub.supporters.services import person_erase
@@ -60,15 +65,19 @@ def _viewed(actor, person: Person, request) -> None:
 def records_search(*, actor, email: str, request=None) -> Records:
     """Find everything held under an address, as the supporters app compares addresses."""
     _check(actor)
-    audit_record(
-        action="rights.searched", actor=actor, request=request,
-        summary=f"Searched supporters' data by email address (term fingerprint "
-        f"{search_fingerprint(email)})",
-    )  # fmt: skip
     person = person_for_address(email)
+    records = records_build(email=email, person=person)
+    if person is not None:
+        found = f"found supporter {person.pk}"
+    elif records.address.items:
+        found = "found no supporter, but what is held under the address alone"
+    else:
+        found = "found nothing"
+    audit_record(action="rights.searched", actor=actor, obj=person, request=request,
+                 summary=f"Searched supporters' data by email address: {found}")  # fmt: skip
     if person is not None:
         _viewed(actor, person, request)
-    return records_build(email=email, person=person)
+    return records
 
 
 def records_view(*, actor, person: Person, request=None) -> Records:
@@ -90,38 +99,46 @@ def records_export(*, actor, person: Person, kind: str, request=None) -> Downloa
     return Download(content, content_type, f"your-data-{timezone.localdate():%Y-%m-%d}.{extension}")
 
 
-def requests_closed_by_erasure(person: Person, data_request: DataRequest | None):
-    """The open requests erasing `person` answers: the one it was done for, and any other open
-    request from the address to erase it."""
-    from_address = DataRequest.objects.filter(
-        email_fingerprint=address_fingerprint(person.email), kind=DataRequest.Kind.ERASURE
+def requests_closed_by_erasure(person: Person):
+    """The open requests erasing `person` answers: each open request to erase the data held
+    under their address (however it is written) or on their record. A request of another kind,
+    or about someone else, is never closed by it, whichever page the erasure was opened from."""
+    from_address = DataRequest.objects.filter(email_fingerprint=address_fingerprint(person.email))
+    linked = DataRequest.objects.filter(person=person)
+    return (
+        (from_address | linked)
+        .filter(kind=DataRequest.Kind.ERASURE, status=DataRequest.Status.OPEN)
+        .distinct()
+        .order_by("pk")
     )
-    linked = DataRequest.objects.filter(person=person, kind=DataRequest.Kind.ERASURE)
-    chosen = from_address | linked
-    if data_request is not None:
-        chosen = chosen | DataRequest.objects.filter(pk=data_request.pk)
-    return chosen.filter(status=DataRequest.Status.OPEN).distinct().order_by("pk")
 
 
 @transaction.atomic
-def records_erase(*, actor, person: Person, data_request: DataRequest | None = None,
-                  request=None) -> list[DataRequest]:  # fmt: skip
+def records_erase(*, actor, person: Person, request=None) -> list[DataRequest]:
     """Erase a supporter at their request, as their own erase link does
     (`supporters.services.person_erase`), and what is held under their address written another
     way; the requests it answers are closed as done. Returns those requests."""
     _check(actor)
-    records = records_build(email=person.email, person=person)
     closed = [
         data_request_close(actor=actor, data_request=answered, status=DataRequest.Status.DONE,
                            note=ERASED_NOTE, request=request)
-        for answered in requests_closed_by_erasure(person, data_request)
+        for answered in requests_closed_by_erasure(person)
     ]  # fmt: skip
     requests = ", ".join(f"request {answered.pk}" for answered in closed) or "no request"
     audit_record(
         action="rights.erased", actor=actor, obj=person, request=request,
         summary=f"Erased supporter {person.pk} from the console ({requests})",
     )  # fmt: skip
-    person_erase(person=person)
-    for variant in records.variants:
-        email_erase_for(address=variant)
+    person_erase(person=person, actor=actor)  # with address_elsewhere_forget, below
     return closed
+
+
+def address_elsewhere_forget(*, person: Person) -> None:
+    """Before a supporter is erased, whoever erases them (their own erase link, their data
+    page, the console): what is held under their address written another way goes too, and
+    the open requests to erase their data are closed as done, by the supporter."""
+    _, variants = address_held(email=person.email, person=person)
+    for variant in variants:
+        email_erase_for(address=variant)
+    for answered in requests_closed_by_erasure(person):
+        data_request_close_by_erasure(data_request=answered)

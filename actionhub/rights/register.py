@@ -4,14 +4,21 @@ that it was answered, without the address.
 
 The deadline is one calendar month from the day the request arrived (UK GDPR Art. 12(3), as
 the ICO counts it: the same date next month, or that month's last day when it has no such
-date, so 31 January gives 28 or 29 February), or three months when extended for a complex
-request. It is not moved past a weekend or a bank holiday, as the ICO would allow: answering
-by the earlier date is never late.
+date, so 31 January gives 28 or 29 February). Extended for a complex request, it is "two
+further months" from that first deadline, as the ICO counts it: 31 January gives 28 February,
+then 28 April (not 30 April, three months from 31 January; the two differ only at the end of
+a month, and the ICO's is never the later). It is not moved past a weekend or a bank holiday,
+as the ICO would allow: answering by the earlier date is never late.
 
 Closing a request (done or refused) takes the address off it, and the link to the person: what
 stays is what was asked, when, how it ended and by whom, and a keyed fingerprint of the address,
-which finds the record again from the address without showing it. It is deleted CLOSED_KEPT
-after closing: long enough to show the ICO, or the person, that it was answered and when.
+which finds the record again from the address without showing it. No email address stays in
+its notes or its refusal reason either: their own, in any spelling the supporters app takes for
+the same mailbox (capitals, Gmail's dots and `+tags`, googlemail.com), becomes ADDRESS_REMOVED,
+and any other (someone writing for them, a second address of theirs) OTHER_ADDRESS_REMOVED, as
+another's address is personal data too, and the record kept needs none. It is deleted
+CLOSED_KEPT after closing: long enough to show the ICO, or the person, that it was answered and
+when.
 """
 
 import calendar
@@ -30,11 +37,20 @@ from actionhub.supporters.models import Person
 
 HANDLE = "rights.handle_datarequest"
 MONTHS_TO_ANSWER = 1
-MONTHS_WHEN_EXTENDED = 3  # "by a further two months where necessary", Art. 12(3)
+FURTHER_MONTHS_WHEN_EXTENDED = 2  # "extended by two further months where necessary", Art. 12(3)
 CLOSED_KEPT = timedelta(days=365)
 DEADLINE_NEAR_DAYS = 7  # the dashboard's warning
 FINGERPRINT_SALT = "actionhub.rights.DataRequest.email"
 ADDRESS_REMOVED = "[their address]"
+ERASED_BY_THEM = "The supporter erased their details themselves, by their own link."
+ERASED_BY_THEM_LABEL = "The supporter"
+OTHER_ADDRESS_REMOVED = "[an address]"
+# What looks like an email address in typed text: a name of up to 64 characters (letters in any
+# script, digits, and . _ + - ', not starting with a dot or a quote), an @, and a domain of two
+# labels or more that ends at a letter or digit, so a full stop ending the sentence stays. The
+# full-width @ and dot count, as normalise_email reads them as @ and dot. (The name's limit, as
+# in RFC 5321, also keeps a long run of letters from being read again from each one.)
+ADDRESS_SHAPED = r"[\w+\-][\w.\uff0e+'\-]{0,63}[@\uff20\ufe6b][\w\-]+(?:[.\uff0e][\w\-]+)+"
 
 
 # Dates
@@ -49,7 +65,12 @@ def months_after(day: date, months: int) -> date:
 
 
 def data_request_deadline(*, received_on: date, extended: bool = False) -> date:
-    return months_after(received_on, MONTHS_WHEN_EXTENDED if extended else MONTHS_TO_ANSWER)
+    """One calendar month from the day it arrived; extended, two further months from that:
+    received 31 January, due 28 February, or 28 April when extended."""
+    deadline = months_after(received_on, MONTHS_TO_ANSWER)
+    if extended:
+        deadline = months_after(deadline, FURTHER_MONTHS_WHEN_EXTENDED)
+    return deadline
 
 
 def days_left(data_request: DataRequest, today: date | None = None) -> int | None:
@@ -80,9 +101,20 @@ def address_fingerprint(email: str) -> str:
 
 
 def _without(text: str, addresses: list[str]) -> str:
-    for address in filter(None, addresses):
-        text = re.sub(re.escape(address), ADDRESS_REMOVED, text, flags=re.IGNORECASE)
-    return text
+    """The text with no email address in it: each of `addresses` as typed (in any case), or any
+    spelling of the same mailbox, becomes ADDRESS_REMOVED, and any other address
+    OTHER_ADDRESS_REMOVED."""
+    spellings = sorted({a.strip() for a in addresses if a and a.strip()}, key=len, reverse=True)
+    theirs = {normalise_email(spelling) for spelling in spellings}
+    # The exact spellings first, as one may not look like an address (`ruth&co@…`), unless it is
+    # only the start of a longer address (`…@example.org.uk`).
+    known = [rf"{re.escape(spelling)}(?![\w\-]|[.\uff0e][\w\-])" for spelling in spellings]
+    pattern = re.compile("|".join([*known, ADDRESS_SHAPED]), flags=re.IGNORECASE)
+
+    def replaced(found: re.Match) -> str:
+        return ADDRESS_REMOVED if normalise_email(found[0]) in theirs else OTHER_ADDRESS_REMOVED
+
+    return pattern.sub(replaced, text)
 
 
 # Writes
@@ -167,6 +199,36 @@ def data_request_close(
     reason = reason.strip() if status == DataRequest.Status.REFUSED else ""
     if status == DataRequest.Status.REFUSED and not reason:
         raise ValidationError("Give the reason for refusing: the person must be told it.")
+    _close(
+        data_request,
+        status=status,
+        reason=reason,
+        note=note,
+        handled_by=actor if actor.pk else None,
+        handled_by_label=actor.get_username(),
+    )
+    audit_record(
+        action=f"rights.request_{status}", actor=actor, obj=data_request, request=request,
+        summary=f"Closed as {data_request.get_status_display().lower()}: {data_request}",
+    )  # fmt: skip
+    return data_request
+
+
+def data_request_close_by_erasure(*, data_request: DataRequest) -> DataRequest:
+    """An open request to erase someone's data is done once they erase it themselves (by their
+    erase link or their data page): closed as done, by them, as any closing is."""
+    data_request = DataRequest.objects.select_for_update().get(pk=data_request.pk)
+    _close(data_request, status=DataRequest.Status.DONE, note=ERASED_BY_THEM,
+           handled_by=None, handled_by_label=ERASED_BY_THEM_LABEL)  # fmt: skip
+    audit_record(
+        action="rights.request_done", actor_label=ERASED_BY_THEM_LABEL, obj=data_request,
+        summary=f"Closed as done: {data_request}, as the supporter erased their details",
+    )  # fmt: skip
+    return data_request
+
+
+def _close(data_request: DataRequest, *, status: str, reason: str = "", note: str,
+           handled_by, handled_by_label: str) -> None:  # fmt: skip
     addresses = [data_request.email]
     if data_request.person is not None:
         addresses += [data_request.person.email, data_request.person.email_normalised]
@@ -178,15 +240,9 @@ def data_request_close(
     data_request.email = ""
     data_request.person = None
     data_request.closed_at = timezone.now()
-    data_request.handled_by = actor if actor.pk else None
-    data_request.handled_by_label = actor.get_username()
+    data_request.handled_by, data_request.handled_by_label = handled_by, handled_by_label
     data_request.full_clean()
     data_request.save()
-    audit_record(
-        action=f"rights.request_{status}", actor=actor, obj=data_request, request=request,
-        summary=f"Closed as {data_request.get_status_display().lower()}: {data_request}",
-    )  # fmt: skip
-    return data_request
 
 
 def data_requests_apply_retention(*, now=None) -> int:

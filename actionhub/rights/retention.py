@@ -1,7 +1,7 @@
 """The retention report: each kind of personal data the site holds, how many rows of it there
 are now, the rule that deletes it (in words built from each app's own retention constants and
-the period of the task applying them, never numbers of its own), and how many rows reach the
-end of their time in the next days, where a date says so.
+the period of the task applying them, never numbers of its own), and how many rows are gone
+within the next days (their time is up and the task has come round), where a date says so.
 
 Counts only, never anybody's details. Like the inventory, it knows each app (it sits above
 them), and a test keeps it complete: every model the inventory shows is counted here.
@@ -23,7 +23,7 @@ from actionhub.events import tasks as events_tasks
 from actionhub.events.models import Rsvp, Subscription
 from actionhub.groups import services as groups
 from actionhub.groups import tasks as groups_tasks
-from actionhub.groups.models import Leader
+from actionhub.groups.models import EventProposal, Leader
 from actionhub.letters import services as letters
 from actionhub.letters import tasks as letters_tasks
 from actionhub.letters.models import Letter, SendAllowance
@@ -70,12 +70,14 @@ class _Report:
     def __init__(self, now: datetime):
         self.now = now
 
-    def dated(self, what, rows: QuerySet, *, moment: str, kept: timedelta, rule: str,
+    def dated(self, what, rows: QuerySet, *, moment: str, kept: timedelta, checked, rule: str,
               models: tuple, exclude: Q | None = None) -> Held:  # fmt: skip
-        """Rows whose time runs out `kept` after their `moment` field."""
+        """Rows whose time runs out `kept` after their `moment` field: each counted in the days
+        by which it is gone, so `kept` and the period of the task `checked` that deletes it."""
+        gone_by = kept + cadence(checked)
         within = []
         for days in AHEAD_DAYS:
-            due = rows.filter(**{f"{moment}__lte": self.now + timedelta(days=days) - kept})
+            due = rows.filter(**{f"{moment}__lte": self.now + timedelta(days=days) - gone_by})
             if exclude is not None:
                 due = due.exclude(exclude)
             within.append(due.count())
@@ -120,18 +122,21 @@ def _signatures(report: _Report):
     yield report.dated(
         "Signatures waiting for confirmation", Signature.objects.filter(status=status.PENDING),
         moment="submitted_at", kept=pledges.UNCONFIRMED_KEPT, models=(Signature,),
+        checked=pledges_tasks.apply_signature_retention,
         rule=f"Deleted {period(pledges.UNCONFIRMED_KEPT)} after signing unless confirmed "
         f"(checked {task}).",
     )  # fmt: skip
     yield report.dated(
         "Signatures held back for review", Signature.objects.filter(status=status.QUARANTINED),
         moment="submitted_at", kept=pledges.REVIEW_KEPT, models=(Signature,),
+        checked=pledges_tasks.apply_signature_retention,
         rule=f"Deleted {period(pledges.REVIEW_KEPT)} after signing unless counted "
         f"(checked {task}).",
     )  # fmt: skip
     yield report.dated(
         "Signatures taken out of the count", Signature.objects.filter(status=status.INVALIDATED),
         moment="updated_at", kept=pledges.REVIEW_KEPT, models=(Signature,),
+        checked=pledges_tasks.apply_signature_retention,
         rule=f"Deleted {period(pledges.REVIEW_KEPT)} after being taken out (checked {task}).",
     )  # fmt: skip
     yield report.undated(
@@ -142,6 +147,7 @@ def _signatures(report: _Report):
     yield report.dated(
         "IP addresses on signatures", Signature.objects.filter(ip_address__isnull=False),
         moment="submitted_at", kept=pledges.IP_ADDRESS_KEPT, models=(Signature,),
+        checked=pledges_tasks.apply_signature_retention,
         rule=f"Cleared {period(pledges.IP_ADDRESS_KEPT)} after signing (checked {task}).",
     )  # fmt: skip
 
@@ -154,6 +160,7 @@ def _letters(report: _Report):
         "Letters waiting for confirmation",
         Letter.objects.filter(status=status.AWAITING_CONFIRMATION),
         moment="submitted_at", kept=letters.UNCONFIRMED_KEPT, models=(Letter,),
+        checked=letters_tasks.apply_letter_retention,
         rule=f"Deleted {period(letters.UNCONFIRMED_KEPT)} after writing unless confirmed "
         f"(checked {task}).",
     )  # fmt: skip
@@ -161,6 +168,7 @@ def _letters(report: _Report):
         "Letters given to the supporter to send or print, with their details",
         with_details.filter(status=status.HANDED_OVER),
         moment="submitted_at", kept=letters.HANDED_OVER_KEPT, models=(Letter,),
+        checked=letters_tasks.apply_letter_retention,
         rule=f"The writer’s details and words are deleted {period(letters.HANDED_OVER_KEPT)} "
         f"after writing (checked {task}); what remains counts in the reports.",
     )  # fmt: skip
@@ -168,6 +176,7 @@ def _letters(report: _Report):
         "Letters sent by the site (or being sent, or failed), with their details",
         with_details.exclude(status__in=[status.AWAITING_CONFIRMATION, status.HANDED_OVER]),
         moment="submitted_at", kept=letters.SENT_KEPT, models=(Letter,),
+        checked=letters_tasks.apply_letter_retention,
         rule=f"The writer’s details and words are deleted {period(letters.SENT_KEPT)} after "
         f"writing (checked {task}); what remains counts in the reports.",
     )  # fmt: skip
@@ -176,6 +185,7 @@ def _letters(report: _Report):
         "When each letter was last sent for an address",
         SendAllowance.objects.filter(last_sent_at__isnull=False),
         moment="last_sent_at", kept=window, models=(SendAllowance,),
+        checked=letters_tasks.apply_letter_retention,
         rule=f"Deleted {period(window)} after the letter was sent (checked {task}), or when "
         "the address is erased.",
     )  # fmt: skip
@@ -193,6 +203,7 @@ def _events(report: _Report):
     yield report.dated(
         "RSVPs waiting for confirmation", Rsvp.objects.filter(status=pending),
         moment="submitted_at", kept=events.UNCONFIRMED_KEPT, models=(Rsvp,),
+        checked=events_tasks.apply_rsvp_retention,
         rule=f"Deleted {period(events.UNCONFIRMED_KEPT)} after the RSVP unless confirmed "
         f"(checked {task}).",
     )  # fmt: skip
@@ -201,6 +212,7 @@ def _events(report: _Report):
         "RSVPs with a name and email address",
         Rsvp.objects.filter(personal_data_erased_at=None).exclude(status=pending),
         moment="occurrence__ends_at", kept=events.KEPT_AFTER_DATE, models=(Rsvp,),
+        checked=events_tasks.apply_rsvp_retention,
         exclude=hearing,
         rule=f"Name and address deleted {period(events.KEPT_AFTER_DATE)} after the date "
         f"(checked {task}), unless the person asked to hear more and still does; the count "
@@ -211,12 +223,14 @@ def _events(report: _Report):
         "“Every week” waiting for confirmation",
         Subscription.objects.filter(status=status.PENDING),
         moment="submitted_at", kept=events.UNCONFIRMED_KEPT, models=(Subscription,),
+        checked=events_tasks.apply_rsvp_retention,
         rule=f"Deleted {period(events.UNCONFIRMED_KEPT)} after asking unless confirmed "
         f"(checked {task}).",
     )  # fmt: skip
     yield report.dated(
         "“Every week” stopped", Subscription.objects.filter(status=status.STOPPED),
         moment="updated_at", kept=events.KEPT_AFTER_DATE, models=(Subscription,),
+        checked=events_tasks.apply_rsvp_retention,
         rule=f"Deleted {period(events.KEPT_AFTER_DATE)} after stopping (checked {task}).",
     )  # fmt: skip
     yield report.undated(
@@ -227,6 +241,7 @@ def _events(report: _Report):
     yield report.dated(
         "Group leaders not yet confirmed", Leader.objects.filter(confirmed_at__isnull=True),
         moment="submitted_at", kept=groups.UNCONFIRMED_KEPT, models=(Leader,),
+        checked=groups_tasks.forget_unconfirmed_groups,
         rule=f"Deleted {period(groups.UNCONFIRMED_KEPT)} after registering or being invited "
         f"(checked {every(groups_tasks.forget_unconfirmed_groups)}).",
     )  # fmt: skip
@@ -234,6 +249,19 @@ def _events(report: _Report):
         "Group leaders", Leader.objects.filter(confirmed_at__isnull=False), models=(Leader,),
         rule="Kept while they lead the group: deleted when the group is removed or turned "
         "down, or when they stop leading it.",
+    )  # fmt: skip
+    published = EventProposal.Status.APPROVED
+    yield report.undated(
+        "Events groups proposed, not published (with the venue and what the leader wrote)",
+        EventProposal.objects.exclude(status=published), models=(EventProposal,),
+        rule="Kept while the leader who proposed it leads the group: deleted when they stop "
+        "leading it or erase their details, or when the group is removed.",
+    )  # fmt: skip
+    yield report.undated(
+        "Events groups proposed and published", EventProposal.objects.filter(status=published),
+        models=(EventProposal,),
+        rule="The group's published event, kept like the event itself; who proposed it is "
+        "forgotten when they stop leading the group or erase their details.",
     )  # fmt: skip
 
 
@@ -244,10 +272,11 @@ def _emails(report: _Report):
         Q(mailing__finished_at__isnull=False) | Q(mailing__cancelled_at__isnull=False)
     )
     kept = mailings.RECIPIENTS_KEPT
+    gone_by = kept + cadence(mailings_tasks.forget_mailing_recipients)
     within = tuple(
         finished.filter(
-            Q(mailing__finished_at__lte=report.now + timedelta(days=days) - kept)
-            | Q(mailing__cancelled_at__lte=report.now + timedelta(days=days) - kept)
+            Q(mailing__finished_at__lte=report.now + timedelta(days=days) - gone_by)
+            | Q(mailing__cancelled_at__lte=report.now + timedelta(days=days) - gone_by)
         ).count()
         for days in AHEAD_DAYS
     )
@@ -266,13 +295,22 @@ def _emails(report: _Report):
         "Emails that could not be delivered",
         OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED),
         moment="updated_at", kept=FAILED_KEPT, models=(OutboundEmail,),
+        checked=core_tasks.delete_failed_emails,
         rule=f"Deleted {period(FAILED_KEPT)} after the last try "
         f"(checked {every(core_tasks.delete_failed_emails)}).",
     )  # fmt: skip
     yield report.undated(
         "Addresses never to email (bounced for good, or reported us as spam)",
-        SuppressedAddress.objects.all(), models=(SuppressedAddress,),
-        rule="Kept, so that no email goes to them, until the address is erased or an organiser "
+        SuppressedAddress.objects.exclude(address=""), models=(SuppressedAddress,),
+        rule="Kept for good, so that no email goes to them, until an organiser takes one off "
+        "the list. Erasing the address removes it, and what the mail server said, and keeps "
+        "the entry as below.",
+    )  # fmt: skip
+    yield report.undated(
+        "Addresses never to email, erased (a keyed hash of the address and why, no address)",
+        SuppressedAddress.objects.filter(address=""), models=(SuppressedAddress,),
+        rule="Kept for good, so that the address still gets no email when someone types it in "
+        "again (the objection, or the dead mailbox, outlives the erasure), until an organiser "
         "takes it off the list.",
     )  # fmt: skip
 
@@ -281,6 +319,7 @@ def _rights(report: _Report):
     kept = rights.ACCESS_LINK_MAX_AGE + rights.ACCESS_LASTS
     yield report.dated(
         "Links to see one’s data", AccessLink.objects.all(), moment="created_at", kept=kept,
+        checked=rights_tasks.delete_expired_access_links,
         models=(AccessLink,),
         rule=f"Deleted {period(kept)} after being asked for "
         f"(checked {every(rights_tasks.delete_expired_access_links)}).",
@@ -288,6 +327,7 @@ def _rights(report: _Report):
     yield report.dated(
         "Downloads of one’s data made by the task worker", PreparedExport.objects.all(),
         moment="asked_at", kept=rights.ACCESS_LASTS, models=(PreparedExport,),
+        checked=rights_tasks.delete_expired_exports,
         rule=f"Deleted {period(rights.ACCESS_LASTS)} after being asked for "
         f"(checked {every(rights_tasks.delete_expired_exports)}).",
     )  # fmt: skip
@@ -301,6 +341,7 @@ def _rights(report: _Report):
         "Requests in the register, closed (without the address)",
         DataRequest.objects.exclude(status=DataRequest.Status.OPEN),
         moment="closed_at", kept=register.CLOSED_KEPT, models=(DataRequest,),
+        checked=rights_tasks.apply_data_request_retention,
         rule=f"Deleted {period(register.CLOSED_KEPT)} after closing "
         f"(checked {every(rights_tasks.apply_data_request_retention)}).",
     )  # fmt: skip
@@ -313,12 +354,14 @@ def _short_and_long(report: _Report):
             "or the email address, never either itself)", RateLimitCounter.objects.all(),
             moment="expires_at",
             kept=timedelta(0), models=(RateLimitCounter,),
+            checked=core_tasks.delete_expired_rate_limit_counters,
             rule="Each ends with the period it counts; deleted "
             f"{every(core_tasks.delete_expired_rate_limit_counters)} once ended.",
         )  # fmt: skip
     yield report.dated(
         "Browser sessions (an address typed into a form, an organiser signed in)",
         Session.objects.all(), moment="expire_date", kept=timedelta(0), models=(Session,),
+        checked=core_tasks.clear_expired_sessions,
         rule=f"End after at most {period(timedelta(seconds=settings.SESSION_COOKIE_AGE))}; "
         f"cleared {every(core_tasks.clear_expired_sessions)} once ended.",
     )  # fmt: skip

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actionhub.core import tasks as core_tasks
-from actionhub.core.email import FAILED_KEPT
+from actionhub.core.email import FAILED_KEPT, suppressions_of
 from actionhub.core.models import OutboundEmail, SuppressedAddress
 from actionhub.letters import tasks as letters_tasks
 from actionhub.letters.models import SendAllowance
@@ -20,6 +20,7 @@ from actionhub.supporters.emails import DOMAIN_ALIASES, normalise_email
 from actionhub.supporters.models import Person
 
 ADDRESS_SECTION = "held-under-the-address"
+SUPPRESSION_ERASED = "(erased: kept as a keyed hash)"
 
 
 @dataclass(frozen=True)
@@ -148,25 +149,33 @@ def address_held(*, email: str, person: Person | None, now: datetime | None = No
     if person is None:  # otherwise the person's own letters sections show them
         items += _allowances(normalised, now)
 
+    # The list never to email: entries for the address written any way, and, by the keyed
+    # hash of the address as typed and as compared, entries whose address was erased.
+    typed = {email.strip().casefold(), normalised}
     domains = _domains(email, normalised)
-    candidates = SuppressedAddress.objects.filter(
-        Q(address__in=[email.strip().casefold(), normalised])
-        | Q(*(Q(address__endswith="@" + domain) for domain in domains), _connector=Q.OR)
+    candidates = suppressions_of(typed) | SuppressedAddress.objects.filter(
+        Q(*(Q(address__endswith="@" + domain) for domain in domains), _connector=Q.OR)
     )
+    on_page = suppressions_of([person.email]).order_by("pk").first() if person else None
     for suppressed in candidates.order_by("pk"):
-        if not _same_mailbox(suppressed.address, normalised) or suppressed.address == shown:
+        if suppressed == on_page:  # the person's own page shows it
             continue
-        variants.add(suppressed.address)
+        if not suppressed.is_erased and not _same_mailbox(suppressed.address, normalised):
+            continue
+        if not suppressed.is_erased:
+            variants.add(suppressed.address)
         items.append(Item(
             title="On the list of addresses never to email",
             fields=fields(
-                ("Address", suppressed.address),
+                ("Address", suppressed.address or SUPPRESSION_ERASED),
                 ("Why", suppressed.get_reason_display()),
                 ("Since", when(suppressed.created_at)),
                 ("What the mail server said", suppressed.detail),
             ),
-            deleted="Kept, so that no email from this site goes to it, until the address is "
-            "erased.",
+            deleted="Kept for good, so that no email from this site goes to the address. "
+            + ("Its address and what the mail server said were erased." if suppressed.is_erased
+               else "Erasing the address removes it, and what the mail server said, and keeps "
+               "the keyed hash and why."),
         ))  # fmt: skip
 
     section = Section(

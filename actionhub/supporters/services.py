@@ -94,14 +94,19 @@ ERASE_STEPS: list = []
 
 
 @transaction.atomic
-def person_erase(*, person: Person) -> None:
-    """Erase a supporter at their request: all they did on the site and their queued emails."""
+def person_erase(*, person: Person, actor=None) -> None:
+    """Erase a supporter at their request: all they did on the site and their queued emails.
+    `actor` is the member of staff who did it for them, if it was not they themselves."""
     for step in ERASE_STEPS:
         step(person=person)
     email_erase_for(address=person.email)
     tasks_forget_address(address=person.email)
     person.delete()
-    audit_record(action="supporter.erased", summary="A supporter erased their details.")
+    audit_record(
+        action="supporter.erased", actor=actor,
+        summary="A supporter erased their details." if actor is None
+        else "A supporter's details were erased at their request, from the console.",
+    )  # fmt: skip
 
 
 # Rows that refer to a person without being a use for their data (a campaign email they were

@@ -7,9 +7,10 @@ from django.core import mail
 from django.utils import timezone
 
 from actionhub.events.models import Occurrence, Series
-from actionhub.groups.models import EventProposal
-from actionhub.groups.services import leader_page_url
+from actionhub.groups.models import EventProposal, Leader
+from actionhub.groups.services import leader_page_url, leaderships_end_for
 from actionhub.groups.tests.factories import LeaderFactory
+from actionhub.supporters.services import person_erase
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
 
@@ -153,7 +154,7 @@ def test_a_proposal_whose_date_has_passed_can_only_be_turned_down(
     assert "waiting for approval" not in organiser_client.get("/admin/").content.decode()
 
 
-def test_removing_a_group_turns_down_its_proposals_and_cancels_its_events(
+def test_removing_a_group_deletes_its_unpublished_proposals_and_cancels_its_events(
     client, campaign, organiser_client
 ):
     leader = LeaderFactory()
@@ -166,15 +167,41 @@ def test_removing_a_group_turns_down_its_proposals_and_cancels_its_events(
 
     organiser_client.post(f"/admin/groups/group/{group.pk}/remove/", {"confirm": "yes"})
 
-    waiting.refresh_from_db()
-    assert waiting.status == EventProposal.Status.DECLINED
+    assert not EventProposal.objects.filter(pk=waiting.pk).exists(), "its leaders were let go"
+    assert EventProposal.objects.filter(pk=approved.pk, proposed_by=None).exists()
     [occurrence] = Occurrence.objects.filter(series=approved.series)
     assert occurrence.status == Occurrence.Status.CANCELLED
     assert "Another evening" not in client.get("/groups/").content.decode()
     assert (
         organiser_client.get(f"/admin/groups/eventproposal/{waiting.pk}/approve/").status_code
-        == 403
+        == 404
     )
+
+
+@pytest.mark.parametrize("leaves", ["erases their details", "stops leading the group"])
+def test_what_a_leader_proposed_goes_with_them_unless_it_was_published(
+    client, campaign, organiser_client, leaves
+):
+    leader = LeaderFactory()
+    co_leader = LeaderFactory(group=leader.group, role=Leader.Role.CO_LEADER)
+    published = propose(client, co_leader, title="Why we signed")
+    organiser_client.post(f"/admin/groups/eventproposal/{published.pk}/approve/",
+                          {"confirm": "yes"})  # fmt: skip
+    published.refresh_from_db()
+    propose(client, co_leader, title="A stall", venue_name="Her front garden")
+    turned_down = propose(client, co_leader, title="A quiz")
+    EventProposal.objects.filter(pk=turned_down.pk).update(status=EventProposal.Status.DECLINED)
+    theirs = propose(client, leader, title="The leader's own evening")
+
+    if leaves == "erases their details":
+        person_erase(person=co_leader.person)
+    else:
+        leaderships_end_for(person=co_leader.person)
+
+    left = {p.title: p.proposed_by_id for p in EventProposal.objects.all()}
+    assert left == {"Why we signed": None, "The leader's own evening": theirs.proposed_by_id}
+    assert "Her front garden" not in str(EventProposal.objects.values_list())
+    assert client.get(f"/events/{published.series.slug}/").status_code == 200
 
 
 def test_a_groups_name_shows_on_its_event_page_exactly_as_typed(client, campaign, organiser_client):

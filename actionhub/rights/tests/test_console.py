@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from actionhub.campaigns.models import LetterTemplate
-from actionhub.core.audit import search_fingerprint
 from actionhub.core.email import address_suppress
 from actionhub.core.models import AuditEntry, OutboundEmail, SuppressedAddress
 from actionhub.letters.models import SendAllowance
@@ -213,7 +212,8 @@ def test_each_search_and_each_view_is_audited_without_the_address(lead, ruth):
     assert [entry.action for entry in entries] == [
         "rights.searched", "rights.records_viewed", "rights.records_viewed", "rights.searched",
     ]  # fmt: skip
-    assert search_fingerprint("Ruth.Cohen@example.org") in entries[0].summary
+    assert entries[0].summary.endswith(f"found supporter {ruth.pk}")
+    assert entries[3].summary.endswith(": found nothing")
     assert entries[1].object_id == str(ruth.pk) and entries[1].object_type == "supporters.person"
     assert entries[1].summary == f"Viewed everything held on supporter {ruth.pk}"
     assert all(entry.actor.username == "lead" for entry in entries)
@@ -278,6 +278,16 @@ def test_the_confirmation_says_what_is_erased_and_what_stays(lead, ruth):
     assert Person.objects.filter(pk=ruth.pk).exists(), "looking erases nothing"
 
 
+def test_the_confirmation_says_a_place_on_the_list_never_to_email_stays_as_a_hash(lead, ruth):
+    stays = "Its place on the list of addresses never to email"
+    assert stays not in text_of(lead.get(person_url(ruth, "erase/")))
+    address_suppress(address=ADDRESS, reason=SuppressedAddress.Reason.COMPLAINED)
+
+    page = text_of(lead.get(person_url(ruth, "erase/")))
+
+    assert stays in page and "a keyed hash of the address, without the address" in page
+
+
 def test_erasing_from_the_console_leaves_the_address_in_no_table(lead, ruth, settings):
     settings.RATE_LIMIT_STORE = "database"
     address_suppress(address=ADDRESS, reason=SuppressedAddress.Reason.BOUNCED,
@@ -299,16 +309,25 @@ def test_erasing_from_the_console_leaves_the_address_in_no_table(lead, ruth, set
     assert response["Location"] == f"/admin/rights/datarequest/{data_request.pk}/change/"
     assert {value: tables_holding(value) for value in HERS} == {value: [] for value in HERS}
     assert tables_holding("ruth.cohen@") == []
-    assert not SuppressedAddress.objects.exists(), "the address written another way went too"
+    kept = SuppressedAddress.objects.values_list("address", "detail", "reason")
+    assert sorted(kept) == [("", "", "bounced"), ("", "", "complained")], (
+        "both stay on the list never to email, the address written another way too, as hashes"
+    )
     assert not OutboundEmail.objects.exists()
     assert not Person.objects.filter(pk=ruth.pk).exists()
     data_request.refresh_from_db()
     assert (data_request.status, data_request.email) == ("done", "")
     assert "Erased from the console" in data_request.notes
     page = text_of(lead.get(response["Location"]))
-    assert "Erased: nothing is held under that address any more. 1 request closed as done." in page
+    assert (
+        "Erased: nothing is held under that address any more but its place on the list never to "
+        "email, as a keyed hash without the address, so that no email goes to it again. "
+        "1 request closed as done."
+    ) in page
     again = text_of(search(lead, ADDRESS))
-    assert "Nothing is held under this address." in again
+    assert "No supporter has this address, but something is held under it" in again
+    assert "On the list of addresses never to email" in again, "found by the keyed hash"
+    assert "(erased: kept as a keyed hash)" in again and "Bounced for good" in again
     assert "Erasure: delete their data" in again, "the closed request is found by its fingerprint"
 
 
@@ -332,6 +351,25 @@ def test_an_open_erasure_request_from_the_address_is_closed_by_the_erasure(lead,
     access.refresh_from_db()
     assert erasure.status == "done"
     assert access.is_open and access.email == ADDRESS, "only the lead closes an access request"
+
+
+def test_an_erasure_opened_from_another_request_does_not_close_that_request(lead, ruth):
+    user = lead_user()
+    someone_elses = open_request(user, email="miriam.levy@example.org")
+    her_access = open_request(user, kind=DataRequest.Kind.ACCESS)
+
+    for unrelated in (someone_elses, her_access):
+        page = text_of(lead.get(person_url(ruth, f"erase/?request={unrelated.pk}")))
+        assert f"Not closed by this: {unrelated}" in page
+        assert "closed as done" not in page
+
+    lead.post(person_url(ruth, f"erase/?request={someone_elses.pk}"), {"confirm": "yes"})
+
+    someone_elses.refresh_from_db()
+    her_access.refresh_from_db()
+    assert someone_elses.is_open and someone_elses.email == "miriam.levy@example.org"
+    assert her_access.is_open
+    assert not Person.objects.filter(pk=ruth.pk).exists()
 
 
 # Permissions

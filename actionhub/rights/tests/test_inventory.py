@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from actionhub.core.email import address_suppress
 from actionhub.core.models import OutboundEmail, SuppressedAddress
 from actionhub.core.periodic import REGISTRY
 from actionhub.events import services as events
@@ -39,6 +40,7 @@ from actionhub.supporters.services import (
     consent_record,
     consent_withdraw,
     people_delete_unattached,
+    person_erase,
 )
 from actionhub.supporters.tests.factories import PersonFactory
 
@@ -85,7 +87,7 @@ def test_nothing_of_anyone_else_is_shown(everything):
     SignatureFactory(person=other, pledge=everything.signatures.get().pledge)
     LetterFactory(person=other, sender_email=other.email, sender_name="Dina Levy")
     OutboundEmail.objects.create(to=[other.email], subject="Confirm your signature", body="…")
-    SuppressedAddress.objects.create(address=other.email, reason="bounced")
+    address_suppress(address=other.email, reason=SuppressedAddress.Reason.BOUNCED)
 
     text = str(person_inventory(person=everything).as_dict())
     assert "Dina" not in text and other.email not in text and "Confirm your signature" not in text
@@ -192,16 +194,32 @@ def test_each_choice_with_its_words_and_when_it_was_withdrawn(db):
     assert fields["Withdrawn"] == when(person.consents.get().withdrawn_at)
 
 
-def test_an_address_we_never_email_is_shown_and_said_to_go_with_an_erasure(db):
+def test_an_address_we_never_email_is_shown_and_said_to_outlive_an_erasure_as_a_hash(db):
     person = PersonFactory(email="Bounced@example.org")
-    SuppressedAddress.objects.create(address="bounced@example.org", reason="complained")
+    address_suppress(address="bounced@example.org", reason=SuppressedAddress.Reason.COMPLAINED)
 
     items = section(person, "you").items
     assert [item.title for item in items] == [
         "Your details", "Your address is on our list of addresses never to email",
     ]  # fmt: skip
     assert dict(items[1].fields)["Why"] == "Reported as spam"
-    assert "erasing your details takes it off the list too" in items[1].deleted
+    assert "On the list as" not in dict(items[1].fields), "it holds the address"
+    assert "Erasing your details removes the address" in items[1].deleted
+    assert "keyed hash" in items[1].deleted
+
+
+def test_someone_erased_who_comes_back_is_shown_their_address_kept_as_a_hash(db):
+    earlier = PersonFactory(email="bounced@example.org")
+    address_suppress(address=earlier.email, reason=SuppressedAddress.Reason.BOUNCED,
+                     detail="550 <bounced@example.org>: no such user")  # fmt: skip
+    person_erase(person=earlier)
+    person = PersonFactory(email="Bounced@Example.org")  # the same address, typed again
+
+    [_, kept] = section(person, "you").items
+    fields = dict(kept.fields)
+    assert fields["Why"] == "Bounced for good"
+    assert "What the mail server said" not in fields, "erased with the address"
+    assert fields["On the list as"].startswith("A keyed hash of the address")
 
 
 def test_links_to_see_ones_data_go_once_they_and_their_hour_are_over(db):

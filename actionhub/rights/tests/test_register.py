@@ -2,10 +2,12 @@
 one-month deadline, the list with the most urgent first, the dashboard's warning, closing it
 (which takes the address off it), and how long a closed one is kept."""
 
-from datetime import date, timedelta
+import importlib
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from actionhub.rights.register import (
     ADDRESS_REMOVED,
     CLOSED_KEPT,
     DEADLINE_NEAR_DAYS,
+    OTHER_ADDRESS_REMOVED,
     address_fingerprint,
     data_request_close,
     data_request_deadline,
@@ -75,17 +78,35 @@ def lead(db):
         (date(2026, 3, 31), 1, date(2026, 4, 30)),
         (date(2026, 8, 31), 1, date(2026, 9, 30)),
         (date(2026, 2, 28), 1, date(2026, 3, 28)),  # not "the end of the month"
-        (date(2026, 11, 30), 3, date(2027, 2, 28)),  # extended: three months
-        (date(2026, 10, 31), 3, date(2027, 1, 31)),
+        (date(2026, 12, 30), 2, date(2027, 2, 28)),  # two months, to a shorter month
     ],
 )
 def test_the_deadline_is_one_calendar_month_or_the_months_last_day(received, months, deadline):
     assert months_after(received, months) == deadline
 
 
-def test_an_extension_makes_it_three_months():
-    assert data_request_deadline(received_on=date(2027, 1, 31)) == date(2027, 2, 28)
-    assert data_request_deadline(received_on=date(2027, 1, 31), extended=True) == date(2027, 4, 30)
+@pytest.mark.parametrize(
+    ("received", "first", "extended"),
+    [
+        # Worked out by hand: one calendar month, then two further months from that deadline.
+        (date(2027, 1, 31), date(2027, 2, 28), date(2027, 4, 28)),  # not 30 April
+        (date(2028, 1, 31), date(2028, 2, 29), date(2028, 4, 29)),  # a leap year: not 30 April
+        (date(2027, 1, 29), date(2027, 2, 28), date(2027, 4, 28)),  # not 29 April
+        (date(2026, 10, 31), date(2026, 11, 30), date(2027, 1, 30)),  # not 31 January
+        (date(2026, 5, 31), date(2026, 6, 30), date(2026, 8, 30)),  # not 31 August
+        (date(2026, 11, 30), date(2026, 12, 30), date(2027, 2, 28)),  # no 30 February
+        (date(2027, 11, 30), date(2027, 12, 30), date(2028, 2, 29)),  # nor in a leap year
+        (date(2028, 2, 29), date(2028, 3, 29), date(2028, 5, 29)),
+        (date(2026, 8, 31), date(2026, 9, 30), date(2026, 11, 30)),
+        (date(2026, 12, 31), date(2027, 1, 31), date(2027, 3, 31)),  # into the next year
+        (date(2026, 11, 3), date(2026, 12, 3), date(2027, 2, 3)),
+    ],
+)
+def test_an_extension_is_two_further_months_from_the_first_deadline(received, first, extended):
+    """Art. 12(3): "extended by two further months"; counting three months from the day it
+    arrived would be two days late for a request of 31 January."""
+    assert data_request_deadline(received_on=received) == first
+    assert data_request_deadline(received_on=received, extended=True) == extended
 
 
 # Recording a request
@@ -159,22 +180,24 @@ def test_a_request_cannot_arrive_in_the_future(lead):
         recorded(user, received_on=tomorrow)
 
 
-def test_correcting_an_open_request_moves_its_deadline_and_finds_the_person(lead):
-    client, user = lead
-    data_request = recorded(user, email="ruth.cohen@example.og", received_on=today())
+@time_machine.travel(datetime(2027, 2, 10, 12, tzinfo=UTC), tick=False)
+def test_correcting_an_open_request_moves_its_deadline_and_finds_the_person(db):
+    client, user = organiser_in_role("lead", DATA_PROTECTION_LEAD)  # signed in on that day
+    data_request = recorded(user, email="ruth.cohen@example.og", received_on=date(2027, 2, 9))
     person = PersonFactory(email=ADDRESS)
-    earlier = today() - timedelta(days=10)
 
     response = client.post(change_url(data_request), {
-        "kind": "erasure", "email": ADDRESS, "received_on": earlier.isoformat(),
+        "kind": "erasure", "email": ADDRESS, "received_on": "2027-01-31",
         "extended": "on", "notes": "Asked them to confirm by replying from the address.",
     })  # fmt: skip
 
     assert response.status_code == 302
     data_request.refresh_from_db()
     assert data_request.person == person
-    assert data_request.deadline == months_after(earlier, 3)
-    assert AuditEntry.objects.filter(action="rights.request_changed").exists()
+    assert data_request.deadline == date(2027, 4, 28), "28 February and two months"
+    entry = AuditEntry.objects.get(action="rights.request_changed")
+    assert entry.summary.endswith("to answer by 28 April 2027 (extended)")
+    assert "77 days left" in client.get(REGISTER).content.decode()  # 18 + 31 + 28
 
 
 def test_an_extension_cannot_be_taken_once_the_first_month_is_over(lead):
@@ -306,6 +329,78 @@ def test_closing_takes_the_address_off_the_request_and_out_of_its_notes(lead):
     assert "Close the request" not in page
 
 
+def test_closing_takes_every_spelling_of_their_address_out_of_the_notes(lead):
+    """As the supporters app compares addresses: capitals, Gmail's dots and +tags, and
+    googlemail.com are all the same mailbox, and none of them stays in what is kept."""
+    client, user = lead
+    person = PersonFactory(email="ruth.cohen@gmail.com")
+    data_request = recorded(user, email="Ruth.Cohen@gmail.com", notes="\n".join([
+        "She also wrote from ruth.cohen+jaapu@gmail.com.",
+        "And from Ruth.Cohen+campaign@googlemail.com, and as RUTH.COHEN@GMAIL.COM",
+        "Replied to ruthcohen@gmail.com on 3 May; ID checked",
+    ]))  # fmt: skip
+
+    client.post(close_url(data_request), {"outcome": "done", "reason": ""})
+
+    data_request.refresh_from_db()
+    assert data_request.notes == "\n".join([
+        f"She also wrote from {ADDRESS_REMOVED}.",
+        f"And from {ADDRESS_REMOVED}, and as {ADDRESS_REMOVED}",
+        f"Replied to {ADDRESS_REMOVED} on 3 May; ID checked",
+    ])  # fmt: skip
+    page = client.get(change_url(data_request)).content.decode()
+    assert "Replied to [their address] on 3 May; ID checked" in page
+    assert "ruth" not in page.casefold()
+    [you] = [s for s in person_inventory(person=person).sections if s.key == "you"]
+    assert "@" not in dict(you.items[-1].fields)["Our notes"], "what the person sees of it"
+
+
+def test_closing_leaves_no_one_elses_address_in_the_notes_or_the_reason(lead):
+    """The record kept holds no address at all: someone writing for them, or another address
+    of theirs, is personal data too."""
+    client, user = lead
+    data_request = recorded(user, notes="Her daughter (sarah.cohen@example.org) wrote for her; "
+                                        "she also uses ruth@work.example.org.")  # fmt: skip
+
+    client.post(close_url(data_request), {
+        "outcome": "refused",
+        "reason": "We could not confirm it: the reply came from r.cohen@example.net.",
+    })  # fmt: skip
+
+    data_request.refresh_from_db()
+    assert data_request.notes == (
+        f"Her daughter ({OTHER_ADDRESS_REMOVED}) wrote for her; she also uses "
+        f"{OTHER_ADDRESS_REMOVED}."
+    )
+    assert data_request.refusal_reason == (
+        f"We could not confirm it: the reply came from {OTHER_ADDRESS_REMOVED}."
+    )
+
+
+@pytest.mark.parametrize(
+    ("notes", "kept"),
+    [
+        ("Replied on 3 May; ID checked", "Replied on 3 May; ID checked"),
+        ("Met at the stall @ 10:30, ruth at example dot org.",
+         "Met at the stall @ 10:30, ruth at example dot org."),  # not an address
+        ("Sent to ruth.cohen@example.org.", "Sent to [their address]."),
+        ("Sent to ruth.cohen@example.org.uk", "Sent to [an address]"),  # not only its start
+        ("<Ruth.Cohen@Example.ORG>: confirmed", "<[their address]>: confirmed"),
+        ("mailto:ruth.cohen@example.org", "mailto:[their address]"),
+        ("\uff52uth.cohen\uff20example.org", "[their address]"),  # full-width, as NFKC reads it
+        ("Her partner: o'brien@example.org's", "Her partner: [an address]'s"),
+    ],
+)  # fmt: skip
+def test_what_is_taken_out_of_the_notes_on_closing(lead, notes, kept):
+    _, user = lead
+    data_request = recorded(user, notes=notes)
+
+    data_request_close(actor=user, data_request=data_request, status=DataRequest.Status.DONE)
+
+    data_request.refresh_from_db()
+    assert data_request.notes == kept
+
+
 def test_a_refusal_needs_its_reason(lead):
     client, user = lead
     data_request = recorded(user)
@@ -396,3 +491,18 @@ def test_a_closed_request_is_deleted_a_year_after_closing_by_the_retention_task(
         assert not DataRequest.objects.filter(pk=closed.pk).exists()
         assert DataRequest.objects.filter(pk=still_open.pk).exists(), "open: kept"
     assert REGISTRY[apply_data_request_retention.module_path][1] == timedelta(days=1)
+
+
+def test_requests_extended_under_the_old_count_get_the_deadline_of_the_new_one(lead):
+    _, user = lead
+    counted_before = recorded(user, received_on=date(2026, 10, 31), extended=True)
+    DataRequest.objects.filter(pk=counted_before.pk).update(deadline=date(2027, 1, 31))
+    not_extended = recorded(user, received_on=date(2026, 10, 31))
+    migration = importlib.import_module("actionhub.rights.migrations.0004_extended_deadlines")
+
+    migration.extended_deadlines_recount(apps, None)
+
+    counted_before.refresh_from_db()
+    not_extended.refresh_from_db()
+    assert counted_before.deadline == date(2027, 1, 30)  # 30 November, then two months on
+    assert not_extended.deadline == date(2026, 11, 30)
