@@ -138,10 +138,10 @@ def email_message_build(
 
 
 def suppressions_of(addresses) -> QuerySet[SuppressedAddress]:
-    """The suppression list's entries for any of `addresses`, however capitalised: by the keyed
-    hash, so an entry whose address was erased is found too, or by the address while the entry
-    holds it (which still matches if SECRET_KEY has changed since)."""
-    folded = {address.strip().casefold() for address in addresses}
+    """The suppression list's entries for any of `addresses`, however written (the hash is of
+    the mailbox): by the keyed hash, so an entry whose address was erased is found too, or by
+    the address while the entry holds it (which still matches if SECRET_KEY has changed)."""
+    folded = {address.strip().casefold() for address in addresses} - {""}
     hashes = {suppressed_address_hash(address) for address in folded}
     return SuppressedAddress.objects.filter(Q(address_hash__in=hashes) | Q(address__in=folded))
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.crypto import salted_hmac
 
+from actionhub.core.addresses import normalise_email
+
 
 class BaseModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
@@ -106,11 +108,12 @@ SUPPRESSION_HASH_SALT = "actionhub.core.SuppressedAddress.address_hash"
 
 
 def suppressed_address_hash(address: str) -> str:
-    """HMAC-SHA256 of the address as the suppression list compares addresses (stripped and
-    case-folded), keyed by SECRET_KEY salted for this use: the same for `Ruth@Example.org` and
-    `ruth@example.org`, and of no use without the site's key."""
-    folded = address.strip().casefold()
-    return salted_hmac(SUPPRESSION_HASH_SALT, folded, algorithm="sha256").hexdigest()
+    """HMAC-SHA256 of the mailbox the address reaches (`core.addresses.normalise_email`: case,
+    Gmail's dots and `+tags`, look-alike characters), keyed by SECRET_KEY salted for this use:
+    the same for `Ruth.Cohen+x@GoogleMail.com` and `ruthcohen@gmail.com`, and of no use
+    without the site's key."""
+    mailbox = normalise_email(address)
+    return salted_hmac(SUPPRESSION_HASH_SALT, mailbox, algorithm="sha256").hexdigest()
 
 
 class SuppressedAddress(models.Model):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from actionhub.campaigns.models import Campaign, EngagementStep
+from actionhub.core.addresses import normalise_email
 from actionhub.core.audit import audit_record
 from actionhub.core.markdown import markdown_escape
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
@@ -41,7 +42,6 @@ from actionhub.supporters.confirmation import (
     consents_record,
     supporter_email_send,
 )
-from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.links import LinkExpired
 from actionhub.supporters.models import Consent
 from actionhub.supporters.selectors import consents_standing
@@ -422,11 +422,9 @@ def _leaderships_end(leaders) -> int:
 
 
 def _events_end(group: Group) -> None:
-    """A removed group's events: proposals waiting are turned down, dates to come cancelled
-    (everyone coming is told)."""
-    group.event_proposals.filter(status=EventProposal.Status.PROPOSED).update(
-        status=EventProposal.Status.DECLINED, decided_at=timezone.now()
-    )
+    """A removed group's events: proposals never published go (with what was written in
+    them, whoever wrote them), dates to come are cancelled (everyone coming is told)."""
+    group.event_proposals.exclude(status=EventProposal.Status.APPROVED).delete()
     upcoming = Occurrence.objects.filter(
         series__proposal__group=group, starts_at__gte=timezone.now()
     ).exclude(status=Occurrence.Status.CANCELLED)

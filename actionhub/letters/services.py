@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from actionhub.brands.models import Brand
 from actionhub.campaigns.models import LetterTemplate
+from actionhub.core.addresses import normalise_email
 from actionhub.core.email import from_address, message_id_new
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.core.sources import source_clean
@@ -35,7 +36,6 @@ from actionhub.supporters.confirmation import (
     consents_record,
     supporter_email_send,
 )
-from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING, Consent
 from actionhub.supporters.services import people_delete_unattached, person_get_or_create
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionhub.campaigns.models import Pledge
+from actionhub.core.addresses import normalise_email
 from actionhub.core.email import email_send
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.parliament.lookup import PostcodeProblem, postcode_lookup_local
@@ -31,7 +32,6 @@ from actionhub.supporters.confirmation import (
     consents_record,
     supporter_email_send,
 )
-from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.models import CAMPAIGN_EMAILS_WORDING, Consent
 from actionhub.supporters.services import (
     people_delete_unattached,

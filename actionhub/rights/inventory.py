@@ -187,13 +187,7 @@ def deleted_by(moment: datetime, task, now: datetime, what: str = "Deleted") -> 
     every = cadence(task)
     if moment <= now:
         return f"{what} within {period(every)}: its time to be kept is over"
-    return f"{what} by {when(_next_minute(moment + every))}"
-
-
-def _next_minute(moment: datetime) -> datetime:
-    """The minute shown is never before the moment: 10:00:30 is shown as 10:01."""
-    whole = moment.replace(second=0, microsecond=0)
-    return whole if whole == moment else whole + timedelta(minutes=1)
+    return f"{what} by {when(moment + every)}"
 
 
 def fields(*pairs: tuple[str, str | None]) -> tuple[tuple[str, str], ...]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from actionhub.core.audit import audit_record
 from actionhub.core.email import email_erase_for
+from actionhub.core.queue import tasks_forget_address
 from actionhub.rights.exports import FORMATS
 from actionhub.rights.inventory import person_inventory
 from actionhub.rights.models import DataRequest
@@ -18,9 +19,9 @@ from actionhub.rights.register import (
     HANDLE,
     address_fingerprint,
     data_request_close,
-    data_request_close_by_erasure,
+    data_requests_note_erasure,
 )
-from actionhub.rights.selectors import Records, address_held, person_for_address
+from actionhub.rights.selectors import Records, address_held, address_variants, person_for_address
 from actionhub.supporters.models import Person
 from actionhub.supporters.services import person_erase
 
@@ -42,7 +43,7 @@ def _check(actor) -> None:
 def records_build(*, email: str, person: Person | None) -> Records:
     """Everything held under `email` (the person's inventory, if they are found, and what is
     held under the address beside it), without checking or logging: for the operations."""
-    address, variants = address_held(email=email, person=person)
+    address, _ = address_held(email=email, person=person)
     return Records(
         email=email,
         person=person,
@@ -53,7 +54,6 @@ def records_build(*, email: str, person: Person | None) -> Records:
                 "-received_on", "-pk"
             )
         ),
-        variants=variants,
     )
 
 
@@ -99,18 +99,19 @@ def records_export(*, actor, person: Person, kind: str, request=None) -> Downloa
     return Download(content, content_type, f"your-data-{timezone.localdate():%Y-%m-%d}.{extension}")
 
 
-def requests_closed_by_erasure(person: Person):
-    """The open requests erasing `person` answers: each open request to erase the data held
-    under their address (however it is written) or on their record. A request of another kind,
-    or about someone else, is never closed by it, whichever page the erasure was opened from."""
+def requests_open_for(person: Person):
+    """The open requests about `person`'s data: from their address (however it is written) or
+    linked to their record."""
     from_address = DataRequest.objects.filter(email_fingerprint=address_fingerprint(person.email))
     linked = DataRequest.objects.filter(person=person)
-    return (
-        (from_address | linked)
-        .filter(kind=DataRequest.Kind.ERASURE, status=DataRequest.Status.OPEN)
-        .distinct()
-        .order_by("pk")
-    )
+    return (from_address | linked).filter(status=DataRequest.Status.OPEN).distinct().order_by("pk")
+
+
+def requests_closed_by_erasure(person: Person):
+    """The open requests the lead's erasure of `person` answers: each to erase their data. A
+    request of another kind, or about someone else, is never closed by it, whichever page the
+    erasure was opened from."""
+    return requests_open_for(person).filter(kind=DataRequest.Kind.ERASURE)
 
 
 @transaction.atomic
@@ -136,9 +137,9 @@ def records_erase(*, actor, person: Person, request=None) -> list[DataRequest]:
 def address_elsewhere_forget(*, person: Person) -> None:
     """Before a supporter is erased, whoever erases them (their own erase link, their data
     page, the console): what is held under their address written another way goes too, and
-    the open requests to erase their data are closed as done, by the supporter."""
-    _, variants = address_held(email=person.email, person=person)
-    for variant in variants:
+    each request about their data still open says so, for the lead to tell them and close it
+    (the lead's own erasure has closed the erasure requests already)."""
+    for variant in address_variants(email=person.email, person=person):
         email_erase_for(address=variant)
-    for answered in requests_closed_by_erasure(person):
-        data_request_close_by_erasure(data_request=answered)
+        tasks_forget_address(address=variant)
+    data_requests_note_erasure(person=person, data_requests=requests_open_for(person))

@@ -29,10 +29,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
 
+from actionhub.core.addresses import normalise_email
 from actionhub.core.audit import audit_record
 from actionhub.rights.models import DataRequest
-from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.models import Person
 
 HANDLE = "rights.handle_datarequest"
@@ -42,8 +43,11 @@ CLOSED_KEPT = timedelta(days=365)
 DEADLINE_NEAR_DAYS = 7  # the dashboard's warning
 FINGERPRINT_SALT = "actionhub.rights.DataRequest.email"
 ADDRESS_REMOVED = "[their address]"
-ERASED_BY_THEM = "The supporter erased their details themselves, by their own link."
-ERASED_BY_THEM_LABEL = "The supporter"
+NAME_REMOVED = "[their name]"
+ERASURE_NOTED = (
+    "Everything held under this address was erased on {day}. Tell them it is done (or, for "
+    "another kind of request, that nothing is held any more), then close this request."
+)
 OTHER_ADDRESS_REMOVED = "[an address]"
 # What looks like an email address in typed text: a name of up to 64 characters (letters in any
 # script, digits, and . _ + - ', not starting with a dot or a quote), an @, and a domain of two
@@ -199,14 +203,22 @@ def data_request_close(
     reason = reason.strip() if status == DataRequest.Status.REFUSED else ""
     if status == DataRequest.Status.REFUSED and not reason:
         raise ValidationError("Give the reason for refusing: the person must be told it.")
-    _close(
-        data_request,
-        status=status,
-        reason=reason,
-        note=note,
-        handled_by=actor if actor.pk else None,
-        handled_by_label=actor.get_username(),
-    )
+    addresses = [data_request.email]
+    if data_request.person is not None:
+        addresses += [data_request.person.email, data_request.person.email_normalised]
+    if note:
+        data_request.notes = f"{data_request.notes}\n{note}".strip()
+    names = _names_of(data_request.person)
+    data_request.notes = _without_names(_without(data_request.notes, addresses), names)
+    data_request.refusal_reason = _without_names(_without(reason, addresses), names)
+    data_request.status = status
+    data_request.email = ""
+    data_request.person = None
+    data_request.closed_at = timezone.now()
+    data_request.handled_by = actor if actor.pk else None
+    data_request.handled_by_label = actor.get_username()
+    data_request.full_clean()
+    data_request.save()
     audit_record(
         action=f"rights.request_{status}", actor=actor, obj=data_request, request=request,
         summary=f"Closed as {data_request.get_status_display().lower()}: {data_request}",
@@ -214,35 +226,47 @@ def data_request_close(
     return data_request
 
 
-def data_request_close_by_erasure(*, data_request: DataRequest) -> DataRequest:
-    """An open request to erase someone's data is done once they erase it themselves (by their
-    erase link or their data page): closed as done, by them, as any closing is."""
-    data_request = DataRequest.objects.select_for_update().get(pk=data_request.pk)
-    _close(data_request, status=DataRequest.Status.DONE, note=ERASED_BY_THEM,
-           handled_by=None, handled_by_label=ERASED_BY_THEM_LABEL)  # fmt: skip
-    audit_record(
-        action="rights.request_done", actor_label=ERASED_BY_THEM_LABEL, obj=data_request,
-        summary=f"Closed as done: {data_request}, as the supporter erased their details",
-    )  # fmt: skip
-    return data_request
+@transaction.atomic
+def data_requests_note_erasure(*, person: Person, data_requests) -> int:
+    """The person is being erased: their open requests (any kind) say so in their notes, and
+    their name goes from the notes, as it goes from everywhere else. The requests stay open,
+    with the address as the person gave it, for the lead to tell them it is done (or that
+    there is nothing left to send) and then close; an erasure never closes a request itself,
+    or one the lead is closing at this moment."""
+    names = _names_of(person)
+    noted = 0
+    for data_request in data_requests:
+        data_request = DataRequest.objects.select_for_update().get(pk=data_request.pk)
+        if not data_request.is_open:
+            continue  # closed by the lead meanwhile: theirs stands
+        note = ERASURE_NOTED.format(day=date_format(timezone.localdate(), "j F Y"))
+        data_request.notes = _without_names(f"{data_request.notes}\n{note}".strip(), names)
+        data_request.save(update_fields=["notes", "updated_at"])
+        noted += 1
+    return noted
 
 
-def _close(data_request: DataRequest, *, status: str, reason: str = "", note: str,
-           handled_by, handled_by_label: str) -> None:  # fmt: skip
-    addresses = [data_request.email]
-    if data_request.person is not None:
-        addresses += [data_request.person.email, data_request.person.email_normalised]
-    if note:
-        data_request.notes = f"{data_request.notes}\n{note}".strip()
-    data_request.notes = _without(data_request.notes, addresses)
-    data_request.refusal_reason = _without(reason, addresses)
-    data_request.status = status
-    data_request.email = ""
-    data_request.person = None
-    data_request.closed_at = timezone.now()
-    data_request.handled_by, data_request.handled_by_label = handled_by, handled_by_label
-    data_request.full_clean()
-    data_request.save()
+def _names_of(person: Person | None) -> list[str]:
+    if person is None:
+        return []
+    full = f"{person.first_name} {person.last_name}".strip()
+    return [name for name in (full, person.first_name, person.last_name) if len(name) > 1]
+
+
+def _without_names(text: str, names: list[str]) -> str:
+    """The text with none of `names` in it, each a whole word in any case, becoming
+    NAME_REMOVED; an email address that holds one is left whole (`_without` deals with it)."""
+    if not names:
+        return text
+    words = [
+        rf"(?<!\w){re.escape(name)}(?!\w)" for name in sorted(set(names), key=len, reverse=True)
+    ]
+    pattern = re.compile("|".join([ADDRESS_SHAPED, *words]), flags=re.IGNORECASE)
+
+    def replaced(found: re.Match) -> str:
+        return found[0] if re.fullmatch(ADDRESS_SHAPED, found[0]) else NAME_REMOVED
+
+    return pattern.sub(replaced, text)
 
 
 def data_requests_apply_retention(*, now=None) -> int:

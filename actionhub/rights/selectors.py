@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actionhub.core import tasks as core_tasks
+from actionhub.core.addresses import DOMAIN_ALIASES, normalise_email
 from actionhub.core.email import FAILED_KEPT, suppressions_of
 from actionhub.core.models import OutboundEmail, SuppressedAddress
 from actionhub.letters import tasks as letters_tasks
@@ -16,7 +17,6 @@ from actionhub.letters.models import SendAllowance
 from actionhub.rights.inventory import Inventory, Item, Section, deleted_by, fields, when
 from actionhub.rights.models import DataRequest
 from actionhub.rights.register import DEADLINE_NEAR_DAYS, address_fingerprint
-from actionhub.supporters.emails import DOMAIN_ALIASES, normalise_email
 from actionhub.supporters.models import Person
 
 ADDRESS_SECTION = "held-under-the-address"
@@ -33,7 +33,6 @@ class Records:
     inventory: Inventory | None
     address: Section
     requests: list[DataRequest]
-    variants: tuple[str, ...]  # the address as held elsewhere, not as the person's record has it
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -188,3 +187,9 @@ def address_held(*, email: str, person: Person | None, now: datetime | None = No
         items=tuple(items),
     )
     return section, tuple(sorted(variants))
+
+
+def address_variants(*, email: str, person: Person | None) -> tuple[str, ...]:
+    """The address's other spellings that something is held under, which the person's own
+    erasure would not reach (`Ruth.Cohen+x@gmail.com` for `ruthcohen@gmail.com`)."""
+    return address_held(email=email, person=person)[1]

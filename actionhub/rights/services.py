@@ -17,11 +17,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from actionhub.core.addresses import normalise_email
 from actionhub.core.audit import audit_record
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
 from actionhub.rights.models import AccessLink
 from actionhub.supporters.confirmation import supporter_email_send
-from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.links import LinkExpired, LinkInvalid
 from actionhub.supporters.models import Person
 from actionhub.supporters.typed_addresses import typed_address_queue, typed_address_work

@@ -4,7 +4,7 @@ import unicodedata
 
 from django import forms
 
-from actionhub.supporters.emails import has_unseen_characters, is_disposable_email
+from actionhub.core.addresses import has_unseen_characters, is_disposable_email
 
 
 class SupporterEmailField(forms.EmailField):

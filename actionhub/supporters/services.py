@@ -2,11 +2,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from actionhub.core.addresses import normalise_email
 from actionhub.core.audit import audit_record
 from actionhub.core.email import email_erase_for
 from actionhub.core.queue import tasks_forget_address
 from actionhub.core.ratelimit import rate_limit_exceeded, rate_limit_key
-from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.links import ERASE_LINK_MAX_AGE
 from actionhub.supporters.models import Consent, Person
 from actionhub.supporters.typed_addresses import typed_address_queue, typed_address_work

@@ -3,15 +3,30 @@ address and keep the entry: whoever bounced for good or reported us as spam stil
 once erased."""
 
 from django.db import migrations, models
+from django.utils.crypto import salted_hmac
+
+from actionhub.core.addresses import normalise_email
+
+
+SALT = "actionhub.core.SuppressedAddress.address_hash"  # as core.models.SUPPRESSION_HASH_SALT
+
+
+def _hash(address: str) -> str:  # as core.models.suppressed_address_hash when this was written
+    return salted_hmac(SALT, normalise_email(address), algorithm="sha256").hexdigest()
 
 
 def hashes_fill(apps, schema_editor):
-    """Give each entry the keyed hash of its address (as the application makes it)."""
-    from actionhub.core.models import suppressed_address_hash
-
+    """Give each entry the keyed hash of the mailbox its address reaches. Two entries for one
+    mailbox (`Ruth.Cohen@gmail.com` and `ruthcohen@gmail.com`) become one: the first."""
     SuppressedAddress = apps.get_model("core", "SuppressedAddress")
-    for entry in SuppressedAddress.objects.filter(address_hash="").exclude(address=""):
-        entry.address_hash = suppressed_address_hash(entry.address)
+    seen = set()
+    for entry in SuppressedAddress.objects.filter(address_hash="").exclude(address="").order_by("pk"):
+        hashed = _hash(entry.address)
+        if hashed in seen:
+            entry.delete()
+            continue
+        seen.add(hashed)
+        entry.address_hash = hashed
         entry.save(update_fields=["address_hash"])
 
 

@@ -2,18 +2,26 @@
 reported us as spam, gets no email after its owner is erased either, though the list no longer
 holds the address. Tested against a real SMTP server (aiosmtpd)."""
 
+import importlib
 import re
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 
 from actionhub.campaigns.models import Pledge
 from actionhub.core.email import address_suppress, email_erase_for, email_send
-from actionhub.core.models import OutboundEmail, SuppressedAddress, suppressed_address_hash
+from actionhub.core.models import (
+    AuditEntry,
+    OutboundEmail,
+    SuppressedAddress,
+    suppressed_address_hash,
+)
 from actionhub.pledges.tests.conftest import FORM
+from actionhub.staff.tests.factories import OrganiserFactory
 from actionhub.supporters.models import Person
 from actionhub.supporters.services import person_erase
 from actionhub.supporters.tests.factories import PersonFactory
@@ -87,6 +95,21 @@ def test_after_erasure_an_email_to_the_address_goes_only_to_the_others(smtp, run
 
     assert [message["To"] for message in smtp.messages] == ["organisers@example.org"]
     assert not OutboundEmail.objects.exists()
+
+
+def test_after_erasure_the_mailbox_gets_nothing_however_its_address_is_written(smtp, run_tasks):
+    gmail = "dilnur.abdulla@gmail.com"
+    someone = PersonFactory(email=gmail, email_normalised="dilnurabdulla@gmail.com")
+    address_suppress(address=gmail, reason=SuppressedAddress.Reason.COMPLAINED)
+    person_erase(person=someone)
+
+    with transaction.atomic():
+        for written in ["DilnurAbdulla@gmail.com", "dilnur.abdulla+pledge@googlemail.com",
+                        "ｄｉｌｎｕｒａｂｄｕｌｌａ@gmail.com", "dilnur.abdulla@example.org"]:  # fmt: skip
+            email_send(to=[written], subject="Hello", body="…")
+    run_tasks()
+
+    assert [message["To"] for message in smtp.messages] == ["dilnur.abdulla@example.org"]
 
 
 def test_after_erasure_the_entry_keeps_why_and_a_keyed_hash_but_not_the_address(db):
@@ -203,3 +226,36 @@ def test_the_migration_gives_each_entry_its_keyed_hash_and_can_be_undone(smtp, r
         )
     finally:
         call_command("migrate", verbosity=0)
+
+
+def test_the_logs_name_an_entry_by_its_number_not_its_address_once_migrated(db):
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    entry = address_suppress(address=ADDRESS, reason=SuppressedAddress.Reason.COMPLAINED)
+    audited = AuditEntry.objects.create(
+        action="content.deleted", object_type="core.suppressedaddress", object_id=str(entry.pk),
+        summary=f"{ADDRESS} (Reported as spam)",
+    )  # fmt: skip
+    other = AuditEntry.objects.create(action="content.deleted", object_type="pledges.signature",
+                                      object_id="1", summary=f"{ADDRESS} (kept)")  # fmt: skip
+    logged = LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(SuppressedAddress), object_id=entry.pk,
+        object_repr=f"{ADDRESS} (Reported as spam)", action_flag=3,
+        user=OrganiserFactory(username="lead"),
+    )  # fmt: skip
+    migration = importlib.import_module(
+        "actionhub.core.migrations.0008_suppressed_address_names_in_logs"
+    )
+
+    as_then = MigrationLoader(connection).project_state(("core", migration.__name__.split(".")[-1]))
+
+    # (the application never changes an audit entry: only this migration, as it was then)
+    migration.suppressed_address_names_remove(as_then.apps, None)
+
+    audited.refresh_from_db()
+    logged.refresh_from_db()
+    other.refresh_from_db()
+    assert audited.summary == f"Suppressed address {entry.pk} (Reported as spam)"
+    assert logged.object_repr == f"Suppressed address {entry.pk} (Reported as spam)"
+    assert other.summary == f"{ADDRESS} (kept)", "only the suppression list's entries"

@@ -1,8 +1,10 @@
 """A group proposes a one-off event; once approved it takes RSVPs like the demonstration."""
 
+import importlib
 from datetime import date, timedelta
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.utils import timezone
 
@@ -202,6 +204,40 @@ def test_what_a_leader_proposed_goes_with_them_unless_it_was_published(
     assert left == {"Why we signed": None, "The leader's own evening": theirs.proposed_by_id}
     assert "Her front garden" not in str(EventProposal.objects.values_list())
     assert client.get(f"/events/{published.series.slug}/").status_code == 200
+
+
+def test_proposals_left_by_leaders_gone_before_go_unless_published(
+    client, campaign, organiser_client
+):
+    leader = LeaderFactory()
+    left_behind = propose(client, leader, title="A stall", venue_name="Her front garden")
+    published = propose(client, leader, title="Why we signed")
+    organiser_client.post(f"/admin/groups/eventproposal/{published.pk}/approve/",
+                          {"confirm": "yes"})  # fmt: skip
+    EventProposal.objects.update(proposed_by=None)  # as a leader's leaving used to leave them
+    still_leading = propose(client, LeaderFactory(group=leader.group, role="co-leader"))
+    migration = importlib.import_module(
+        "actionhub.groups.migrations.0004_unpublished_proposals_of_leaders_gone"
+    )
+
+    migration.unpublished_proposals_of_leaders_gone_delete(apps, None)
+
+    assert set(EventProposal.objects.values_list("pk", flat=True)) == {
+        published.pk, still_leading.pk,
+    }  # fmt: skip
+    assert left_behind.pk not in EventProposal.objects.values_list("pk", flat=True)
+
+
+def test_removing_a_group_deletes_a_proposal_whoever_proposed_it(
+    client, campaign, organiser_client
+):
+    leader = LeaderFactory()
+    orphan = propose(client, leader)
+    EventProposal.objects.filter(pk=orphan.pk).update(proposed_by=None)
+
+    organiser_client.post(f"/admin/groups/group/{leader.group.pk}/remove/", {"confirm": "yes"})
+
+    assert not EventProposal.objects.filter(pk=orphan.pk).exists()
 
 
 def test_a_groups_name_shows_on_its_event_page_exactly_as_typed(client, campaign, organiser_client):

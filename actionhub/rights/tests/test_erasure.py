@@ -1,6 +1,6 @@
 """Erasure by any route (the supporter's own erase link, their data page, the console) does the
-same: what is held under the address written another way goes too, and an open request to
-erase the data is closed as done, by whoever did it."""
+same: what is held under the address written another way goes too, and each request about
+their data still open says so, without their name, for the lead to answer and close."""
 
 import pytest
 from django.urls import reverse
@@ -8,13 +8,18 @@ from django.urls import reverse
 from actionhub.core.models import AuditEntry, OutboundEmail
 from actionhub.mailings.tests.test_console import organiser_in_role
 from actionhub.rights.models import DataRequest
-from actionhub.rights.register import data_request_close, data_request_record
+from actionhub.rights.operations import requests_open_for
+from actionhub.rights.register import (
+    data_request_close,
+    data_request_record,
+    data_requests_note_erasure,
+)
 from actionhub.rights.tests.people import ADDRESS
 from actionhub.rights.tests.test_views import open_data
 from actionhub.staff.roles import DATA_PROTECTION_LEAD
 from actionhub.supporters.links import ERASE_SALT, supporter_token
 from actionhub.supporters.models import Person
-from actionhub.supporters.services import person_erase, person_get_or_create
+from actionhub.supporters.services import person_get_or_create
 from actionhub.supporters.tests.test_erasure_everywhere import tables_holding
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
@@ -53,34 +58,62 @@ def recorded(lead, *, email, kind=DataRequest.Kind.ERASURE, notes=""):
 
 
 @pytest.mark.parametrize("erase", ROUTES)
-def test_a_supporter_erasing_themselves_closes_their_open_erasure_request(
+def test_a_supporter_erasing_themselves_leaves_their_open_requests_noted_for_the_lead(
     client, smtp, campaign, lead, erase
 ):
-    miriam = person_get_or_create(email=GMAIL, first_name="Miriam")
+    miriam = person_get_or_create(email=GMAIL, first_name="Miriam", last_name="Levy")
     erasure = recorded(lead, email="Miriam.Levy+campaign@googlemail.com",
-                       notes="Wrote from Miriam.Levy+campaign@googlemail.com on 28 November.")  # fmt: skip
+                       notes="Miriam Levy asks us to erase her details too.")  # fmt: skip
     access = recorded(lead, email=GMAIL, kind=DataRequest.Kind.ACCESS)
-    someone_elses = recorded(lead, email=ADDRESS)
+    someone_elses = recorded(lead, email=ADDRESS, notes="Miriam's friend wrote too.")
 
     erase(client, smtp, miriam)
 
     assert not Person.objects.filter(pk=miriam.pk).exists()
-    erasure.refresh_from_db()
-    assert (erasure.status, erasure.email, erasure.handled_by_label) == (
-        "done",
-        "",
-        "The supporter",
-    )
-    assert "erased their details themselves" in erasure.notes
-    assert "miriam" not in erasure.notes.casefold()
-    access.refresh_from_db()
+    for theirs in (erasure, access):
+        theirs.refresh_from_db()
+        assert theirs.is_open, "the lead tells them it is done, then closes it"
+        assert "Everything held under this address was erased on 30 November 2026." in (
+            theirs.notes
+        )
+        assert "miriam" not in theirs.notes.casefold() and "levy" not in theirs.notes.casefold()
+    assert erasure.notes.startswith("[their name] asks us to erase her details too.")
+    assert erasure.email == "Miriam.Levy+campaign@googlemail.com", "the address to reply to"
     someone_elses.refresh_from_db()
-    assert access.is_open and access.email == GMAIL, "only the lead answers an access request"
-    assert someone_elses.is_open
-    entry = AuditEntry.objects.get(action="rights.request_done")
-    assert (entry.actor, entry.actor_label) == (None, "The supporter")
+    assert someone_elses.notes == "Miriam's friend wrote too."
     assert AuditEntry.objects.get(action="supporter.erased").summary == (
         "A supporter erased their details."
+    )
+
+
+def test_a_request_closed_by_the_lead_as_the_supporter_erases_themselves_stays_as_closed(
+    campaign, lead
+):
+    miriam = person_get_or_create(email=GMAIL, first_name="Miriam")
+    erasure = recorded(lead, email=GMAIL)
+    seen_open = list(requests_open_for(miriam))  # the erasure read them, then the lead closed
+    data_request_close(actor=lead, data_request=erasure, status=DataRequest.Status.REFUSED,
+                       reason="We could not tell it was hers.")  # fmt: skip
+
+    data_requests_note_erasure(person=miriam, data_requests=seen_open)
+
+    erasure.refresh_from_db()
+    assert (erasure.status, erasure.refusal_reason) == ("refused", "We could not tell it was hers.")
+    assert "erased" not in erasure.notes
+
+
+def test_closing_a_request_takes_the_persons_name_out_of_its_notes(campaign, lead):
+    ruth = person_get_or_create(email="ruth.cohen@gmail.com", first_name="Ruth", last_name="Cohen")
+    data_request = recorded(lead, email="Ruth.Cohen@gmail.com",
+                            notes="Ruth Cohen phoned; RUTH said ruth.cohen@gmail.com is hers. "
+                            "Truthfully urgent.")  # fmt: skip
+    assert data_request.person == ruth
+
+    data_request_close(actor=lead, data_request=data_request, status=DataRequest.Status.DONE)
+
+    data_request.refresh_from_db()
+    assert data_request.notes == (
+        "[their name] phoned; [their name] said [their address] is hers. Truthfully urgent."
     )
 
 
@@ -108,17 +141,3 @@ def test_the_console_erasure_is_audited_as_the_lead_not_as_the_supporter(campaig
     entry = AuditEntry.objects.get(action="supporter.erased")
     assert entry.actor == lead
     assert entry.summary == "A supporter's details were erased at their request, from the console."
-
-
-def test_an_erasure_with_no_request_open_closes_nothing(campaign, lead):
-    miriam = person_get_or_create(email=GMAIL, first_name="Miriam")
-    closed_before = data_request_close(
-        actor=lead, data_request=recorded(lead, email=GMAIL), status=DataRequest.Status.REFUSED,
-        reason="We could not tell it was hers.",
-    )  # fmt: skip
-
-    person_erase(person=miriam)
-
-    closed_before.refresh_from_db()
-    assert (closed_before.status, closed_before.handled_by_label) == ("refused", "lead")
-    assert AuditEntry.objects.filter(action__startswith="rights.request_").count() == 2

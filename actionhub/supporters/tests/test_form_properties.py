@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils.html import escape
 from hypothesis import example, given, strategies
 
+from actionhub.core.addresses import normalise_email
 from actionhub.core.models import OutboundEmail
 from actionhub.core.tests.hostile import (
     assert_clear_error,
@@ -17,7 +18,6 @@ from actionhub.core.tests.hostile import (
     hostile_text,
     one_example,
 )
-from actionhub.supporters.emails import normalise_email
 from actionhub.supporters.links import supporter_links
 from actionhub.supporters.models import Consent, Person
 from actionhub.supporters.tests.factories import ConsentFactory, PersonFactory

@@ -1,6 +1,6 @@
 import pytest
 
-from actionhub.supporters.emails import normalise_email
+from actionhub.core.addresses import normalise_email
 from actionhub.supporters.services import person_get_or_create
 from actionhub.supporters.tests.factories import ConsentFactory, PersonFactory
 
