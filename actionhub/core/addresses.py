@@ -5,6 +5,8 @@ import unicodedata
 from django.conf import settings
 
 # Providers that deliver `name+anything@` to `name@`, and those that also ignore dots in the name.
+# The suppression list keeps a keyed hash of the mailbox, made with these: changing them needs a
+# migration hashing again the entries that still hold their address (an erased one cannot be).
 PLUS_TAG_DOMAINS = {
     "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com",
     "live.co.uk", "icloud.com", "me.com", "fastmail.com", "protonmail.com", "proton.me",

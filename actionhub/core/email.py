@@ -157,14 +157,22 @@ def addresses_suppressed(addresses) -> set[str]:
 
 def address_suppress(*, address: str, reason: str, detail: str = "") -> SuppressedAddress:
     """Put an address on the suppression list (a hard bounce, a complaint): no email again.
-    An address already on it (erased since, or not) keeps its entry as it is."""
+    A mailbox already on it (erased since, or not) keeps its one entry, which a complaint
+    turns into a complaint if it was a bounce: an objection outweighs a dead mailbox."""
     folded = address.strip().casefold()
     hashed = suppressed_address_hash(folded)
-    suppressed = suppressions_of([folded]).order_by("pk").first()
+    entries = suppressions_of([folded])
+    suppressed = entries.filter(address_hash=hashed).first() or entries.order_by("pk").first()
     if suppressed is not None:
+        changed = []
         if suppressed.address_hash != hashed:  # made under an earlier SECRET_KEY
             suppressed.address_hash = hashed
-            suppressed.save(update_fields=["address_hash"])
+            changed.append("address_hash")
+        if reason == SuppressedAddress.Reason.COMPLAINED and suppressed.reason != reason:
+            suppressed.reason = reason
+            changed.append("reason")
+        if changed:
+            suppressed.save(update_fields=changed)
         return suppressed
     entry = SuppressedAddress(address=folded, address_hash=hashed, reason=reason,
                               detail=detail[:2000])  # fmt: skip

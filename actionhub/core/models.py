@@ -134,7 +134,7 @@ class SuppressedAddress(models.Model):
     )  # fmt: skip
     address_hash = models.CharField(
         max_length=64, unique=True,
-        help_text="Keyed hash of the case-folded address (core.models.suppressed_address_hash).",
+        help_text="Keyed hash of the mailbox (core.models.suppressed_address_hash).",
     )  # fmt: skip
     reason = models.CharField(max_length=12, choices=Reason.choices)
     detail = models.TextField(blank=True, help_text="What the mail server said.")

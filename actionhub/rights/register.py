@@ -23,6 +23,7 @@ when.
 
 import calendar
 import re
+import unicodedata
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -206,10 +207,10 @@ def data_request_close(
     addresses = [data_request.email]
     if data_request.person is not None:
         addresses += [data_request.person.email, data_request.person.email_normalised]
-    if note:
-        data_request.notes = f"{data_request.notes}\n{note}".strip()
     names = _names_of(data_request.person)
     data_request.notes = _without_names(_without(data_request.notes, addresses), names)
+    if note:
+        data_request.notes = f"{data_request.notes}\n{note}".strip()
     data_request.refusal_reason = _without_names(_without(reason, addresses), names)
     data_request.status = status
     data_request.email = ""
@@ -240,7 +241,7 @@ def data_requests_note_erasure(*, person: Person, data_requests) -> int:
         if not data_request.is_open:
             continue  # closed by the lead meanwhile: theirs stands
         note = ERASURE_NOTED.format(day=date_format(timezone.localdate(), "j F Y"))
-        data_request.notes = _without_names(f"{data_request.notes}\n{note}".strip(), names)
+        data_request.notes = f"{_without_names(data_request.notes, names)}\n{note}".strip()
         data_request.save(update_fields=["notes", "updated_at"])
         noted += 1
     return noted
@@ -250,21 +251,34 @@ def _names_of(person: Person | None) -> list[str]:
     if person is None:
         return []
     full = f"{person.first_name} {person.last_name}".strip()
-    return [name for name in (full, person.first_name, person.last_name) if len(name) > 1]
+    return [name for name in (full, person.first_name, person.last_name) if name]
 
 
 def _without_names(text: str, names: list[str]) -> str:
-    """The text with none of `names` in it, each a whole word in any case, becoming
-    NAME_REMOVED; an email address that holds one is left whole (`_without` deals with it)."""
-    if not names:
+    """The text with none of `names` in it, each a whole word, becoming NAME_REMOVED: the full
+    name in any case; a first or last name alone as written (or in capitals), as a name is
+    often a word too ("May", "Will", "He"). An email address, and what was put in place
+    of one, are left whole. Best effort: a name written another way (a nickname, a suffix in
+    another language) stays, so the lead reads the notes before closing."""
+    text = unicodedata.normalize("NFC", text)
+    words = []
+    for name in sorted({unicodedata.normalize("NFC", n).replace("\u2019", "'") for n in names},
+                       key=len, reverse=True):  # fmt: skip
+        escaped = re.escape(name).replace("'", "['\u2019]")  # O'Brien, typed O’Brien
+        if " " in name:
+            words.append(rf"(?<!\w)(?i:{escaped})(?!\w)")
+        else:
+            words.append(rf"(?<!\w)(?:{escaped}|{re.escape(name.upper())})(?!\w)")
+    if not words:
         return text
-    words = [
-        rf"(?<!\w){re.escape(name)}(?!\w)" for name in sorted(set(names), key=len, reverse=True)
-    ]
-    pattern = re.compile("|".join([ADDRESS_SHAPED, *words]), flags=re.IGNORECASE)
+    kept = [re.escape(p) for p in (ADDRESS_REMOVED, OTHER_ADDRESS_REMOVED, NAME_REMOVED)]
+    pattern = re.compile("|".join([*kept, rf"(?i:{ADDRESS_SHAPED})", *words]))
 
     def replaced(found: re.Match) -> str:
-        return found[0] if re.fullmatch(ADDRESS_SHAPED, found[0]) else NAME_REMOVED
+        whole = found[0]
+        if whole in (ADDRESS_REMOVED, OTHER_ADDRESS_REMOVED, NAME_REMOVED):
+            return whole
+        return whole if re.fullmatch(ADDRESS_SHAPED, whole, flags=re.IGNORECASE) else NAME_REMOVED
 
     return pattern.sub(replaced, text)
 

@@ -17,17 +17,24 @@ def _hash(address: str) -> str:  # as core.models.suppressed_address_hash when t
 
 def hashes_fill(apps, schema_editor):
     """Give each entry the keyed hash of the mailbox its address reaches. Two entries for one
-    mailbox (`Ruth.Cohen@gmail.com` and `ruthcohen@gmail.com`) become one: the first."""
+    mailbox (`Ruth.Cohen@gmail.com` and `ruthcohen@gmail.com`) become one, the earliest, which
+    is a complaint if either was: an objection outweighs a dead mailbox."""
     SuppressedAddress = apps.get_model("core", "SuppressedAddress")
-    seen = set()
-    for entry in SuppressedAddress.objects.filter(address_hash="").exclude(address="").order_by("pk"):
+    kept = {}
+    for entry in SuppressedAddress.objects.filter(address_hash="").exclude(address="").order_by(
+        "created_at", "pk"
+    ):
         hashed = _hash(entry.address)
-        if hashed in seen:
-            entry.delete()
+        first = kept.get(hashed)
+        if first is None:
+            kept[hashed] = entry
+            entry.address_hash = hashed
+            entry.save(update_fields=["address_hash"])
             continue
-        seen.add(hashed)
-        entry.address_hash = hashed
-        entry.save(update_fields=["address_hash"])
+        if entry.reason == "complained" and first.reason != "complained":
+            first.reason = "complained"
+            first.save(update_fields=["reason"])
+        entry.delete()
 
 
 def erased_entries_delete(apps, schema_editor):
@@ -73,8 +80,7 @@ class Migration(migrations.Migration):
             model_name="suppressedaddress",
             name="address_hash",
             field=models.CharField(
-                help_text="Keyed hash of the case-folded address "
-                "(core.models.suppressed_address_hash).",
+                help_text="Keyed hash of the mailbox (core.models.suppressed_address_hash).",
                 max_length=64,
                 unique=True,
             ),

@@ -204,6 +204,8 @@ def test_the_migration_gives_each_entry_its_keyed_hash_and_can_be_undone(smtp, r
         Old = old.get_model("core", "SuppressedAddress")
         Old.objects.create(address=ADDRESS, reason="complained", detail=BOUNCE)
         Old.objects.create(address="gone@example.org", reason="bounced")
+        Old.objects.create(address="ruth.cohen@gmail.com", reason="bounced")
+        Old.objects.create(address="ruthcohen+news@gmail.com", reason="complained")
 
         MigrationExecutor(connection).migrate([("core", AFTER)])
 
@@ -211,7 +213,9 @@ def test_the_migration_gives_each_entry_its_keyed_hash_and_can_be_undone(smtp, r
         assert {address: entry.address_hash for address, entry in entries.items()} == {
             ADDRESS: suppressed_address_hash(ADDRESS),
             "gone@example.org": suppressed_address_hash("gone@example.org"),
-        }
+            "ruth.cohen@gmail.com": suppressed_address_hash("ruthcohen@gmail.com"),
+        }, "one mailbox, one entry: the earliest"
+        assert entries["ruth.cohen@gmail.com"].reason == "complained", "the objection is kept"
         email_erase_for(address=ADDRESS)
         with transaction.atomic():
             email_send(to=[ADDRESS, "gone@example.org"], subject="Hello", body="…")
@@ -221,9 +225,10 @@ def test_the_migration_gives_each_entry_its_keyed_hash_and_can_be_undone(smtp, r
         MigrationExecutor(connection).migrate([("core", BEFORE)])  # back again
         old = MigrationExecutor(connection).loader.project_state([("core", BEFORE)]).apps
         remaining = old.get_model("core", "SuppressedAddress").objects.all()
-        assert list(remaining.values_list("address", flat=True)) == ["gone@example.org"], (
-            "the old list cannot hold an entry without its address"
-        )
+        assert sorted(remaining.values_list("address", flat=True)) == [
+            "gone@example.org",
+            "ruth.cohen@gmail.com",
+        ], "the old list cannot hold an entry without its address"
     finally:
         call_command("migrate", verbosity=0)
 
@@ -259,3 +264,25 @@ def test_the_logs_name_an_entry_by_its_number_not_its_address_once_migrated(db):
     assert audited.summary == f"Suppressed address {entry.pk} (Reported as spam)"
     assert logged.object_repr == f"Suppressed address {entry.pk} (Reported as spam)"
     assert other.summary == f"{ADDRESS} (kept)", "only the suppression list's entries"
+
+
+def test_a_complaint_from_another_spelling_of_a_bounced_mailbox_makes_it_a_complaint(db):
+    bounced = address_suppress(address="ruth.cohen@gmail.com", reason="bounced", detail=BOUNCE)
+
+    again = address_suppress(address="RuthCohen+news@googlemail.com", reason="complained")
+    address_suppress(address="ruthcohen@gmail.com", reason="bounced")  # a bounce changes nothing
+
+    assert again == bounced and SuppressedAddress.objects.count() == 1
+    bounced.refresh_from_db()
+    assert (bounced.address, bounced.reason) == ("ruth.cohen@gmail.com", "complained")
+
+
+def test_an_address_suppressed_under_two_keys_is_suppressed_again_without_a_clash(db):
+    stale = address_suppress(address="ruth.cohen@gmail.com", reason="bounced")
+    SuppressedAddress.objects.filter(pk=stale.pk).update(address_hash="0" * 64)  # an older key
+    current = address_suppress(address="ruthcohen@gmail.com", reason="bounced")
+
+    found = address_suppress(address="ruth.cohen@gmail.com", reason="bounced")
+
+    assert found == current, "the entry under the site's key now"
+    assert SuppressedAddress.objects.count() == 2

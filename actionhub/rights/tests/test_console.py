@@ -315,7 +315,7 @@ def test_erasing_from_the_console_leaves_the_address_in_no_table(lead, ruth, set
     assert {value: tables_holding(value) for value in HERS} == {value: [] for value in HERS}
     assert tables_holding("ruth.cohen@") == []
     kept = SuppressedAddress.objects.values_list("address", "detail", "reason")
-    assert list(kept) == [("", "", "bounced")], "it stays on the list never to email, as a hash"
+    assert list(kept) == [("", "", "complained")], "it stays on the list never to email, as a hash"
     assert not OutboundEmail.objects.exists()
     assert not Person.objects.filter(pk=ruth.pk).exists()
     data_request.refresh_from_db()
@@ -330,7 +330,7 @@ def test_erasing_from_the_console_leaves_the_address_in_no_table(lead, ruth, set
     again = text_of(search(lead, ADDRESS))
     assert "No supporter has this address, but something is held under it" in again
     assert "On the list of addresses never to email" in again, "found by the keyed hash"
-    assert "(erased: kept as a keyed hash)" in again and "Bounced for good" in again
+    assert "(erased: kept as a keyed hash)" in again and "Reported as spam" in again
     assert "Erasure: delete their data" in again, "the closed request is found by its fingerprint"
 
 

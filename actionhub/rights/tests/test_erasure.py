@@ -141,3 +141,42 @@ def test_the_console_erasure_is_audited_as_the_lead_not_as_the_supporter(campaig
     entry = AuditEntry.objects.get(action="supporter.erased")
     assert entry.actor == lead
     assert entry.summary == "A supporter's details were erased at their request, from the console."
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "notes", "left"),
+    [
+        ("June", "Lee", "June Lee rang on 3 June; JUNE LEE again.",
+         "[their name] rang on 3 [their name]; [their name] again."),
+        ("Will", "May", "Received in May; we will not delete it. May wrote.",
+         "Received in [their name]; we will not delete it. [their name] wrote."),
+        ("An", "He", "[an address] wrote; he said An He asked.",
+         "[an address] wrote; he said [their name] asked."),
+        ("Siobhán", "O'Brien", "Siobhán O’Brien phoned.", "[their name] phoned."),
+    ],
+)  # fmt: skip
+def test_a_name_goes_from_the_notes_but_words_and_what_stands_for_an_address_stay(
+    campaign, lead, first, last, notes, left
+):
+    person = person_get_or_create(email="someone@example.org", first_name=first, last_name=last)
+    data_request = recorded(lead, email=person.email, notes=notes)
+
+    data_request_close(actor=lead, data_request=data_request, status=DataRequest.Status.DONE)
+
+    data_request.refresh_from_db()
+    assert data_request.notes == left
+
+
+def test_the_note_an_erasure_adds_is_not_taken_for_a_name(campaign, lead):
+    june = person_get_or_create(email="june.close@example.org", first_name="June",
+                                last_name="Close")  # fmt: skip
+    data_request = recorded(lead, email=june.email, notes="June asked.")
+
+    data_requests_note_erasure(person=june, data_requests=[data_request])
+
+    data_request.refresh_from_db()
+    assert data_request.notes == (
+        "[their name] asked.\nEverything held under this address was erased on 30 November "
+        "2026. Tell them it is done (or, for another kind of request, that nothing is held any "
+        "more), then close this request."
+    )
