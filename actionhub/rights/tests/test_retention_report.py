@@ -1,5 +1,5 @@
 """The retention report: every kind of personal data held, counted, with its rule in words
-from the apps' own constants, and how many rows go in the next days."""
+from the apps' own constants, and how many rows are gone within its days."""
 
 from datetime import timedelta
 
